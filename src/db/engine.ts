@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres' | 'mysql';
+
+export interface DatabaseTarget {
+  engine: Engine;
+  /** SQLite file path, or the server URL for PostgreSQL / MariaDB. */
+  location: string;
+  /** PostgreSQL schema (search_path) to use; lets tests isolate themselves in one database. */
+  schema?: string;
+}
+
+export interface Db {
+  kysely: Kysely<Database>;
+  engine: Engine;
+  destroy(): Promise<void>;
+}
+
+/** Resolves DATABASE_URL (empty means the SQLite file in DATA_PATH). */
+export function parseDatabaseUrl(url: string | undefined, dataPath: string): DatabaseTarget {
+  if (!url) return { engine: 'sqlite', location: path.join(dataPath, 'romshelf.db') };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { engine: 'postgres', location: url };
+  if (/^(mysql|mariadb):\/\//i.test(url)) {
+    return { engine: 'mysql', location: url.replace(/^mariadb:/i, 'mysql:') };
+  }
+  if (/^sqlite:/i.test(url)) {
+    const file = url.replace(/^sqlite:(\/\/)?/i, '');
+    return { engine: 'sqlite', location: file === ':memory:' ? file : path.resolve(file) };
+  }
+  throw new Error(
+    `DATABASE_URL "${redactUrl(url)}" is not supported: use postgres://…, mysql://…, mariadb://… or sqlite:<file>`,
+  );
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+  const dialect = await createDialect(target);
+  const kysely = new Kysely<Database>({ dialect });
+  return { kysely, engine: target.engine, destroy: () => kysely.destroy() };
+}
+
+async function createDialect(target: DatabaseTarget): Promise<Dialect> {
+  switch (target.engine) {
+    case 'sqlite': {
+      const { default: SqliteDatabase } = await import('better-sqlite3');
+      const sqlite = new SqliteDatabase(target.location);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+      // ~64 MiB page cache: a 100k-ROM library's hot indexes stay in memory.
+      sqlite.pragma('cache_size = -65536');
+      sqlite.pragma('temp_store = MEMORY');
+      return new SqliteDialect({ database: sqlite });
+    }
+    case 'postgres': {
+      const pg = await import('pg');
+      // BIGINT and NUMERIC counts arrive as strings by default; every engine must return numbers.
+      pg.default.types.setTypeParser(20, Number);
+      pg.default.types.setTypeParser(1700, Number);
+      const pool = new pg.default.Pool({
+        connectionString: target.location,
+        max: 10,
+        connectionTimeoutMillis: 5000,
+        ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+      });
+      return new PostgresDialect({ pool });
+    }
+    case 'mysql': {
+      const mysql = await import('mysql2');
+      const pool = mysql.createPool({
+        uri: target.location,
+        connectionLimit: 10,
+        connectTimeout: 5000,
+        timezone: 'Z',
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        charset: 'utf8mb4_bin',
+      });
+      return new MysqlDialect({ pool });
+    }
+  }
+}

@@ -1,0 +1,270 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by every engine. Conventions that keep one query body portable:
+ * timestamps are BIGINT epoch milliseconds, booleans are 0/1 integers, JSON is TEXT parsed in the mapper.
+ */
+export type Bool = number;
+export type EpochMs = number;
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: string | null;
+  hashed_password: string | null;
+  enabled: Bool;
+  role: 'admin' | 'editor' | 'viewer';
+  avatar_path: string;
+  last_login: EpochMs | null;
+  last_active: EpochMs | null;
+  ra_username: string | null;
+  ui_settings: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface SessionsTable {
+  /** SHA-256 hex of the opaque cookie value. */
+  id: string;
+  user_id: number;
+  expires_at: EpochMs;
+  created_at: EpochMs;
+}
+
+export interface ClientTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  hashed_token: string;
+  /** Space-separated scope list. */
+  scopes: string;
+  expires_at: EpochMs | null;
+  last_used_at: EpochMs | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface RefreshTokensTable {
+  /** JWT id of an issued refresh token; the row is deleted when the token is used (single use). */
+  jti: string;
+  user_id: number;
+  expires_at: EpochMs;
+  created_at: EpochMs;
+}
+
+export interface PlatformsTable {
+  id: Generated<number>;
+  slug: string;
+  fs_slug: string;
+  name: string;
+  custom_name: string;
+  description: string;
+  category: string | null;
+  generation: number | null;
+  family_name: string | null;
+  family_slug: string | null;
+  url: string | null;
+  url_logo: string | null;
+  aspect_ratio: string;
+  igdb_id: number | null;
+  sgdb_id: number | null;
+  moby_id: number | null;
+  ss_id: number | null;
+  ra_id: number | null;
+  launchbox_id: number | null;
+  hasheous_id: number | null;
+  tgdb_id: number | null;
+  flashpoint_id: number | null;
+  igdb_slug: string | null;
+  moby_slug: string | null;
+  hltb_slug: string | null;
+  libretro_slug: string | null;
+  missing_from_fs: Bool;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface RomsTable {
+  id: Generated<number>;
+  platform_id: number;
+  igdb_id: number | null;
+  sgdb_id: number | null;
+  moby_id: number | null;
+  ss_id: number | null;
+  ra_id: number | null;
+  launchbox_id: number | null;
+  hasheous_id: number | null;
+  tgdb_id: number | null;
+  hltb_id: number | null;
+  flashpoint_id: string | null;
+  gamelist_id: string | null;
+  libretro_id: string | null;
+  fs_name: string;
+  fs_name_no_tags: string;
+  fs_name_no_ext: string;
+  fs_extension: string;
+  /** Library-relative directory holding the ROM (e.g. `roms/n64`). */
+  fs_path: string;
+  fs_size_bytes: number;
+  name: string | null;
+  name_sort_key: string | null;
+  /** 1 when the user set name_sort_key explicitly; otherwise it follows `name`. */
+  name_sort_key_custom: Bool;
+  /** Lower-cased `name` + `fs_name`, the haystack for LIKE search on every engine. */
+  search_text: string;
+  slug: string | null;
+  summary: string | null;
+  igdb_metadata: string;
+  moby_metadata: string;
+  ss_metadata: string;
+  ra_metadata: string;
+  launchbox_metadata: string;
+  hasheous_metadata: string;
+  flashpoint_metadata: string;
+  hltb_metadata: string;
+  gamelist_metadata: string;
+  manual_metadata: string;
+  path_cover_s: string;
+  path_cover_l: string;
+  url_cover: string;
+  path_manual: string;
+  url_manual: string;
+  path_screenshots: string;
+  url_screenshots: string;
+  revision: string | null;
+  version: string | null;
+  /** JSON arrays kept for hydration; filtering uses rom_facets. */
+  regions: string;
+  languages: string;
+  tags: string;
+  crc_hash: string | null;
+  md5_hash: string | null;
+  sha1_hash: string | null;
+  ra_hash: string | null;
+  missing_from_fs: Bool;
+  /** Derived from provider metadata on write (spec §8.3). */
+  first_release_date: number | null;
+  average_rating: number | null;
+  player_count: string;
+  /** First parsed region (sibling-representative ranking). */
+  primary_region: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export type RomFileCategory =
+  | 'game' | 'dlc' | 'hack' | 'manual' | 'patch' | 'update' | 'mod' | 'demo'
+  | 'translation' | 'prototype' | 'cheat' | 'soundtrack' | 'screenshot';
+
+export interface RomFilesTable {
+  id: Generated<number>;
+  rom_id: number;
+  file_name: string;
+  /** Library-relative directory containing the file. */
+  file_path: string;
+  file_size_bytes: number;
+  /** File mtime in epoch milliseconds as recorded at the last hash. */
+  last_modified: number | null;
+  crc_hash: string | null;
+  md5_hash: string | null;
+  sha1_hash: string | null;
+  ra_hash: string | null;
+  chd_sha1_hash: string | null;
+  archive_members: string | null;
+  category: RomFileCategory | null;
+  missing_from_fs: Bool;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export type FacetKind =
+  | 'region' | 'language' | 'tag' | 'genre' | 'franchise' | 'collection'
+  | 'company' | 'game_mode' | 'age_rating';
+
+export interface RomFacetsTable {
+  rom_id: number;
+  kind: FacetKind;
+  value: string;
+}
+
+export type RomUserStatus = 'incomplete' | 'finished' | 'completed_100' | 'retired' | 'never_playing';
+
+export interface RomUserTable {
+  id: Generated<number>;
+  rom_id: number;
+  user_id: number;
+  is_main_sibling: Bool;
+  last_played: EpochMs | null;
+  backlogged: Bool;
+  now_playing: Bool;
+  hidden: Bool;
+  rating: number;
+  difficulty: number;
+  completion: number;
+  status: RomUserStatus | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface RomNotesTable {
+  id: Generated<number>;
+  rom_id: number;
+  user_id: number;
+  title: string;
+  content: string;
+  is_public: Bool;
+  tags: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface CollectionsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  description: string;
+  is_public: Bool;
+  is_favorite: Bool;
+  path_cover_s: string;
+  path_cover_l: string;
+  url_cover: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface CollectionsRomsTable {
+  collection_id: number;
+  rom_id: number;
+  created_at: EpochMs;
+}
+
+export interface SmartCollectionsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  description: string;
+  is_public: Bool;
+  filter_criteria: string;
+  rom_ids: string;
+  rom_count: number;
+  path_covers_small: string;
+  path_covers_large: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  client_tokens: ClientTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  platforms: PlatformsTable;
+  roms: RomsTable;
+  rom_files: RomFilesTable;
+  rom_facets: RomFacetsTable;
+  rom_user: RomUserTable;
+  rom_notes: RomNotesTable;
+  collections: CollectionsTable;
+  collections_roms: CollectionsRomsTable;
+  smart_collections: SmartCollectionsTable;
+}
