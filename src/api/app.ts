@@ -1,0 +1,37 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { App, AppDeps } from './deps.ts';
+import { registerAuth, type RegisteredRoute } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
+import { routeModules } from './routes/index.ts';
+
+export interface BuiltApp {
+  app: App;
+  /** Every route with its auth declaration, as registered. */
+  routes: RegisteredRoute[];
+}
+
+/** The HTTP application without listening; tests drive it with inject(). */
+export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<BuiltApp> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routes: RegisteredRoute[] = [];
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: 64 * 1024 * 1024, files: 1, fields: 100 } });
+  registerAuth(app, deps, routes);
+  await registerOpenApi(app);
+  for (const register of routeModules) await register(app, deps);
+  await app.ready();
+  return { app, routes };
+}

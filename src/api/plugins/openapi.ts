@@ -1,0 +1,27 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { SCOPE_DESCRIPTIONS } from '../../auth/scopes.ts';
+import type { App } from '../deps.ts';
+
+export const APP_VERSION = '0.1.0';
+
+/** OpenAPI document at /openapi.json and the interactive docs at /api/docs, both from the route schemas. */
+export async function registerOpenApi(app: App): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'romshelf', version: APP_VERSION, description: 'RomM-compatible ROM library API' },
+      components: {
+        securitySchemes: {
+          OAuth2PasswordBearer: {
+            type: 'oauth2',
+            flows: { password: { tokenUrl: '/api/token', scopes: SCOPE_DESCRIPTIONS } },
+          },
+          HTTPBasic: { type: 'http', scheme: 'basic' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,60 @@
+import { Type } from 'typebox';
+import type { RouteModule } from '../deps.ts';
+import { SESSION_COOKIE } from '../plugins/auth.ts';
+import { Detail, Nullable } from '../schemas/common.ts';
+
+const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('bearer'),
+  expires: Type.Integer(),
+  refresh_expires: Type.Integer(),
+});
+
+const TokenForm = Type.Object({
+  grant_type: Type.Optional(Type.String()),
+  scope: Type.Optional(Type.String()),
+  username: Type.Optional(Type.String()),
+  password: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+  client_secret: Type.Optional(Type.String()),
+  refresh_token: Type.Optional(Type.String()),
+});
+
+export const authRoutes: RouteModule = (app, { services, config }) => {
+  app.post('/api/login', {
+    config: { auth: 'public' },
+    schema: { tags: ['auth'], summary: 'Session login with HTTP Basic credentials', response: { 200: Type.Null(), 401: Detail } },
+  }, async (request, reply) => {
+    const { sessionId, user } = await services.auth.login(request.headers.authorization);
+    request.auth = { user, scopes: new Set(), via: 'session' };
+    reply.setCookie(SESSION_COOKIE, sessionId, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.secureCookies,
+      maxAge: config.sessionMaxAgeSeconds,
+    });
+    return null;
+  });
+
+  app.post('/api/logout', {
+    config: { auth: 'public' },
+    schema: { tags: ['auth'], response: { 200: Type.Null() } },
+  }, async (request, reply) => {
+    await services.auth.logout(request.cookies[SESSION_COOKIE]);
+    request.auth = null;
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return null;
+  });
+
+  app.post('/api/token', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'OAuth2 password and refresh-token grants',
+      body: TokenForm,
+      response: { 200: TokenResponse, 400: Detail, 401: Detail, 403: Detail },
+    },
+  }, async (request) => services.auth.token(request.body));
+};

@@ -1,0 +1,214 @@
+import type { AuthRepository } from '../db/repositories/auth-repository.ts';
+import type { UserRow, UsersRepository } from '../db/repositories/users-repository.ts';
+import { AppError, badRequest, forbidden, unauthorized } from '../domain/errors.ts';
+import { nowMs } from '../domain/time.ts';
+import type { AuthContext } from './context.ts';
+import { decoyHash, verifyPassword } from './passwords.ts';
+import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';
+import { type JwtSigner, OAUTH_ISSUER, newJti, newSessionId, sha256Hex, unverifiedIssuer } from './tokens.ts';
+
+export interface AuthSettings {
+  sessionMaxAgeSeconds: number;
+  accessTokenExpireSeconds: number;
+  refreshTokenExpireSeconds: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'bearer';
+  expires: number;
+  refresh_expires: number;
+}
+
+export interface TokenForm {
+  grant_type?: string | undefined;
+  scope?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  refresh_token?: string | undefined;
+}
+
+const BASIC_CACHE_TTL_MS = 5 * 60 * 1000;
+const BASIC_CACHE_MAX = 1000;
+
+const invalidCredentials = () => new AppError(401, 'Could not validate credentials', { 'www-authenticate': 'Bearer' });
+
+/** Resolves every RomM credential type to a user and scope set, and issues sessions and OAuth tokens. */
+export class AuthService {
+  private readonly basicCache = new Map<string, { userId: number; hash: string; expires: number }>();
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly repo: AuthRepository,
+    private readonly jwt: JwtSigner,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  /** Spec §2.3 order: session cookie, Basic, client token, JWT. Null when nothing authenticates. */
+  async authenticate(authorization: string | undefined, sessionId: string | undefined): Promise<AuthContext | null> {
+    if (sessionId) {
+      const fromSession = await this.fromSession(sessionId);
+      if (fromSession) return fromSession;
+    }
+    if (!authorization) return null;
+    const parts = authorization.trim().split(/\s+/);
+    if (parts.length !== 2) return null;
+    const [scheme, credential] = parts as [string, string];
+    switch (scheme.toLowerCase()) {
+      case 'basic':
+        return this.fromBasic(credential);
+      case 'bearer':
+        return credential.startsWith('rmm_') ? this.fromClientToken(credential) : this.fromJwt(credential);
+      default:
+        return null;
+    }
+  }
+
+  /** Checks a username/password pair; distinguishes a disabled account only after the password matched. */
+  async checkPassword(username: string, password: string): Promise<UserRow | null> {
+    const user = await this.users.findByUsername(username.toLowerCase());
+    if (!user) {
+      await verifyPassword(password, await decoyHash());
+      return null;
+    }
+    return (await verifyPassword(password, user.hashed_password)) ? user : null;
+  }
+
+  async login(authorization: string | undefined): Promise<{ sessionId: string; user: UserRow }> {
+    const basic = parseBasic(authorization);
+    const user = basic ? await this.checkPassword(basic.username, basic.password) : null;
+    if (!user) throw unauthorized('Incorrect username or password');
+    if (!user.enabled) throw unauthorized('Disabled user');
+    const sessionId = newSessionId();
+    const now = nowMs();
+    await this.repo.createSession(sha256Hex(sessionId), user.id, now + this.settings.sessionMaxAgeSeconds * 1000, now);
+    await this.users.touchLogin(user.id, now);
+    return { sessionId, user };
+  }
+
+  async logout(sessionId: string | undefined): Promise<void> {
+    if (sessionId) await this.repo.deleteSession(sha256Hex(sessionId));
+  }
+
+  async token(form: TokenForm): Promise<TokenResponse> {
+    const grant = form.grant_type || 'password';
+    if (grant === 'password') return this.passwordGrant(form);
+    if (grant === 'refresh_token') return this.refreshGrant(form);
+    if (grant === 'client_credentials') throw badRequest('Client credentials are not yet supported');
+    throw badRequest('Invalid or unsupported grant type');
+  }
+
+  private async passwordGrant(form: TokenForm): Promise<TokenResponse> {
+    if (!form.username || !form.password) throw badRequest('Missing username or password');
+    const user = await this.checkPassword(form.username, form.password);
+    if (!user) throw new AppError(401, 'Invalid username or password', { 'www-authenticate': 'Bearer' });
+    if (!user.enabled) throw forbidden('User account is disabled');
+    const requested = parseScopeString(form.scope ?? '');
+    const allowed = new Set<string>(scopesForRole(user.role));
+    if (requested.some((s) => !allowed.has(s))) throw forbidden('Insufficient scope');
+    return this.issueTokens(user, intersectScopes(requested, scopesForRole(user.role)));
+  }
+
+  private async refreshGrant(form: TokenForm): Promise<TokenResponse> {
+    if (!form.refresh_token) throw badRequest('Missing refresh token');
+    const claims = await this.jwt.verify(form.refresh_token);
+    if (!claims || claims.iss !== OAUTH_ISSUER || claims.type !== 'refresh' || !claims.jti) throw invalidCredentials();
+    if (!(await this.repo.consumeRefreshToken(claims.jti, nowMs()))) throw invalidCredentials();
+    const user = await this.users.findByUsername(claims.sub);
+    if (!user) throw invalidCredentials();
+    if (!user.enabled) throw unauthorized('Disabled user');
+    return this.issueTokens(user, intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role)));
+  }
+
+  private async issueTokens(user: UserRow, scopes: Scope[]): Promise<TokenResponse> {
+    const scopeText = scopes.join(' ');
+    const jti = newJti();
+    const { accessTokenExpireSeconds: accessTtl, refreshTokenExpireSeconds: refreshTtl } = this.settings;
+    const now = nowMs();
+    await this.repo.recordRefreshToken(jti, user.id, now + refreshTtl * 1000, now);
+    return {
+      access_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'access', expiresInSeconds: accessTtl }),
+      refresh_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'refresh', expiresInSeconds: refreshTtl, jti }),
+      token_type: 'bearer',
+      expires: accessTtl,
+      refresh_expires: refreshTtl,
+    };
+  }
+
+  private async fromSession(sessionId: string): Promise<AuthContext | null> {
+    const session = await this.repo.findSession(sha256Hex(sessionId));
+    if (!session) return null;
+    const now = nowMs();
+    if (session.expires_at < now) {
+      await this.repo.deleteSession(session.id);
+      return null;
+    }
+    const user = await this.users.findById(session.user_id);
+    if (!user?.enabled) {
+      await this.repo.deleteSession(session.id);
+      return null;
+    }
+    return { user, scopes: new Set(scopesForRole(user.role)), via: 'session' };
+  }
+
+  /**
+   * Many clients send Basic on every request; bcrypt per request would cost ~0.2 s of CPU each. A verified
+   * credential is remembered for a few minutes, keyed by its SHA-256 and tied to the stored hash, so a password
+   * change invalidates it at once.
+   */
+  private async fromBasic(credential: string): Promise<AuthContext | null> {
+    const key = sha256Hex(credential);
+    const cached = this.basicCache.get(key);
+    if (cached && cached.expires > nowMs()) {
+      const user = await this.users.findById(cached.userId);
+      if (user?.enabled && user.hashed_password === cached.hash) {
+        return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
+      }
+      this.basicCache.delete(key);
+    }
+    const basic = decodeBasic(credential);
+    if (!basic) return null;
+    const user = await this.checkPassword(basic.username, basic.password);
+    if (!user?.enabled) return null;
+    if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear();
+    this.basicCache.set(key, { userId: user.id, hash: user.hashed_password ?? '', expires: nowMs() + BASIC_CACHE_TTL_MS });
+    return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
+  }
+
+  private async fromClientToken(raw: string): Promise<AuthContext | null> {
+    const token = await this.repo.findClientTokenByHash(sha256Hex(raw));
+    const now = nowMs();
+    if (!token || (token.expires_at !== null && token.expires_at <= now)) return null;
+    const user = await this.users.findById(token.user_id);
+    if (!user?.enabled) return null;
+    await this.repo.touchClientToken(token.id, now);
+    const scopes = intersectScopes(parseScopeString(token.scopes), scopesForRole(user.role));
+    return { user, scopes: new Set(scopes), via: 'client-token', tokenId: token.id };
+  }
+
+  private async fromJwt(token: string): Promise<AuthContext | null> {
+    // Tokens from another issuer are not ours to judge: the request is simply unauthenticated.
+    if (unverifiedIssuer(token) !== OAUTH_ISSUER) return null;
+    const claims = await this.jwt.verify(token);
+    if (!claims || claims.type !== 'access') throw invalidCredentials();
+    const user = await this.users.findByUsername(claims.sub);
+    if (!user?.enabled) throw invalidCredentials();
+    const scopes = intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role));
+    return { user, scopes: new Set(scopes), via: 'jwt' };
+  }
+}
+
+export function parseBasic(header: string | undefined): { username: string; password: string } | null {
+  if (!header) return null;
+  const parts = header.trim().split(/\s+/);
+  if (parts.length !== 2 || parts[0]?.toLowerCase() !== 'basic') return null;
+  return decodeBasic(parts[1] ?? '');
+}
+
+function decodeBasic(credential: string): { username: string; password: string } | null {
+  const decoded = Buffer.from(credential, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,135 @@
+import { randomInt } from 'node:crypto';
+import type { AuthRepository, ClientTokenRow } from '../db/repositories/auth-repository.ts';
+import { AppError, badRequest, forbidden, notFound } from '../domain/errors.ts';
+import { nowMs } from '../domain/time.ts';
+import type { AuthContext } from './context.ts';
+import { FULL_SCOPES } from './scopes.ts';
+import { newClientToken, sha256Hex } from './tokens.ts';
+
+export const MAX_TOKENS_PER_USER = 25;
+const DAY = 24 * 3600 * 1000;
+const EXPIRY: Record<string, number> = { '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY };
+const PAIR_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const PAIR_TTL_SECONDS = 60;
+const EXCHANGE_LIMIT = 5;
+const EXCHANGE_WINDOW_MS = 60_000;
+
+export interface CreateTokenInput {
+  name: string;
+  scopes: string[];
+  expires_in?: string | null | undefined;
+}
+
+/** Client API tokens (`rmm_…`): stored only as SHA-256, scopes never wider than the caller's own. */
+export class ClientTokenService {
+  // Pair codes live for 60 s: process memory is the right store (no Redis needed).
+  private readonly pairs = new Map<string, { tokenId: number; userId: number; expires: number }>();
+  private readonly exchangeAttempts = new Map<string, { count: number; windowStart: number }>();
+
+  constructor(private readonly repo: AuthRepository) {}
+
+  async create(auth: AuthContext, input: CreateTokenInput): Promise<{ row: ClientTokenRow; raw: string }> {
+    // Checked against the credential in use, so a narrow token cannot mint a wider one.
+    const invalid = [...new Set(input.scopes)].filter((s) => !auth.scopes.has(s as never)).sort();
+    if (invalid.length) throw forbidden(`Requested scopes exceed your permissions: ${invalid.join(', ')}`);
+    if ((await this.repo.countClientTokens(auth.user.id)) >= MAX_TOKENS_PER_USER) {
+      throw badRequest(`Maximum of ${MAX_TOKENS_PER_USER} tokens per user reached`);
+    }
+    const expiresAt = parseExpiry(input.expires_in);
+    const raw = newClientToken();
+    const now = nowMs();
+    const ordered = FULL_SCOPES.filter((s) => input.scopes.includes(s));
+    const row = await this.repo.insertClientToken({
+      user_id: auth.user.id,
+      name: input.name,
+      hashed_token: sha256Hex(raw),
+      scopes: ordered.join(' '),
+      expires_at: expiresAt === null ? null : now + expiresAt,
+      last_used_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return { row, raw };
+  }
+
+  list(userId: number): Promise<ClientTokenRow[]> {
+    return this.repo.listClientTokens(userId);
+  }
+
+  listAll() {
+    return this.repo.listAllClientTokens();
+  }
+
+  async delete(tokenId: number, ownerId: number | null): Promise<void> {
+    const token = await this.repo.findClientToken(tokenId);
+    if (!token || (ownerId !== null && token.user_id !== ownerId)) throw notFound('Token not found');
+    await this.repo.deleteClientToken(tokenId);
+  }
+
+  async regenerate(tokenId: number, ownerId: number): Promise<{ row: ClientTokenRow; raw: string }> {
+    const token = await this.repo.findClientToken(tokenId);
+    if (!token || token.user_id !== ownerId) throw notFound('Token not found');
+    const raw = newClientToken();
+    await this.repo.updateClientTokenHash(tokenId, sha256Hex(raw), nowMs());
+    const row = await this.repo.findClientToken(tokenId);
+    if (!row) throw notFound('Token not found');
+    return { row, raw };
+  }
+
+  async pair(tokenId: number, ownerId: number): Promise<{ code: string; expires_in: number }> {
+    const token = await this.repo.findClientToken(tokenId);
+    if (!token || token.user_id !== ownerId) throw notFound('Token not found');
+    this.sweep();
+    let code = '';
+    for (let i = 0; i < 8; i++) code += PAIR_ALPHABET[randomInt(PAIR_ALPHABET.length)];
+    this.pairs.set(code, { tokenId, userId: ownerId, expires: nowMs() + PAIR_TTL_SECONDS * 1000 });
+    return { code, expires_in: PAIR_TTL_SECONDS };
+  }
+
+  pairStatus(code: string): void {
+    this.sweep();
+    if (!this.pairs.has(normalizeCode(code))) throw notFound('Not Found');
+  }
+
+  /** Trades a pair code for a fresh raw token (the old one is rotated), as a device-pairing flow needs. */
+  async exchange(code: string, clientIp: string): Promise<{ row: ClientTokenRow; raw: string }> {
+    this.rateLimit(clientIp);
+    this.sweep();
+    const key = normalizeCode(code);
+    const pair = this.pairs.get(key);
+    if (!pair) throw notFound('Invalid or expired pairing code');
+    this.pairs.delete(key);
+    return this.regenerate(pair.tokenId, pair.userId);
+  }
+
+  private rateLimit(ip: string): void {
+    const now = nowMs();
+    const entry = this.exchangeAttempts.get(ip);
+    if (!entry || now - entry.windowStart > EXCHANGE_WINDOW_MS) {
+      this.exchangeAttempts.set(ip, { count: 1, windowStart: now });
+      return;
+    }
+    entry.count += 1;
+    if (entry.count > EXCHANGE_LIMIT) throw new AppError(429, 'Too many exchange attempts. Try again later.');
+  }
+
+  private sweep(): void {
+    const now = nowMs();
+    for (const [code, pair] of this.pairs) if (pair.expires <= now) this.pairs.delete(code);
+    for (const [ip, e] of this.exchangeAttempts) if (now - e.windowStart > EXCHANGE_WINDOW_MS) this.exchangeAttempts.delete(ip);
+  }
+}
+
+function normalizeCode(code: string): string {
+  return code.replace(/-/g, '').toUpperCase();
+}
+
+/** Milliseconds until expiry, or null for never. */
+function parseExpiry(value: string | null | undefined): number | null {
+  if (value == null || value === 'never') return null;
+  const ms = EXPIRY[value];
+  if (ms === undefined) {
+    throw new AppError(422, `Invalid expires_in value: ${value}. Valid values: 30d, 90d, 1y, never`);
+  }
+  return ms;
+}

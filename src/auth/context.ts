@@ -1,0 +1,16 @@
+import type { UserRow } from '../db/repositories/users-repository.ts';
+import type { Scope } from './scopes.ts';
+
+export type AuthMethod = 'session' | 'basic' | 'client-token' | 'jwt';
+
+export interface AuthContext {
+  user: UserRow;
+  scopes: ReadonlySet<Scope>;
+  via: AuthMethod;
+  /** Client token id when authenticated with one. */
+  tokenId?: number;
+}
+
+export function hasScopes(auth: AuthContext | null, required: readonly Scope[]): boolean {
+  return !!auth && required.every((s) => auth.scopes.has(s));
+}

@@ -1,0 +1,36 @@
+import { runServe } from './serve.ts';
+import { runUserCommand } from './user.ts';
+
+const USAGE = `usage: romshelf <command>
+
+commands:
+  serve                                   start the API and web UI server (what npm start runs)
+  scan [--type quick|complete|hashes|new_platforms] [--platform FS_SLUG]
+                                          scan the library into the database
+  user create --username U --password P --role admin|editor|viewer [--email E]
+                                          create a user
+
+All commands read the same environment variables as the server (see README).`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe();
+    case 'scan': {
+      const { runScanCommand } = await import('./scan.ts');
+      return runScanCommand(rest);
+    }
+    case 'user':
+      return runUserCommand(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`romshelf: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}

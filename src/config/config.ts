@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { parseDatabaseUrl, type DatabaseTarget } from '../db/engine.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  libraryPath: string;
+  dataPath: string;
+  database: DatabaseTarget;
+  /** Explicit AUTH_SECRET; when null the secret is generated and kept in DATA_PATH. */
+  authSecret: string | null;
+  disableDownloadEndpointAuth: boolean;
+  disableCsrfProtection: boolean;
+  romPatcherMaxFileSizeBytes: number;
+  logLevel: string;
+  sessionMaxAgeSeconds: number;
+  accessTokenExpireSeconds: number;
+  refreshTokenExpireSeconds: number;
+  secureCookies: boolean;
+  /** Origins allowed by CORS; empty means same-origin only. */
+  corsOrigins: string[];
+  /** bcrypt cost for new password hashes. */
+  passwordHashCost: number;
+  scanOnStart: boolean;
+  scanIntervalSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataPath = path.resolve(str(env, 'DATA_PATH', './data'));
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: str(env, 'HOST', '0.0.0.0'),
+    libraryPath: path.resolve(str(env, 'LIBRARY_PATH', './library')),
+    dataPath,
+    database: parseDatabaseUrl(env.DATABASE_URL?.trim() || undefined, dataPath),
+    authSecret: env.AUTH_SECRET?.trim() || null,
+    disableDownloadEndpointAuth: bool(env, 'DISABLE_DOWNLOAD_ENDPOINT_AUTH', false),
+    disableCsrfProtection: bool(env, 'DISABLE_CSRF_PROTECTION', false),
+    romPatcherMaxFileSizeBytes: int(env, 'ROM_PATCHER_MAX_FILE_SIZE_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 14 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
+    accessTokenExpireSeconds: int(env, 'OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS', 1800, 10, 365 * 24 * 3600),
+    refreshTokenExpireSeconds: int(env, 'OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS', 604800, 60, 10 * 365 * 24 * 3600),
+    secureCookies: bool(env, 'SECURE_COOKIES', false),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    passwordHashCost: int(env, 'PASSWORD_HASH_COST', 12, 4, 15),
+    scanOnStart: bool(env, 'SCAN_ON_START', true),
+    scanIntervalSeconds: int(env, 'SCAN_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
+  };
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name]?.trim();
+  return v ? v : fallback;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name}="${raw}" is not a whole number`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new ConfigError(`${name}=${raw} is out of range (${min}..${max})`);
+  return v;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new ConfigError(`${name}="${env[name]}" must be true or false`);
+}
+
+function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(`${name}="${raw}" must be one of ${allowed.join(', ')}`);
+  return raw;
+}

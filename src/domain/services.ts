@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import { AuthService } from '../auth/auth-service.ts';
+import { ClientTokenService } from '../auth/client-token-service.ts';
+import { CsrfGuard } from '../auth/csrf.ts';
+import { JwtSigner } from '../auth/tokens.ts';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/engine.ts';
+import { AuthRepository } from '../db/repositories/auth-repository.ts';
+import { UsersRepository } from '../db/repositories/users-repository.ts';
+import { UsersService } from './users-service.ts';
+
+/** Every use case, built once from the configuration and database; routes reach them as deps.services. */
+export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
+  const usersRepo = new UsersRepository(db.kysely);
+  const authRepo = new AuthRepository(db.kysely);
+  void logger;
+  return {
+    users: new UsersService(usersRepo, config.passwordHashCost),
+    usersRepo,
+    auth: new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config),
+    authRepo,
+    clientTokens: new ClientTokenService(authRepo),
+    csrf: new CsrfGuard(authSecret),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,43 @@
+import pino from 'pino';
+import { buildApp } from './api/app.ts';
+import { resolveAuthSecret } from './auth/secret.ts';
+import { ensureWritableDir, loadConfigOrExplain, openConfiguredDatabase, StartupError } from './cli/open.ts';
+import { createServices } from './domain/services.ts';
+
+/** Composition root: configuration, database, services, HTTP server, background work, shutdown. */
+export async function startServer(): Promise<void> {
+  const config = loadConfigOrExplain();
+  const logger = pino({ level: config.logLevel });
+  await ensureWritableDir(config.dataPath, 'DATA_PATH');
+  await ensureWritableDir(config.libraryPath, 'LIBRARY_PATH');
+  const db = await openConfiguredDatabase(config);
+  const services = createServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), logger);
+  const { app } = await buildApp({ config, db, services }, logger);
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await db.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError(
+      `cannot listen on ${config.host}:${config.port} (${code ?? String(err)}): set PORT or HOST to a free address`,
+    );
+  }
+  logger.info({ engine: db.engine, library: config.libraryPath, data: config.dataPath }, 'romshelf is ready');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    // A stuck connection must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void (async () => {
+      await app.close();
+      await db.destroy();
+      process.exit(0);
+    })();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
