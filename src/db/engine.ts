@@ -15,6 +15,8 @@ export interface DatabaseTarget {
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
+  /** PostgreSQL schema in use, when not the default. */
+  schema?: string;
   destroy(): Promise<void>;
 }
 
@@ -41,7 +43,12 @@ export function redactUrl(url: string): string {
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   const dialect = await createDialect(target);
   const kysely = new Kysely<Database>({ dialect });
-  return { kysely, engine: target.engine, destroy: () => kysely.destroy() };
+  return {
+    kysely,
+    engine: target.engine,
+    ...(target.schema ? { schema: target.schema } : {}),
+    destroy: () => kysely.destroy(),
+  };
 }
 
 async function createDialect(target: DatabaseTarget): Promise<Dialect> {
