@@ -9,7 +9,7 @@ export interface Ddl {
   engine: Engine;
   createTable(name: string): CreateTableBuilder<string, never>;
   id<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, never>;
-  bool(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  bool(this: void, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
 }
 
 export function ddlFor(db: Kysely<unknown>, engine: Engine): Ddl {

@@ -23,7 +23,7 @@ export function registerAuth(app: App, deps: AppDeps, registry: RegisteredRoute[
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+    const auth = route.config?.auth;
     for (const method of methods) registry.push({ method, url: route.url, auth });
     if (route.url.startsWith('/api') && !auth && !UNDECLARED_PUBLIC.test(route.url)) {
       throw new Error(`route ${methods.join(',')} ${route.url} declares no auth`);
@@ -33,19 +33,22 @@ export function registerAuth(app: App, deps: AppDeps, registry: RegisteredRoute[
   app.addHook('onRequest', async (request: FastifyRequest) => {
     request.auth = await services.auth.authenticate(request.headers.authorization, request.cookies[SESSION_COOKIE]);
 
+    // Scopes first: an anonymous caller learns nothing from a CSRF failure, and a 401 tells it what is missing.
+    const routeAuth = request.routeOptions.config.auth;
+    if (routeAuth && routeAuth !== 'public') {
+      const required = routeAuth.downloadEndpoint && config.disableDownloadEndpointAuth ? [] : routeAuth.scopes;
+      if (required.length > 0) {
+        if (!request.auth) throw unauthorized();
+        if (!hasScopes(request.auth, required)) throw forbidden();
+      }
+    }
+
     const path = request.url.split('?')[0] ?? '';
     if (!config.disableCsrfProtection && CsrfGuard.needsCheck(request.method, path, request.headers.authorization)) {
       const header = request.headers[CSRF_HEADER];
       const ok = services.csrf.verify(request.cookies[CSRF_COOKIE], typeof header === 'string' ? header : undefined, request.auth?.user.id ?? null);
       if (!ok) throw new AppError(403, 'CSRF token verification failed');
     }
-
-    const routeAuth = request.routeOptions.config.auth;
-    if (!routeAuth || routeAuth === 'public') return;
-    const required = routeAuth.downloadEndpoint && config.disableDownloadEndpointAuth ? [] : routeAuth.scopes;
-    if (required.length === 0) return;
-    if (!request.auth) throw unauthorized();
-    if (!hasScopes(request.auth, required)) throw forbidden();
   });
 
   // The web UI reads the CSRF token from this cookie; reissue it when missing or bound to someone else.
