@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -27,6 +28,10 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
   const routes: RegisteredRoute[] = [];
   registerErrorHandling(app);
   await app.register(cookie);
+  // No CORS headers unless origins are listed: RomM's default of `*` with credentials lets any site act as the user.
+  if (deps.config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: deps.config.corsOrigins, credentials: true });
+  }
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: 64 * 1024 * 1024, files: 1, fields: 100 } });
   registerAuth(app, deps, routes);
