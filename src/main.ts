@@ -25,6 +25,11 @@ export async function startServer(): Promise<void> {
   }
   logger.info({ engine: db.engine, library: config.libraryPath, data: config.dataPath }, 'romshelf is ready');
 
+  const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), 3600_000);
+  purgeTimer.unref();
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -33,6 +38,7 @@ export async function startServer(): Promise<void> {
     // A stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(1), 10_000).unref();
     void (async () => {
+      clearInterval(purgeTimer);
       await app.close();
       await db.destroy();
       process.exit(0);

@@ -87,6 +87,11 @@ export class AuthService {
     return { sessionId, user };
   }
 
+  /** Drops expired sessions and refresh-token ids; run periodically. */
+  async purgeExpired(): Promise<void> {
+    await this.repo.deleteExpired(nowMs());
+  }
+
   async logout(sessionId: string | undefined): Promise<void> {
     if (sessionId) await this.repo.deleteSession(sha256Hex(sessionId));
   }
@@ -149,6 +154,8 @@ export class AuthService {
       await this.repo.deleteSession(session.id);
       return null;
     }
+    // last_active is informational: one write a minute per user is plenty.
+    if (!user.last_active || now - user.last_active > 60_000) await this.users.touchActive(user.id, now);
     return { user, scopes: new Set(scopesForRole(user.role)), via: 'session' };
   }
 

@@ -169,3 +169,18 @@ describeEachEngine('authentication mechanisms', (ctx) => {
     });
   });
 });
+
+describeEachEngine('session expiry', (ctx) => {
+  it('expired sessions stop authenticating and are purged', async () => {
+    const t = await createTestApp(ctx(), { SESSION_MAX_AGE_SECONDS: '60' });
+    const user = await createUser(t.services, 'viewer');
+    const login = await t.app.inject({ method: 'POST', url: '/api/login', headers: { authorization: user.basic } });
+    const cookie = `romm_session=${cookiesFrom(login.headers).romm_session}`;
+    expect((await t.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie } })).statusCode).toBe(200);
+    await ctx().db.kysely.updateTable('sessions').set({ expires_at: Date.now() - 1 }).execute();
+    await t.services.auth.purgeExpired();
+    expect(await ctx().db.kysely.selectFrom('sessions').selectAll().execute()).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie } })).statusCode).toBe(401);
+    await t.app.close();
+  });
+});
