@@ -1,0 +1,130 @@
+import { EventEmitter } from 'node:events';
+import type { Db } from '../db/engine.ts';
+import { HashPool } from '../scanner/hash-pool.ts';
+import type { ScanIssue } from '../scanner/issues.ts';
+import type { ScanSettings } from '../scanner/scan-config.ts';
+import { runScan } from '../scanner/scanner.ts';
+import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats, type ScanType } from '../scanner/types.ts';
+import { conflict } from '../domain/errors.ts';
+
+export interface ScanStatus {
+  running: boolean;
+  type: ScanType | null;
+  platforms: string[];
+  started_at: number | null;
+  finished_at: number | null;
+  current_platform: string | null;
+  stats: ScanStats;
+  cancelled: boolean;
+  error: string | null;
+}
+
+export interface ScanManagerOptions {
+  db: Db;
+  libraryPath: string;
+  settings: ScanSettings;
+  onIssue?: (issue: ScanIssue) => void;
+}
+
+/**
+ * One scan at a time, in process. Events: `progress` (ScanProgress), `done` (ScanResult), `error` (Error).
+ * `start` refuses a second scan with RomM's message; `cancel` stops the running one between ROMs.
+ */
+export class ScanManager extends EventEmitter {
+  private controller: AbortController | null = null;
+  private current: Promise<ScanResult> | null = null;
+  private state: ScanStatus = {
+    running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
+    stats: emptyStats(), cancelled: false, error: null,
+  };
+
+  constructor(private readonly options: ScanManagerOptions) {
+    super();
+    // Progress listeners come and go with SSE clients; an unhandled 'error' must not crash the server.
+    this.on('error', () => undefined);
+  }
+
+  status(): ScanStatus {
+    return { ...this.state, stats: { ...this.state.stats } };
+  }
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  /** Starts a scan and returns at once; `done()` resolves with its result. */
+  start(options: Omit<ScanOptions, 'signal'>): ScanStatus {
+    if (this.current) throw conflict('A scan is already in progress');
+    const controller = new AbortController();
+    this.controller = controller;
+    this.state = {
+      running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
+      finished_at: null, current_platform: null, stats: emptyStats(), cancelled: false, error: null,
+    };
+    const pool = new HashPool(this.options.settings.hashWorkers);
+    this.current = runScan({
+      db: this.options.db,
+      libraryPath: this.options.libraryPath,
+      settings: this.options.settings,
+      pool,
+      ...(this.options.onIssue ? { onIssue: this.options.onIssue } : {}),
+      onProgress: (p: ScanProgress) => {
+        this.state.stats = p.stats;
+        this.state.current_platform = p.platform;
+        this.emit('progress', this.status());
+      },
+    }, { ...options, signal: controller.signal })
+      .then((result) => {
+        Object.assign(this.state, { stats: result.stats, cancelled: result.cancelled });
+        return result;
+      })
+      .catch((err: unknown) => {
+        this.state.error = err instanceof Error ? err.message : String(err);
+        throw err;
+      })
+      .finally(() => {
+        Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null });
+        this.current = null;
+        this.controller = null;
+        void pool.close();
+      });
+    this.current.then((r) => this.emit('done', r, this.status()), (e: unknown) => this.emit('error', e, this.status()));
+    return this.status();
+  }
+
+  /** The running scan's result (or null when none runs). */
+  done(): Promise<ScanResult> | null {
+    return this.current;
+  }
+
+  cancel(): boolean {
+    if (!this.controller) return false;
+    this.controller.abort();
+    return true;
+  }
+
+  /** Runs a scan to the end unless one is already running (then null). */
+  async runIfIdle(options: Omit<ScanOptions, 'signal'>): Promise<ScanResult | null> {
+    if (this.current) return null;
+    this.start(options);
+    return this.current;
+  }
+}
+
+export interface BackgroundScans {
+  stop(): void;
+}
+
+/**
+ * `npm start`: a quick scan at start (when enabled) and a periodic quick scan every `intervalSeconds` (0 = off)
+ * that picks up new files. A periodic tick is skipped while another scan runs.
+ */
+export function startBackgroundScans(manager: ScanManager, opts: { scanOnStart: boolean; intervalSeconds: number; log?: (msg: string, err?: unknown) => void }): BackgroundScans {
+  const tick = () => {
+    manager.runIfIdle({ type: 'quick' }).catch((err: unknown) => opts.log?.('background scan failed', err));
+  };
+  if (opts.scanOnStart) tick();
+  const timer = opts.intervalSeconds > 0 ? setInterval(tick, opts.intervalSeconds * 1000) : null;
+  timer?.unref();
+  return { stop: () => { if (timer) clearInterval(timer); manager.cancel(); } };
+}

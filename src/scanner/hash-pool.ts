@@ -1,0 +1,88 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { HashJob, HashResult } from './hash-types.ts';
+
+const workerUrl = new URL('./hash-worker.ts', import.meta.url);
+// The ESM entry of tsx's API (require.resolve finds the CommonJS one, whose register() cannot load hooks here).
+const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+
+/** The worker loads TypeScript through tsx's loader, whatever runs the parent (tsx, vitest, node). */
+const BOOT = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: HashResult) => void; reject: (e: Error) => void }>;
+}
+
+/**
+ * Worker threads over files: each worker reads and hashes whole files (one pass, all three hashes), so a 2-core
+ * machine hashes two files at once while the main thread walks the disk and writes the database.
+ */
+export class HashPool {
+  private readonly slots: Slot[] = [];
+  private next = 0;
+  private seq = 0;
+  private closed = false;
+
+  constructor(size = defaultHashWorkers()) {
+    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(BOOT, { eval: true });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (res: HashResult) => {
+      const p = slot.pending.get(res.id);
+      slot.pending.delete(res.id);
+      p?.resolve(res);
+    });
+    worker.on('error', (err) => this.failAll(slot, err));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(slot, new Error(`hash worker exited with code ${code}`));
+    });
+    worker.unref();
+    return slot;
+  }
+
+  private failAll(slot: Slot, err: Error): void {
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+    if (this.closed) return;
+    // Replace a dead worker so one crash does not stop the scan.
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots[i] = this.spawn();
+  }
+
+  /** Sends the job to the worker with the fewest jobs in flight. */
+  hash(job: Omit<HashJob, 'id'>): Promise<HashResult> {
+    if (this.closed) return Promise.reject(new Error('hash pool is closed'));
+    let slot = this.slots[this.next % this.slots.length] as Slot;
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    this.next++;
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ ...job, id } satisfies HashJob);
+    }).finally(() => {
+      if (slot.pending.size === 0) slot.worker.unref();
+    }) as Promise<HashResult>;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+export function defaultHashWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+export const hashWorkerPath = fileURLToPath(workerUrl);
