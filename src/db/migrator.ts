@@ -33,6 +33,8 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({
     db: db.kysely,
     provider: new DirectoryMigrationProvider(db),
+    // Areas own number ranges (scanner 01xx, roms 02xx, …); a later file in a lower range must still apply.
+    allowUnorderedMigrations: true,
     ...(db.schema ? { migrationTableSchema: db.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
