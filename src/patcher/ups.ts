@@ -1,0 +1,97 @@
+import { crc32 } from './checksum.ts';
+import { fail, truncated } from './errors.ts';
+import { readSourceInto, sourceCrc32, copySource } from './io/copy.ts';
+import { PatchReader } from './io/patch-reader.ts';
+import { SourceReader } from './io/source-reader.ts';
+import { TargetWriter } from './io/target-writer.ts';
+import { readBeatVarint } from './io/varint.ts';
+import { patchCrc32, readTail } from './io/patch-crc.ts';
+import type { PatchFormat, PatchInput, PatchResult } from './types.ts';
+
+const MAGIC = Buffer.from('UPS1');
+
+/**
+ * UPS: XOR runs at relative offsets, streamed from source to target in one sequential pass. The footer
+ * holds CRC-32s of source, target and patch. XOR is symmetric, so a ROM matching the target CRC is
+ * "unpatched" back to the source, as the reference tools do.
+ */
+export const ups: PatchFormat = {
+  id: 'ups',
+  name: 'UPS',
+  detect: (head) => head.subarray(0, 4).equals(MAGIC),
+  apply: applyUps,
+};
+
+async function applyUps(input: PatchInput): Promise<PatchResult> {
+  const patch = await PatchReader.open(input.patchPath);
+  const src = await SourceReader.open(input.sourcePath);
+  let out: TargetWriter | undefined;
+  try {
+    if (patch.size < 4 + 2 + 12) truncated('header');
+    const footer = await readFooter(input.patchPath, patch.size);
+    if ((await patchCrc32(input.patchPath, patch.size - 4)) !== footer.patch) {
+      fail('UPS patch checksum mismatch: the patch file is corrupt', 'checksum');
+    }
+    await patch.need(4, 'header');
+    patch.skipBuffered(4);
+    const sizeA = await readBeatVarint(patch, 'UPS source size');
+    const sizeB = await readBeatVarint(patch, 'UPS target size');
+    const romCrc = await sourceCrc32(src, crc32);
+    const reverse = romCrc !== footer.source && romCrc === footer.target && footer.source !== footer.target;
+    const validated = reverse || romCrc === footer.source;
+    const targetSize = reverse ? sizeA : sizeB;
+    const expectedCrc = reverse ? footer.source : footer.target;
+    if (targetSize > input.limits.maxTargetSize) {
+      fail(`Patched output would exceed the size limit of ${input.limits.maxTargetSize} bytes`, 'limit');
+    }
+
+    out = await TargetWriter.create(input.targetPath, input.limits.maxTargetSize, true);
+    const bodyEnd = patch.size - 12;
+    let pos = 0;
+    while (patch.pos < bodyEnd) {
+      const skip = await readBeatVarint(patch, 'UPS record offset');
+      if (pos + skip > targetSize) fail(`UPS record at offset ${pos + skip} lies beyond the target size ${targetSize}`);
+      await copySource(src, out, pos, skip, true);
+      pos += skip;
+      // XOR bytes up to and including a zero terminator (which leaves its byte unchanged).
+      for (;;) {
+        const avail = Math.min(await patch.want(1 << 16), bodyEnd - patch.pos);
+        if (avail <= 0) truncated('UPS record without terminator');
+        const view = patch.peek(avail);
+        const zero = view.indexOf(0);
+        const n = zero < 0 ? avail : zero + 1;
+        const writable = Math.min(n, targetSize - pos);
+        if (writable < n && (zero < 0 || writable < n - 1)) {
+          fail(`UPS record writes beyond the target size ${targetSize}`);
+        }
+        if (writable > 0) {
+          const dst = await out.reserve(writable);
+          await readSourceInto(src, pos, writable, dst, true);
+          for (let i = 0; i < writable; i++) dst[i]! ^= view[i]!;
+          out.commit(writable);
+        }
+        patch.skipBuffered(n);
+        pos += n;
+        if (zero >= 0) break;
+      }
+    }
+    if (pos < targetSize) await copySource(src, out, pos, targetSize - pos, true);
+    await out.flush();
+    const outCrc = out.crc32;
+    const outputSize = await out.close();
+    out = undefined;
+    if (validated && outCrc !== expectedCrc) {
+      fail('UPS target checksum mismatch: the source matched but the result does not (corrupt patch)', 'checksum');
+    }
+    return { format: 'ups', formatName: reverse ? 'UPS (reversed)' : 'UPS', validated, outputSize };
+  } finally {
+    await out?.abort();
+    await src.close();
+    await patch.close();
+  }
+}
+
+async function readFooter(path: string, size: number): Promise<{ source: number; target: number; patch: number }> {
+  const tail = await readTail(path, size, 12);
+  return { source: tail.readUInt32LE(0), target: tail.readUInt32LE(4), patch: tail.readUInt32LE(8) };
+}
