@@ -47,11 +47,14 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
 
     out = await TargetWriter.create(input.targetPath, input.limits.maxTargetSize, true);
     const bodyEnd = patch.size - 12;
+    // Records cover max(source, target) so the patch is reversible; bytes past the target are dropped.
+    const span = Math.max(sizeA, sizeB);
     let pos = 0;
     while (patch.pos < bodyEnd) {
       const skip = await readBeatVarint(patch, 'UPS record offset');
-      if (pos + skip > targetSize) fail(`UPS record at offset ${pos + skip} lies beyond the target size ${targetSize}`);
-      await copySource(src, out, pos, skip, true);
+      if (pos + skip > span) fail(`UPS record at offset ${pos + skip} lies beyond the file sizes in its header`);
+      const copy = Math.max(0, Math.min(skip, targetSize - pos));
+      await copySource(src, out, pos, copy, true);
       pos += skip;
       // XOR bytes up to and including a zero terminator (which leaves its byte unchanged).
       for (;;) {
@@ -60,10 +63,8 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
         const view = patch.peek(avail);
         const zero = view.indexOf(0);
         const n = zero < 0 ? avail : zero + 1;
-        const writable = Math.min(n, targetSize - pos);
-        if (writable < n && (zero < 0 || writable < n - 1)) {
-          fail(`UPS record writes beyond the target size ${targetSize}`);
-        }
+        if (pos + n > span + 1) fail('UPS record lies beyond the file sizes in its header');
+        const writable = Math.max(0, Math.min(n, targetSize - pos));
         if (writable > 0) {
           const dst = await out.reserve(writable);
           await readSourceInto(src, pos, writable, dst, true);
