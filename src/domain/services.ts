@@ -6,8 +6,13 @@ import { JwtSigner } from '../auth/tokens.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/engine.ts';
 import { AuthRepository } from '../db/repositories/auth-repository.ts';
+import { DownloadsRepository } from '../db/repositories/downloads-repository.ts';
 import { UsersRepository } from '../db/repositories/users-repository.ts';
+import { DownloadsService } from './downloads-service.ts';
+import { RomsReadService } from './roms-read-service.ts';
 import { UsersService } from './users-service.ts';
+import { createPlatformsService } from './platforms-service.ts';
+import { createScanManager } from '../jobs/scan-manager.ts';
 
 /** Every use case, built once from the configuration and database; routes reach them as deps.services. */
 export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
@@ -21,6 +26,10 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     authRepo,
     clientTokens: new ClientTokenService(authRepo),
     csrf: new CsrfGuard(authSecret),
+    romsRead: new RomsReadService(db),
+    downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger),
+    platforms: createPlatformsService(db.kysely),
+    scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),
   };
 }
 

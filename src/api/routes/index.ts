@@ -1,8 +1,12 @@
 import type { RouteModule } from '../deps.ts';
 import { authRoutes } from './auth.ts';
 import { clientTokenRoutes } from './client-tokens.ts';
+import { downloadRoutes } from './downloads.ts';
 import { heartbeatRoutes } from './heartbeat.ts';
+import { romsReadRoutes } from './roms-read.ts';
 import { userRoutes } from './users.ts';
+import { platformRoutes } from './platforms.ts';
+import { taskRoutes } from './tasks.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -10,4 +14,8 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   userRoutes,
   clientTokenRoutes,
+  romsReadRoutes,
+  downloadRoutes,
+  platformRoutes,
+  taskRoutes,
 ];

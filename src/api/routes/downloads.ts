@@ -1,0 +1,101 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readFileRange } from '../../archive/file-range.ts';
+import { httpDate, notModified, parseRange, rangeStillValid, type Validators } from '../../archive/http-range.ts';
+import { readZipRange } from '../../archive/zip-reader.ts';
+import type { Download } from '../../domain/downloads-service.ts';
+import { truthy } from '../../domain/downloads-names.ts';
+import type { RouteModule } from '../deps.ts';
+import { caller, type RouteAuth } from '../route-auth.ts';
+import { BulkDownloadQuery, RomContentParams, RomContentQuery, RomFileContentParams, downloadResponses } from '../schemas/downloads.ts';
+
+/** Bytes buffered ahead of the socket per download: memory stays flat however large the body is. */
+const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+
+const contentAuth: RouteAuth = { scopes: ['roms.read'], downloadEndpoint: true };
+const bulkAuth: RouteAuth = { scopes: ['roms.read'] };
+
+/**
+ * Spec §6.1-6.3. HEAD routes are declared before their GET twins so Fastify does not derive them from the GET
+ * handler (a HEAD of a zip needs its layout, not its CRCs).
+ */
+export const downloadRoutes: RouteModule = (app, { services }) => {
+  const downloads = services.downloads;
+  const tags = ['roms'];
+
+  for (const method of ['HEAD', 'GET'] as const) {
+    const head = method === 'HEAD';
+
+    app.route({
+      method,
+      url: '/api/roms/:id/content/:file_name',
+      config: { auth: contentAuth },
+      schema: { tags, params: RomContentParams, querystring: RomContentQuery, response: downloadResponses },
+      handler: async (request, reply) =>
+        send(request, reply, head, await downloads.romContent({
+          romId: request.params.id,
+          fileName: request.params.file_name,
+          fileIds: request.query.file_ids,
+          hiddenFolder: truthy(request.query.hidden_folder),
+          withCrcs: !head,
+        })),
+    });
+
+    app.route({
+      method,
+      url: '/api/roms/:id/files/content/:file_name',
+      config: { auth: contentAuth },
+      schema: { tags, params: RomFileContentParams, response: downloadResponses },
+      handler: async (request, reply) => send(request, reply, head, await downloads.romFile(request.params.id)),
+    });
+
+    app.route({
+      method,
+      url: '/api/roms/download',
+      config: { auth: bulkAuth },
+      schema: { tags, querystring: BulkDownloadQuery, response: downloadResponses },
+      handler: async (request, reply) => {
+        const q = request.query;
+        return send(request, reply, head, await downloads.bulk({
+          userId: caller(request).user.id,
+          romIds: q.rom_ids,
+          platformId: q.platform_id,
+          collectionId: q.collection_id,
+          virtualCollectionId: q.virtual_collection_id,
+          smartCollectionId: q.smart_collection_id,
+          filename: q.filename,
+          withCrcs: !head,
+        }));
+      },
+    });
+  }
+};
+
+/** Headers, conditionals and ranges shared by every download; the body streams from disk. */
+function send(request: FastifyRequest, reply: FastifyReply, head: boolean, d: Download): FastifyReply {
+  const size = d.kind === 'file' ? d.size : d.plan.totalLength;
+  const validators: Validators = { etag: d.kind === 'file' ? d.etag : d.plan.etag, lastModified: httpDate(d.mtimeMs) };
+  reply.header('accept-ranges', 'bytes').header('etag', validators.etag).header('last-modified', validators.lastModified);
+  reply.header('content-disposition', d.contentDisposition);
+  if (d.kind === 'file') reply.headers(d.headers);
+
+  if (notModified(request.headers['if-none-match'], validators)) return reply.code(304).send();
+
+  let range = parseRange(request.headers.range, size);
+  if (range.kind !== 'full' && !rangeStillValid(request.headers['if-range'], validators)) range = { kind: 'full' };
+  if (range.kind === 'unsatisfiable') {
+    reply.removeHeader('content-disposition');
+    return reply.code(416).header('content-range', `bytes */${size}`).send({ detail: 'Requested range not satisfiable' });
+  }
+
+  const start = range.kind === 'partial' ? range.start : 0;
+  const end = range.kind === 'partial' ? range.end : size;
+  if (range.kind === 'partial') reply.code(206).header('content-range', `bytes ${start}-${end - 1}/${size}`);
+  reply.header('content-type', d.kind === 'file' ? d.contentType : 'application/zip').header('content-length', end - start);
+  if (head || end === start) return reply.send();
+
+  const body = d.kind === 'file'
+    ? readFileRange(d.path, start, end, { size: d.size, mtimeMs: d.mtimeMs })
+    : readZipRange(d.plan, start, end);
+  return reply.send(Readable.from(body, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
+}
