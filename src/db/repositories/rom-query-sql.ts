@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /** Small SQL combinators shared by the ROM query builders; every value is a bound parameter. */
-export type Cond = RawBuilder<SqlBool>;
+export type Cond = RawBuilder<unknown>;
 
 export const TRUE: Cond = sql<SqlBool>`1 = 1`;
 export const FALSE: Cond = sql<SqlBool>`1 = 0`;

@@ -1,0 +1,170 @@
+import { RomQueryRepository } from '../db/repositories/rom-query.ts';
+import { DEFAULT_REGION_PRIORITY } from '../db/repositories/rom-query-group.ts';
+import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../db/repositories/rom-query-types.ts';
+import { RomsReadRepository, type HashQuery, type RomBundle } from '../db/repositories/roms-read-repository.ts';
+import { badRequest, notFound } from './errors.ts';
+import { toDetailedRomSchema, type DetailedRomSchema, type NoteRow } from './rom-mapper-detail.ts';
+import { toRomFileSchema, type RomFileSchema } from './rom-mapper-parts.ts';
+import { extrasByRom, screenshotPath, toRomSchema, type SimpleRomSchema } from './rom-mapper.ts';
+import { filterFromCriteria, filterFromInput, type FilterInput } from './roms-read-filter.ts';
+import type { Db } from '../db/engine.ts';
+
+export interface RomListOptions {
+  limit: number;
+  offset: number;
+  orderBy: string;
+  orderDir: string;
+  groupByMetaId: boolean;
+  withCharIndex: boolean;
+  withFilterValues: boolean;
+  withRomIdIndex: boolean;
+  withTotal: boolean;
+  withFiles: boolean;
+}
+
+export interface RomListPage {
+  items: SimpleRomSchema[];
+  total: number | null;
+  limit: number;
+  offset: number;
+  char_index: Record<string, number>;
+  rom_id_index: number[];
+  filter_values: FilterValues;
+}
+
+const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
+
+/** The read side of ROMs: gallery list, lookups and single ROMs, as RomM shapes them (spec §3, §4). */
+export class RomsReadService {
+  readonly query: RomQueryRepository;
+  readonly repo: RomsReadRepository;
+
+  constructor(db: Db, private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY) {
+    this.query = new RomQueryRepository(db.kysely);
+    this.repo = new RomsReadRepository(db.kysely);
+  }
+
+  context(userId: number | null): RomQueryContext {
+    return { userId, regionPriority: this.regionPriority };
+  }
+
+  /** A filter from request parameters, with the smart collection's criteria resolved as the caller. */
+  async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
+    const filter = filterFromInput(input);
+    if (typeof input.smart_collection_id === 'number') {
+      const smart = await this.repo.findSmartCollection(input.smart_collection_id);
+      const visible = smart && (smart.is_public || Number(smart.user_id) === userId);
+      filter.smart = visible ? filterFromCriteria(parseCriteria(smart.filter_criteria)) : null;
+    }
+    return filter;
+  }
+
+  async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
+    const ctx = this.context(userId);
+    const filter = await this.filter(input, userId);
+    const spec: RomListSpec = {
+      filter,
+      order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
+      groupByMetaId: opts.groupByMetaId,
+    };
+    const [index, page, count, charIndex, filterValues] = await Promise.all([
+      opts.withRomIdIndex ? this.query.ids(spec, ctx) : null,
+      opts.withRomIdIndex ? null : this.query.pageIds(spec, ctx, opts.limit, opts.offset),
+      !opts.withRomIdIndex && opts.withTotal ? this.query.count(spec, ctx) : null,
+      opts.withCharIndex ? this.query.charIndex(spec, ctx) : {},
+      opts.withFilterValues ? this.query.filterValues(filter, ctx) : emptyFilterValues(),
+    ]);
+    const pageIds = index ? index.slice(opts.offset, opts.offset + opts.limit) : (page ?? []);
+    const items = await this.simpleRoms(pageIds, userId, { withFiles: opts.withFiles, screenshots: filter.bools?.last_played !== undefined });
+    return {
+      items,
+      total: index ? index.length : count,
+      limit: opts.limit,
+      offset: opts.offset,
+      char_index: charIndex,
+      rom_id_index: index ?? [],
+      filter_values: filterValues,
+    };
+  }
+
+  /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); five statements whatever the count. */
+  async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
+    const bundle: RomBundle = await this.repo.hydrate(ids, userId);
+    const extras = extrasByRom(bundle);
+    const byId = new Map(bundle.roms.map((r) => [Number(r.id), r]));
+    const now = Date.now();
+    const out: SimpleRomSchema[] = [];
+    for (const id of ids) {
+      const rom = byId.get(id);
+      const ex = extras.get(id);
+      if (!rom || !ex) continue;
+      out.push({ ...toRomSchema(rom, ex, opts.withFiles ? ex.files : [], now), screenshot_path: opts.screenshots ? screenshotPath(rom) : null });
+    }
+    return out;
+  }
+
+  async identifiers(userId: number | null): Promise<number[]> {
+    return this.query.ids({ filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId));
+  }
+
+  async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
+    const filter = await this.filter(input, userId);
+    const id = await this.query.randomId(filter, this.context(userId));
+    if (id === null) return null;
+    return (await this.simpleRoms([id], userId, { withFiles: false }))[0] ?? null;
+  }
+
+  filters(): Promise<FilterValues> {
+    return this.query.allFilterValues();
+  }
+
+  async simple(id: number, userId: number | null): Promise<SimpleRomSchema> {
+    const rom = (await this.simpleRoms([id], userId, { withFiles: true }))[0];
+    if (!rom) throw romNotFound(id);
+    return rom;
+  }
+
+  async detailed(id: number, userId: number | null): Promise<DetailedRomSchema> {
+    const [bundle, notes, collections] = await Promise.all([
+      this.repo.hydrate([id], userId),
+      this.repo.notes(id, userId),
+      this.repo.userCollections(id, userId),
+    ]);
+    const rom = bundle.roms[0];
+    const ex = extrasByRom(bundle).get(id);
+    if (!rom || !ex) throw romNotFound(id);
+    return toDetailedRomSchema(rom, ex, notes as NoteRow[], collections);
+  }
+
+  async byProviderIds(ids: Record<string, number | string | undefined>, userId: number | null): Promise<DetailedRomSchema> {
+    const given = Object.fromEntries(Object.entries(ids).filter((e): e is [string, number | string] => e[1] !== undefined && e[1] !== ''));
+    if (Object.keys(given).length === 0) throw badRequest('At least one metadata ID must be provided');
+    const id = await this.repo.findByProviderIds(given);
+    if (id === null) throw notFound('ROM not found with given metadata IDs');
+    return this.detailed(id, userId);
+  }
+
+  async byHash(q: HashQuery, userId: number | null): Promise<DetailedRomSchema> {
+    const given = Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string' && v !== '')) as HashQuery;
+    if (Object.keys(given).length === 0) throw badRequest('At least one metadata hash value must be provided');
+    const id = await this.repo.findByHash(given);
+    if (id === null) throw notFound('No ROM or file found with given hash values');
+    return this.detailed(id, userId);
+  }
+
+  /** `GET /api/roms/{file_id}/files`: the id is a RomFile id (spec §12.1). */
+  async file(fileId: number): Promise<RomFileSchema> {
+    const file = await this.repo.findFile(fileId);
+    const rom = file && (await this.repo.fullPathOf(Number(file.rom_id)));
+    if (!file || !rom) throw notFound('File not found');
+    return toRomFileSchema(file, `${rom.fs_path}/${rom.fs_name}`);
+  }
+}
+
+function parseCriteria(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
