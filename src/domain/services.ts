@@ -13,6 +13,9 @@ import { RomsReadService } from './roms-read-service.ts';
 import { UsersService } from './users-service.ts';
 import { createPlatformsService } from './platforms-service.ts';
 import { createScanManager } from '../jobs/scan-manager.ts';
+import { StatsService } from './stats-service.ts';
+import { UsersAdminService } from './users-admin-service.ts';
+import { UsersAdminRepository } from '../db/repositories/users-admin-repository.ts';
 
 /** Every use case, built once from the configuration and database; routes reach them as deps.services. */
 export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
@@ -26,6 +29,8 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     authRepo,
     clientTokens: new ClientTokenService(authRepo),
     csrf: new CsrfGuard(authSecret),
+    stats: new StatsService(db),
+    usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
     romsRead: new RomsReadService(db),
     downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger),
     platforms: createPlatformsService(db.kysely),

@@ -7,6 +7,9 @@ import { romsReadRoutes } from './roms-read.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
 import { taskRoutes } from './tasks.ts';
+import { statsRoutes } from './stats.ts';
+import { userAdminRoutes } from './users-admin.ts';
+import { webUiRoutes } from './web-ui.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -18,4 +21,7 @@ export const routeModules: RouteModule[] = [
   downloadRoutes,
   platformRoutes,
   taskRoutes,
+  statsRoutes,
+  userAdminRoutes,
+  webUiRoutes,
 ];
