@@ -201,12 +201,12 @@ describeEachEngine('downloads', (ctx) => {
   it('expands platform and collection selectors to the caller\'s visible ROMs', async () => {
     const db = ctx().db;
     const now = Date.now();
-    await db.kysely.insertInto('rom_user').values({ rom_id: withM3u.id, user_id: admin.user.id, hidden: 1, is_main_sibling: 0, backlogged: 0, now_playing: 0, rating: 0, difficulty: 0, completion: 0, created_at: now, updated_at: now } as never).execute();
+    await db.kysely.insertInto('rom_user').values({ rom_id: withM3u.id, user_id: admin.user.id, hidden: 1, is_main_sibling: 0, backlogged: 0, now_playing: 0, rating: 0, difficulty: 0, completion: 0, created_at: now, updated_at: now }).execute();
     const platform = await checkZip((await get(`/api/roms/download?platform_id=${platformId}`)).rawPayload);
     expect(platform.count).toBe(1 + 5 + 1); // personal-hidden ROM left out, no M3U in bulk zips
     expect(platform.names.some((n) => n.includes('Game With Playlist'))).toBe(false);
 
-    await db.kysely.insertInto('collections').values({ user_id: viewer.user.id, name: 'mine', description: '', is_public: 0, is_favorite: 0, path_cover_s: '', path_cover_l: '', url_cover: '', created_at: now, updated_at: now } as never).execute();
+    await db.kysely.insertInto('collections').values({ user_id: viewer.user.id, name: 'mine', description: '', is_public: 0, is_favorite: 0, path_cover_s: '', path_cover_l: '', url_cover: '', created_at: now, updated_at: now }).execute();
     const coll = await db.kysely.selectFrom('collections').select('id').where('name', '=', 'mine').executeTakeFirstOrThrow();
     await db.kysely.insertInto('collections_roms').values({ collection_id: coll.id, rom_id: single.id, created_at: now }).execute();
     const own = await t.app.inject({ method: 'GET', url: `/api/roms/download?collection_id=${coll.id}`, headers: { authorization: viewer.basic } });
