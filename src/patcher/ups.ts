@@ -36,14 +36,21 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
     patch.skipBuffered(4);
     const sizeA = await readBeatVarint(patch, 'UPS source size');
     const sizeB = await readBeatVarint(patch, 'UPS target size');
-    const romCrc = await sourceCrc32(src, crc32);
-    const reverse = romCrc !== footer.source && romCrc === footer.target && footer.source !== footer.target;
-    const validated = reverse || romCrc === footer.source;
+    // XOR is symmetric: a ROM matching the target CRC is unpatched. With equal sizes both directions are
+    // the same operation, so the source CRC is taken during the single pass; otherwise it is needed first.
+    let reverse = false;
+    if (sizeA !== sizeB && src.size === sizeB) {
+      const first = await sourceCrc32(src, crc32);
+      reverse = first === footer.target && first !== footer.source;
+    }
     const targetSize = reverse ? sizeA : sizeB;
-    const expectedCrc = reverse ? footer.source : footer.target;
     if (targetSize > input.limits.maxTargetSize) {
       fail(`Patched output would exceed the size limit of ${input.limits.maxTargetSize} bytes`, 'limit');
     }
+    let romCrc = 0;
+    const onSource = (bytes: Buffer): void => {
+      romCrc = crc32(bytes, romCrc);
+    };
 
     out = await TargetWriter.create(input.targetPath, input.limits.maxTargetSize, true);
     const bodyEnd = patch.size - 12;
@@ -54,7 +61,7 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
       const skip = await readBeatVarint(patch, 'UPS record offset');
       if (pos + skip > span) fail(`UPS record at offset ${pos + skip} lies beyond the file sizes in its header`);
       const copy = Math.max(0, Math.min(skip, targetSize - pos));
-      await copySource(src, out, pos, copy, true);
+      await copySource(src, out, pos, copy, true, onSource);
       pos += skip;
       // XOR bytes up to and including a zero terminator (which leaves its byte unchanged).
       for (;;) {
@@ -68,6 +75,7 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
         if (writable > 0) {
           const dst = await out.reserve(writable);
           await readSourceInto(src, pos, writable, dst, true);
+          onSource(dst.subarray(0, Math.max(0, Math.min(writable, src.size - pos))));
           for (let i = 0; i < writable; i++) dst[i]! ^= view[i]!;
           out.commit(writable);
         }
@@ -76,11 +84,15 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
         if (zero >= 0) break;
       }
     }
-    if (pos < targetSize) await copySource(src, out, pos, targetSize - pos, true);
+    if (pos < targetSize) await copySource(src, out, pos, targetSize - pos, true, onSource);
+    if (targetSize < src.size) await src.scan(targetSize, src.size - targetSize, onSource);
     await out.flush();
     const outCrc = out.crc32;
     const outputSize = await out.close();
     out = undefined;
+    if (sizeA === sizeB) reverse = romCrc === footer.target && romCrc !== footer.source;
+    const validated = reverse || romCrc === footer.source;
+    const expectedCrc = reverse ? footer.source : footer.target;
     if (validated && outCrc !== expectedCrc) {
       fail('UPS target checksum mismatch: the source matched but the result does not (corrupt patch)', 'checksum');
     }

@@ -13,11 +13,13 @@ export async function copySource(
   pos: number,
   len: number,
   zeroPastEnd = false,
+  onSource?: (bytes: Buffer) => void,
 ): Promise<void> {
   while (len > 0) {
     const n = Math.min(len, CHUNK);
     const dst = await out.reserve(n);
     await readSourceInto(src, pos, n, dst, zeroPastEnd);
+    onSource?.(dst.subarray(0, Math.max(0, Math.min(n, src.size - pos))));
     out.commit(n);
     pos += n;
     len -= n;

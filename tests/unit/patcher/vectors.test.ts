@@ -2,7 +2,7 @@
 // the decoders are checked against the specifications and not only against our own encoders.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { adler32, crc16, crc32 } from '../../../src/patcher/checksum.ts';
+import { adler32, adler32Js, crc16, crc32 } from '../../../src/patcher/checksum.ts';
 import { applyPatch } from '../../../src/patcher/index.ts';
 import { beatVarint, encodeBps, encodeIps, encodeUps } from './helpers/encoders.ts';
 import { tempDir } from './helpers/tmp.ts';
@@ -36,6 +36,13 @@ describe('checksums', () => {
     expect(adler32(Buffer.from('Wikipedia'))).toBe(0x11e60398);
     expect(crc16(Buffer.from('123456789'))).toBe(0x29b1); // CRC-16/CCITT-FALSE check value
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('Adler-32 through zlib agrees with the JavaScript loop on large buffers', () => {
+    const big = Buffer.alloc(300_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131 + (i >> 7)) & 0xff;
+    expect(adler32(big)).toBe(adler32Js(big));
+    expect(adler32(Buffer.alloc(200_000, 0xff))).toBe(adler32Js(Buffer.alloc(200_000, 0xff)));
   });
 });
 

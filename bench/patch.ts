@@ -1,0 +1,266 @@
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { crc32 } from '../src/patcher/checksum.ts';
+import { applyPatch } from '../src/patcher/index.ts';
+
+/**
+ * `npm run bench:patch [-- --sizes 64,1024 --dir DIR]`: apply throughput (MiB of ROM per second) and peak
+ * RSS per patch format, on generated ROMs of each size, with `xdelta3 -d` on the same VCDIFF files in the
+ * same run. Each apply runs in its own process so its peak RSS is its own. Prints JSON.
+ */
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '64,1024' },
+    dir: { type: 'string', default: path.join(os.tmpdir(), 'romshelf-bench-patch') },
+    child: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+
+const MiB = 1 << 20;
+
+if (values.child) {
+  // Child: apply one patch and report time and peak RSS.
+  const [sourcePath, patchPath, targetPath] = process.argv.slice(-3) as [string, string, string];
+  const start = performance.now();
+  const result = await applyPatch({ sourcePath, patchPath, targetPath });
+  const ms = performance.now() - start;
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, result }));
+  process.exit(0);
+}
+
+interface Edit {
+  offset: number;
+  bytes: Buffer;
+  old: Buffer;
+}
+
+/** A random ROM of `mib` MiB and a same-size target with an edit of 1-200 bytes about every 256 KiB. */
+function makeRomPair(dir: string, mib: number): { src: string; tgt: string; edits: Edit[] } {
+  const src = path.join(dir, `rom-${mib}.bin`);
+  const tgt = path.join(dir, `rom-${mib}-patched.bin`);
+  const size = mib * MiB;
+  if (!existsSync(src) || statSync(src).size !== size) {
+    const fd = openSync(src, 'w');
+    const chunk = Buffer.allocUnsafe(MiB);
+    for (let i = 0; i < mib; i++) writeSync(fd, randomFillSync(chunk));
+    closeSync(fd);
+  }
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const edits: Edit[] = [];
+  const fd = openSync(src, 'r');
+  for (let base = 4096; base + 1024 < size; base += 256 * 1024) {
+    const offset = base + rand(64 * 1024);
+    const len = 1 + rand(200);
+    const old = Buffer.alloc(len);
+    readSync(fd, old, 0, len, offset);
+    const bytes = Buffer.from(old.map((b) => b ^ (1 + rand(255)))); // every byte differs (UPS needs it)
+    edits.push({ offset, bytes, old });
+  }
+  closeSync(fd);
+  copyFileSync(src, tgt);
+  const out = openSync(tgt, 'r+');
+  for (const e of edits) writeSync(out, e.bytes, 0, e.bytes.length, e.offset);
+  closeSync(out);
+  return { src, tgt, edits };
+}
+
+function fileCrc(file: string): number {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(4 * MiB);
+  let crc = 0;
+  let n: number;
+  let pos = 0;
+  while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) {
+    crc = crc32(buf.subarray(0, n), crc);
+    pos += n;
+  }
+  closeSync(fd);
+  return crc;
+}
+
+function beatVarint(n: number): Buffer {
+  const out: number[] = [];
+  for (;;) {
+    const x = n % 128;
+    n = Math.floor(n / 128);
+    if (n === 0) {
+      out.push(0x80 | x);
+      return Buffer.from(out);
+    }
+    out.push(x);
+    n--;
+  }
+}
+
+function beatFooter(parts: Buffer[], srcCrc: number, tgtCrc: number): Buffer {
+  const f = Buffer.alloc(8);
+  f.writeUInt32LE(srcCrc, 0);
+  f.writeUInt32LE(tgtCrc, 4);
+  const body = Buffer.concat([...parts, f]);
+  const p = Buffer.alloc(4);
+  p.writeUInt32LE(crc32(body));
+  return Buffer.concat([body, p]);
+}
+
+/** Patches built straight from the edit list (the ROMs are too big to diff in memory). */
+function buildPatches(dir: string, mib: number, pair: { src: string; tgt: string; edits: Edit[] }): Record<string, string> {
+  const size = mib * MiB;
+  const srcCrc = fileCrc(pair.src);
+  const tgtCrc = fileCrc(pair.tgt);
+  const file = (name: string, data: Buffer): string => {
+    const p = path.join(dir, `${mib}-${name}`);
+    writeFileSync(p, data);
+    return p;
+  };
+  const ips: Buffer[] = [Buffer.from('IPS32')];
+  const ups: Buffer[] = [Buffer.from('UPS1'), beatVarint(size), beatVarint(size)];
+  const bps: Buffer[] = [Buffer.from('BPS1'), beatVarint(size), beatVarint(size), beatVarint(0)];
+  const ppf: Buffer[] = [Buffer.alloc(56, 0x20), Buffer.from([0, 0, 0, 0])];
+  ppf[0]!.write('PPF30', 0, 'latin1');
+  ppf[0]![5] = 2;
+  let upsPos = 0;
+  let bpsPos = 0;
+  for (const e of pair.edits) {
+    const head = Buffer.alloc(6);
+    head.writeUInt32BE(e.offset, 0);
+    head.writeUInt16BE(e.bytes.length, 4);
+    ips.push(head, e.bytes);
+    ups.push(beatVarint(e.offset - upsPos), Buffer.from(e.bytes.map((b, i) => b ^ e.old[i]!)), Buffer.from([0]));
+    upsPos = e.offset + e.bytes.length + 1;
+    bps.push(beatVarint((e.offset - bpsPos - 1) * 4), beatVarint((e.bytes.length - 1) * 4 + 1), e.bytes);
+    bpsPos = e.offset + e.bytes.length;
+    const off = Buffer.alloc(9);
+    off.writeBigUInt64LE(BigInt(e.offset));
+    off[8] = e.bytes.length;
+    ppf.push(off, e.bytes);
+  }
+  ips.push(Buffer.from('EEOF'));
+  bps.push(beatVarint((size - bpsPos - 1) * 4));
+  const patches: Record<string, string> = {
+    ips32: file('patch.ips', Buffer.concat(ips)),
+    ups: file('patch.ups', beatFooter(ups, srcCrc, tgtCrc)),
+    bps: file('patch.bps', beatFooter(bps, srcCrc, tgtCrc)),
+    ppf3: file('patch.ppf', Buffer.concat(ppf)),
+  };
+  if (hasTool('xdelta3')) {
+    for (const [name, args] of [
+      ['vcdiff', []],
+      ['vcdiff-lzma', ['-S', 'lzma']],
+    ] as Array<[string, string[]]>) {
+      const p = path.join(dir, `${mib}-${name}.xdelta`);
+      run('xdelta3', ['-e', '-f', ...args, '-s', pair.src, pair.tgt, p]);
+      patches[name] = p;
+    }
+  }
+  return patches;
+}
+
+function hasTool(tool: string): boolean {
+  return spawnSync(tool, ['-V'], { stdio: 'ignore' }).error === undefined;
+}
+
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * MiB });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+function sameFile(a: string, b: string): boolean {
+  return spawnSync('cmp', ['-s', a, b]).status === 0;
+}
+
+interface Row {
+  sizeMiB: number;
+  format: string;
+  tool: 'romshelf' | 'xdelta3';
+  seconds: number;
+  mibPerSec: number;
+  peakRssMB: number | null;
+  identical: boolean;
+}
+
+const dir = values.dir;
+mkdirSync(dir, { recursive: true });
+const rows: Row[] = [];
+for (const mib of values.sizes.split(',').map(Number)) {
+  const pair = makeRomPair(dir, mib);
+  const patches = buildPatches(dir, mib, pair);
+  const out = path.join(dir, `${mib}-out.bin`);
+  for (const [format, patch] of Object.entries(patches)) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', pair.src, patch, out], {
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`apply ${format} failed: ${child.stderr}`);
+    const r = JSON.parse(child.stdout) as { ms: number; maxRssKb: number };
+    rows.push({
+      sizeMiB: mib,
+      format,
+      tool: 'romshelf',
+      seconds: r.ms / 1000,
+      mibPerSec: mib / (r.ms / 1000),
+      peakRssMB: r.maxRssKb / 1024,
+      identical: sameFile(out, pair.tgt),
+    });
+    rmSync(out, { force: true });
+    if (format.startsWith('vcdiff')) {
+      const start = performance.now();
+      const x = spawnSync('/usr/bin/time', ['-f', '%M', 'xdelta3', '-d', '-f', '-s', pair.src, patch, out], { encoding: 'utf8' });
+      const seconds = (performance.now() - start) / 1000;
+      const rssKb = Number(x.stderr.trim().split('\n').pop());
+      rows.push({
+        sizeMiB: mib,
+        format,
+        tool: 'xdelta3',
+        seconds,
+        mibPerSec: mib / seconds,
+        peakRssMB: Number.isFinite(rssKb) ? rssKb / 1024 : null,
+        identical: sameFile(out, pair.tgt),
+      });
+      rmSync(out, { force: true });
+    }
+  }
+  if (!values.keep) for (const p of [pair.tgt, ...Object.values(patches)]) rmSync(p, { force: true });
+}
+
+const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+const ratio = (mib: number, format: string): number | null => {
+  const ours = rows.find((r) => r.sizeMiB === mib && r.format === format && r.tool === 'romshelf');
+  const ref = rows.find((r) => r.sizeMiB === mib && r.format === format && r.tool === 'xdelta3');
+  return ours && ref ? Math.round((ours.mibPerSec / ref.mibPerSec) * 100) / 100 : null;
+};
+const sizes = [...new Set(rows.map((r) => r.sizeMiB))];
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'patch',
+      node: process.version,
+      cpus: os.cpus().length,
+      results: rows.map((r) => ({ ...r, seconds: round(r.seconds), mibPerSec: round(r.mibPerSec), peakRssMB: round(r.peakRssMB) })),
+      vcdiffSpeedVsXdelta3: Object.fromEntries(
+        sizes.flatMap((mib) => ['vcdiff', 'vcdiff-lzma'].map((f) => [`${mib}MiB ${f}`, ratio(mib, f)])),
+      ),
+      targets: {
+        'ips/bps/ups/ppf > 200 MiB/s': rows
+          .filter((r) => r.tool === 'romshelf' && !r.format.startsWith('vcdiff'))
+          .every((r) => r.mibPerSec > 200),
+        'vcdiff >= 0.5 x xdelta3': sizes.every((mib) => (ratio(mib, 'vcdiff') ?? 1) >= 0.5),
+        'peak RSS < 200 MB at 1 GiB': rows
+          .filter((r) => r.tool === 'romshelf' && r.sizeMiB >= 1024)
+          .every((r) => (r.peakRssMB ?? 0) < 200),
+        'all outputs identical': rows.every((r) => r.identical),
+      },
+    },
+    null,
+    2,
+  ),
+);
