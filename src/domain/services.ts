@@ -9,6 +9,7 @@ import { AuthRepository } from '../db/repositories/auth-repository.ts';
 import { DownloadsRepository } from '../db/repositories/downloads-repository.ts';
 import { UsersRepository } from '../db/repositories/users-repository.ts';
 import { DownloadsService } from './downloads-service.ts';
+import { createCollectionsServices } from './collections-services.ts';
 import { RomsReadService } from './roms-read-service.ts';
 import { UsersService } from './users-service.ts';
 import { createPlatformsService } from './platforms-service.ts';
@@ -32,6 +33,7 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     stats: new StatsService(db),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
     romsRead: new RomsReadService(db),
+    collections: createCollectionsServices(db, config),
     downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger),
     platforms: createPlatformsService(db.kysely),
     scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),

@@ -1,6 +1,7 @@
 import type { RouteModule } from '../deps.ts';
 import { authRoutes } from './auth.ts';
 import { clientTokenRoutes } from './client-tokens.ts';
+import { collectionRoutes } from './collections.ts';
 import { downloadRoutes } from './downloads.ts';
 import { heartbeatRoutes } from './heartbeat.ts';
 import { romsReadRoutes } from './roms-read.ts';
@@ -17,6 +18,7 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   userRoutes,
   clientTokenRoutes,
+  collectionRoutes,
   romsReadRoutes,
   downloadRoutes,
   platformRoutes,

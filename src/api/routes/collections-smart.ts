@@ -1,0 +1,66 @@
+import { Type } from 'typebox';
+import type { RouteModule } from '../deps.ts';
+import { caller } from '../route-auth.ts';
+import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery } from '../schemas/collections.ts';
+import { errorResponses } from '../schemas/common.ts';
+import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
+import { readCollectionForm } from './collections-form.ts';
+
+const read = { auth: { scopes: ['collections.read' as const] } };
+const write = { auth: { scopes: ['collections.write' as const] } };
+const tags = ['collections'];
+const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'];
+
+/** Smart collections (spec §7.2). */
+export const collectionsSmartRoutes: RouteModule = (app, { services }) => {
+  const smart = services.collections.smart;
+
+  app.get('/api/collections/smart', {
+    config: read,
+    schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(SmartCollectionSchema), ...errorResponses } },
+  }, async (request) => smart.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)));
+
+  app.get('/api/collections/smart/identifiers', {
+    config: read,
+    schema: { tags, response: { 200: Type.Array(Type.Integer()), ...errorResponses } },
+  }, async (request) => smart.identifiers(caller(request).user.id));
+
+  app.post('/api/collections/smart', {
+    config: write,
+    schema: { tags, consumes: FORM_TYPES, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+  }, async (request) => {
+    const { fields } = await readCollectionForm(request);
+    return smart.create(caller(request).user.id, {
+      name: fields.name ?? '',
+      description: fields.description ?? '',
+      filterCriteria: fields.filter_criteria ?? '{}',
+      isPublic: parseQueryBool(request.query.is_public, false),
+    });
+  });
+
+  app.get('/api/collections/smart/:id', {
+    config: read,
+    schema: { tags, params: CollectionIdParam, response: { 200: SmartCollectionSchema, ...errorResponses } },
+  }, async (request) => smart.get(caller(request).user.id, request.params.id));
+
+  app.put('/api/collections/smart/:id', {
+    config: write,
+    schema: { tags, consumes: FORM_TYPES, params: CollectionIdParam, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+  }, async (request) => {
+    const { fields } = await readCollectionForm(request);
+    return smart.update(caller(request).user.id, request.params.id, {
+      name: fields.name,
+      description: fields.description,
+      filterCriteria: fields.filter_criteria,
+      isPublic: parseQueryBool(request.query.is_public),
+    });
+  });
+
+  app.delete('/api/collections/smart/:id', {
+    config: write,
+    schema: { tags, params: CollectionIdParam, response: { 200: Type.Null(), ...errorResponses } },
+  }, async (request) => {
+    await smart.delete(caller(request).user.id, request.params.id);
+    return null;
+  });
+};

@@ -1,0 +1,141 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Db, Engine } from '../engine.ts';
+import type { CollectionsTable, Database } from '../schema.ts';
+import { insertedId, withDeadlockRetry } from './collections-sql.ts';
+
+export type CollectionRow = Selectable<CollectionsTable> & { owner_username: string };
+export type NewCollection = Omit<Insertable<CollectionsTable>, 'id'>;
+export type CollectionUpdate = Updateable<Omit<CollectionsTable, 'id' | 'user_id' | 'created_at'>>;
+
+export interface MemberRow {
+  collection_id: number;
+  rom_id: number;
+  path_cover_s: string;
+  path_cover_l: string;
+}
+
+/** Ids per statement: well under every engine's bound-parameter limit. */
+const CHUNK = 1000;
+
+function chunks(ids: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Regular collections and their membership. Adds and removes are single statements on the (collection, rom) pair
+ * (insert-or-ignore, delete by pair), never a read-modify-write of a list, so concurrent callers cannot lose each
+ * other's updates.
+ */
+export class CollectionsRepository {
+  private readonly db: Kysely<Database>;
+  private readonly engine: Engine;
+
+  constructor(db: Db) {
+    this.db = db.kysely;
+    this.engine = db.engine;
+  }
+
+  private base() {
+    return this.db.selectFrom('collections as c').innerJoin('users as u', 'u.id', 'c.user_id')
+      .selectAll('c').select('u.username as owner_username');
+  }
+
+  find(id: number): Promise<CollectionRow | undefined> {
+    return this.base().where('c.id', '=', id).executeTakeFirst();
+  }
+
+  /** The caller's collections and everyone's public ones, by name (spec §7.1). */
+  listVisible(userId: number, updatedAfter?: number): Promise<CollectionRow[]> {
+    let q = this.base().where((eb) => eb.or([eb('c.user_id', '=', userId), eb('c.is_public', '=', 1)]));
+    if (updatedAfter !== undefined) q = q.where('c.updated_at', '>', updatedAfter);
+    return q.orderBy('c.name').orderBy('c.id').execute();
+  }
+
+  async visibleIds(userId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('collections').select('id')
+      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)])).orderBy('name').orderBy('id').execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  async nameTaken(userId: number, name: string, exceptId?: number): Promise<boolean> {
+    let q = this.db.selectFrom('collections').select('id').where('user_id', '=', userId).where('name', '=', name);
+    if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /** Members with their cover paths, ordered by collection then ROM id. */
+  async members(collectionIds: readonly number[]): Promise<MemberRow[]> {
+    const out: MemberRow[] = [];
+    for (const ids of chunks(collectionIds)) {
+      if (ids.length === 0) continue;
+      const rows = await this.db.selectFrom('collections_roms as cr').innerJoin('roms as r', 'r.id', 'cr.rom_id')
+        .select(['cr.collection_id', 'cr.rom_id', 'r.path_cover_s', 'r.path_cover_l'])
+        .where('cr.collection_id', 'in', ids).orderBy('cr.collection_id').orderBy('cr.rom_id').execute();
+      for (const r of rows) out.push({ ...r, collection_id: Number(r.collection_id), rom_id: Number(r.rom_id) });
+    }
+    return out;
+  }
+
+  async insert(row: NewCollection): Promise<number> {
+    if (this.engine === 'mysql') {
+      const result = await this.db.insertInto('collections').values(row).executeTakeFirstOrThrow();
+      return insertedId(result.insertId);
+    }
+    const { id } = await this.db.insertInto('collections').values(row).returning('id').executeTakeFirstOrThrow();
+    return Number(id);
+  }
+
+  async update(id: number, set: CollectionUpdate): Promise<void> {
+    await this.db.updateTable('collections').set(set).where('id', '=', id).execute();
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('collections').where('id', '=', id).execute();
+  }
+
+  /** Replaces the membership with the given ids (unknown ROM ids dropped) in one transaction. */
+  async replaceMembers(id: number, romIds: readonly number[], now: number): Promise<void> {
+    await withDeadlockRetry(() => this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('collections_roms').where('collection_id', '=', id).execute();
+      for (const ids of chunks([...new Set(romIds)])) {
+        await trx.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at'])
+          .expression(trx.selectFrom('roms').select([sql.val(id).as('collection_id'), 'id', sql.val(now).as('created_at')]).where('id', 'in', ids))
+          .execute();
+      }
+    }));
+  }
+
+  /** Adds ROMs that exist and are not members yet; the number actually added. */
+  async addMembers(id: number, romIds: readonly number[], now: number): Promise<number> {
+    let added = 0;
+    for (const ids of chunks([...new Set(romIds)])) {
+      added += await withDeadlockRetry(async () => {
+        const source = this.db.selectFrom('roms').select([sql.val(id).as('collection_id'), 'id', sql.val(now).as('created_at')]).where('id', 'in', ids);
+        let q = this.db.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at']).expression(source);
+        q = this.engine === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.columns(['collection_id', 'rom_id']).doNothing());
+        const result = await q.executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0);
+      });
+    }
+    return added;
+  }
+
+  /** Removes the given ROMs; the number actually removed. */
+  async removeMembers(id: number, romIds: readonly number[]): Promise<number> {
+    let removed = 0;
+    for (const ids of chunks([...new Set(romIds)])) {
+      removed += await withDeadlockRetry(async () => {
+        const result = await this.db.deleteFrom('collections_roms').where('collection_id', '=', id).where('rom_id', 'in', ids).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      });
+    }
+    return removed;
+  }
+
+  async touch(id: number, now: number): Promise<void> {
+    // Never move updated_at backwards when concurrent writers race.
+    await withDeadlockRetry(() => this.db.updateTable('collections').set({ updated_at: now }).where('id', '=', id).where('updated_at', '<', now).execute());
+  }
+}
