@@ -12,6 +12,7 @@ import { DownloadsService } from './downloads-service.ts';
 import { createCollectionsServices } from './collections-services.ts';
 import { RomsReadService } from './roms-read-service.ts';
 import { UsersService } from './users-service.ts';
+import { createRomWriteServices } from './rom-edit-services.ts';
 import { createPlatformsService } from './platforms-service.ts';
 import { createScanManager } from '../jobs/scan-manager.ts';
 import { StatsService } from './stats-service.ts';
@@ -34,6 +35,7 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
     romsRead: new RomsReadService(db),
     collections: createCollectionsServices(db, config),
+    ...createRomWriteServices(config, db, logger),
     downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger),
     platforms: createPlatformsService(db.kysely),
     scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),

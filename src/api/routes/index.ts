@@ -5,6 +5,9 @@ import { collectionRoutes } from './collections.ts';
 import { downloadRoutes } from './downloads.ts';
 import { heartbeatRoutes } from './heartbeat.ts';
 import { romsReadRoutes } from './roms-read.ts';
+import { romsWriteRoutes } from './roms-write.ts';
+import { noteRoutes } from './notes.ts';
+import { assetRoutes } from './assets.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
 import { taskRoutes } from './tasks.ts';
@@ -20,6 +23,9 @@ export const routeModules: RouteModule[] = [
   clientTokenRoutes,
   collectionRoutes,
   romsReadRoutes,
+  romsWriteRoutes,
+  noteRoutes,
+  assetRoutes,
   downloadRoutes,
   platformRoutes,
   taskRoutes,

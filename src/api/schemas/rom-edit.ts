@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+import { Nullable } from './common.ts';
+import { MAX_ID, QueryBool } from './query.ts';
+
+/** Request and response schemas of the ROM write routes (spec §6.4-6.6). */
+
+export const RomEditQuery = Type.Object({
+  remove_cover: Type.Optional(QueryBool('Whether to remove the cover image for this rom.')),
+  unmatch_metadata: Type.Optional(QueryBool('Whether to remove the metadata matches for this game.')),
+});
+
+const Score = (max: number, description: string) => Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: max, description })));
+const Flag = (description: string) => Type.Optional(Nullable(Type.Boolean({ description })));
+
+/** RomM 5.x `RomUserData`: the body is the props object itself; only keys present are written. */
+export const RomPropsBody = Type.Object({
+  is_main_sibling: Flag('Whether this rom is the main sibling.'),
+  backlogged: Flag('Whether this rom is in the backlog.'),
+  now_playing: Flag('Whether this rom is currently being played.'),
+  hidden: Flag('Whether this rom is hidden.'),
+  rating: Score(10, 'User rating for this rom (0-10).'),
+  difficulty: Score(10, 'User difficulty rating for this rom (0-10).'),
+  completion: Score(100, 'User completion percentage for this rom (0-100).'),
+  status: Type.Optional(Nullable(Type.Union(
+    ['incomplete', 'finished', 'completed_100', 'retired', 'never_playing'].map((s) => Type.Literal(s)),
+    { description: 'Play status.' },
+  ))),
+}, { title: 'RomUserData' });
+
+export const RomPropsQuery = Type.Object({
+  update_last_played: Type.Optional(QueryBool('Set last played timestamp to now.')),
+  remove_last_played: Type.Optional(QueryBool('Clear the last played timestamp.')),
+});
+
+const RomIdList = Type.Array(Type.Integer({ minimum: -MAX_ID, maximum: MAX_ID }), { maxItems: 100_000 });
+
+export const RomDeleteBody = Type.Object({
+  roms: RomIdList,
+  delete_from_fs: Type.Optional(RomIdList),
+});
+
+export const BulkOperationResponse = Type.Object({
+  successful_items: Type.Integer(),
+  failed_ids: Type.Array(Type.Integer()),
+  errors: Type.Array(Type.String()),
+}, { title: 'BulkOperationResponse' });

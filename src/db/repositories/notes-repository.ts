@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { Db, Engine } from '../engine.ts';
+import type { Database } from '../schema.ts';
+
+/** A note with its author, the shape the UserNoteSchema mapper reads. */
+export interface NoteWithAuthor {
+  id: number;
+  rom_id: number;
+  title: string;
+  content: string;
+  is_public: number;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+  user_id: number;
+  username: string;
+  avatar_path: string;
+  user_updated_at: number;
+}
+
+export interface NewNote {
+  rom_id: number;
+  user_id: number;
+  title: string;
+  content: string;
+  is_public: number;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NoteChanges = Partial<Pick<NewNote, 'title' | 'content' | 'is_public' | 'tags'>> & { updated_at: number };
+
+/** `rom_notes`. Every read and write that can reveal or change a note is scoped by rom and by owner or visibility. */
+export class NotesRepository {
+  private readonly db: Kysely<Database>;
+  private readonly engine: Engine;
+
+  constructor(db: Db) {
+    this.db = db.kysely;
+    this.engine = db.engine;
+  }
+
+  private withAuthor() {
+    return this.db.selectFrom('rom_notes as n').innerJoin('users as u', 'u.id', 'n.user_id').select([
+      'n.id', 'n.rom_id', 'n.title', 'n.content', 'n.is_public', 'n.tags', 'n.created_at', 'n.updated_at', 'n.user_id',
+      'u.username', 'u.avatar_path', 'u.updated_at as user_updated_at',
+    ]);
+  }
+
+  /** The caller's notes plus everyone's public notes on the ROM (or public ones only), newest first. */
+  listVisible(romId: number, userId: number, publicOnly: boolean): Promise<NoteWithAuthor[]> {
+    let q = this.withAuthor().where('n.rom_id', '=', romId);
+    q = publicOnly
+      ? q.where('n.is_public', '=', 1)
+      : q.where((eb) => eb.or([eb('n.user_id', '=', userId), eb('n.is_public', '=', 1)]));
+    return q.orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc').execute();
+  }
+
+  findOwned(romId: number, noteId: number, userId: number): Promise<NoteWithAuthor | undefined> {
+    return this.withAuthor().where('n.id', '=', noteId).where('n.rom_id', '=', romId).where('n.user_id', '=', userId).executeTakeFirst();
+  }
+
+  async titleTaken(romId: number, userId: number, title: string, exceptId?: number): Promise<boolean> {
+    let q = this.db.selectFrom('rom_notes').select('id').where('rom_id', '=', romId).where('user_id', '=', userId).where('title', '=', title);
+    if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  async insert(note: NewNote): Promise<number> {
+    if (this.engine === 'postgres') {
+      const { id } = await this.db.insertInto('rom_notes').values(note).returning('id').executeTakeFirstOrThrow();
+      return Number(id);
+    }
+    const result = await this.db.insertInto('rom_notes').values(note).executeTakeFirst();
+    return Number(result.insertId);
+  }
+
+  async updateOwned(romId: number, noteId: number, userId: number, set: NoteChanges): Promise<boolean> {
+    const r = await this.db.updateTable('rom_notes').set(set)
+      .where('id', '=', noteId).where('rom_id', '=', romId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async deleteOwned(romId: number, noteId: number, userId: number): Promise<boolean> {
+    const r = await this.db.deleteFrom('rom_notes').where('id', '=', noteId).where('rom_id', '=', romId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Cover images: validate by content, decode and re-encode with sharp into a large and a small version.
+ *
+ * API:
+ *   encodeCover(bytes, { label?, maxInputPixels? }) → Promise<EncodedCover>
+ *       throws ImageRejectedError (user-facing message, RomM's wording) when the bytes are not a PNG, JPEG, WebP
+ *       or GIF, or do not decode.
+ *   writeCoverFiles(dir, cover) → Promise<{ big: string; small: string }>   file names written inside `dir`
+ *       (`big.<ext>`, `small.<ext>`); older covers of another extension in `dir` are removed.
+ *
+ * Nothing uploaded is stored as sent: every byte written is produced by the encoder, so metadata, trailing
+ * payloads and polyglot tricks are dropped. Large is capped at BIG_MAX px on its longer side; small is 40 % of
+ * the original (20 % when it is 1000 px or taller), as RomM sizes it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { describeContent, IMAGE_EXT, sniffImage, type ImageKind } from './image-sniff.ts';
+
+export class ImageRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageRejectedError';
+  }
+}
+
+export interface EncodedCover {
+  /** Format of the stored files (GIF is stored as a still PNG). */
+  kind: ImageKind;
+  ext: string;
+  big: Buffer;
+  small: Buffer;
+  width: number;
+  height: number;
+}
+
+export const BIG_MAX = 2400;
+const DEFAULT_MAX_PIXELS = 40_000_000;
+
+export async function encodeCover(bytes: Uint8Array, opts: { label?: string; maxInputPixels?: number } = {}): Promise<EncodedCover> {
+  const label = opts.label ?? 'Artwork';
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) {
+    throw new ImageRejectedError(`${label} must be a PNG, JPEG, WebP, or GIF image (detected ${describeContent(bytes)})`);
+  }
+  const kind: ImageKind = sniffed === 'gif' ? 'png' : sniffed;
+  const input = () => sharp(bytes, { limitInputPixels: opts.maxInputPixels ?? DEFAULT_MAX_PIXELS, failOn: 'error', animated: false });
+  try {
+    const meta = await input().metadata();
+    if (meta.format !== (sniffed === 'jpeg' ? 'jpeg' : sniffed)) throw new Error(`decoded as ${meta.format}`);
+    // EXIF orientation swaps the displayed width and height.
+    const swap = (meta.orientation ?? 1) >= 5;
+    const width = (swap ? meta.height : meta.width) ?? 0;
+    const height = (swap ? meta.width : meta.height) ?? 0;
+    if (width < 1 || height < 1) throw new Error('no dimensions');
+    const factor = height >= 1000 ? 0.2 : 0.4;
+    const big = await encode(input().rotate().resize({ width: BIG_MAX, height: BIG_MAX, fit: 'inside', withoutEnlargement: true }), kind);
+    const small = await encode(input().rotate().resize({ width: Math.max(1, Math.round(width * factor)), height: Math.max(1, Math.round(height * factor)), fit: 'fill' }), kind);
+    return { kind, ext: IMAGE_EXT[kind], big, small, width, height };
+  } catch (err) {
+    if (err instanceof ImageRejectedError) throw err;
+    throw new ImageRejectedError(`${label} could not be read as an image (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+function encode(pipeline: Sharp, kind: ImageKind): Promise<Buffer> {
+  switch (kind) {
+    case 'jpeg':
+      return pipeline.jpeg({ quality: 88, mozjpeg: true }).toBuffer();
+    case 'webp':
+      return pipeline.webp({ quality: 88 }).toBuffer();
+    default:
+      return pipeline.png({ compressionLevel: 8 }).toBuffer();
+  }
+}
+
+/** Writes both files atomically (temp name, then rename) and drops covers of other extensions. */
+export async function writeCoverFiles(dir: string, cover: EncodedCover): Promise<{ big: string; small: string }> {
+  await mkdir(dir, { recursive: true });
+  const names = { big: `big.${cover.ext}`, small: `small.${cover.ext}` };
+  const tag = randomBytes(6).toString('hex');
+  for (const which of ['big', 'small'] as const) {
+    const tmp = path.join(dir, `.${which}.${tag}.tmp`);
+    await writeFile(tmp, cover[which]);
+    await rename(tmp, path.join(dir, names[which]));
+  }
+  for (const entry of await readdir(dir)) {
+    if (entry !== names.big && entry !== names.small && /^(big|small)\./.test(entry)) {
+      await rm(path.join(dir, entry), { force: true });
+    }
+  }
+  return names;
+}
