@@ -5,6 +5,7 @@ import { bps } from './bps.ts';
 import { bsdiff } from './bsdiff.ts';
 import { PatchError } from './errors.ts';
 import { ips } from './ips.ts';
+import { pmsr } from './pmsr.ts';
 import { ppf } from './ppf.ts';
 import { rup } from './rup.ts';
 import { DEFAULT_LIMITS, type PatchFormat, type PatchLimits, type PatchResult } from './types.ts';
@@ -12,7 +13,7 @@ import { ups } from './ups.ts';
 import { vcdiff } from './vcdiff/index.ts';
 
 /** Detection table, checked in order: the N64 APS magic ("APS10") must win over the GBA one ("APS1"). */
-export const PATCH_FORMATS: readonly PatchFormat[] = [ips, ups, bps, ppf, apsN64, apsGba, rup, bsdiff, vcdiff];
+export const PATCH_FORMATS: readonly PatchFormat[] = [ips, ups, bps, ppf, apsN64, apsGba, rup, pmsr, bsdiff, vcdiff];
 
 /** RomM's accepted patch extensions (the real format always comes from the magic bytes). */
 export const SUPPORTED_PATCH_EXTENSIONS: readonly string[] = [

@@ -9,7 +9,7 @@ export interface PatchFormat {
   apply(input: PatchInput): Promise<PatchResult>;
 }
 
-export type PatchFormatId = 'ips' | 'ups' | 'bps' | 'ppf' | 'aps-n64' | 'aps-gba' | 'rup' | 'bsdiff' | 'vcdiff';
+export type PatchFormatId = 'ips' | 'ups' | 'bps' | 'ppf' | 'aps-n64' | 'aps-gba' | 'rup' | 'pmsr' | 'bsdiff' | 'vcdiff';
 
 export interface PatchLimits {
   /** Largest output the patch may produce, in bytes. */

@@ -92,6 +92,7 @@ describe('detection by magic bytes', () => {
     expect(detectPatchFormat(Buffer.from('BSDIFF40'))?.id).toBe('bsdiff');
     expect(detectPatchFormat(Buffer.from('NINJA2'))?.id).toBe('rup');
     expect(detectPatchFormat(Buffer.from('PPF30'))?.id).toBe('ppf');
+    expect(detectPatchFormat(Buffer.from('PMSR'))?.id).toBe('pmsr');
     expect(detectPatchFormat(Buffer.from('hello world'))).toBeUndefined();
   });
 });

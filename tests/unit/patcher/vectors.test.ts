@@ -196,3 +196,19 @@ describe('VCDIFF (RFC 3284 default code table)', () => {
     expect((await run(Buffer.alloc(0), patch)).out.toString()).toBe('ABABABAB');
   });
 });
+
+describe('PMSR (Star Rod)', () => {
+  it('writes big-endian records and grows the ROM to 40 MiB; any other ROM reports validated=false', async () => {
+    const patch = Buffer.from([
+      ...Buffer.from('PMSR'),
+      0, 0, 0, 2, // two records
+      0, 0, 0, 1, 0, 0, 0, 2, 0xaa, 0xbb, // offset 1, length 2
+      0, 0x80, 0, 0, 0, 0, 0, 1, 0xcc, // offset 8 MiB, length 1
+    ]);
+    const { out, validated } = await run(Buffer.from([1, 2, 3, 4]), patch);
+    expect(validated).toBe(false);
+    expect(out.length).toBe(41943040);
+    expect([...out.subarray(0, 5)]).toEqual([1, 0xaa, 0xbb, 4, 0]);
+    expect(out[0x800000]).toBe(0xcc);
+  });
+});
