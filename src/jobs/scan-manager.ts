@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../db/engine.ts';
 import { HashPool } from '../scanner/hash-pool.ts';
 import type { ScanIssue } from '../scanner/issues.ts';
-import type { ScanSettings } from '../scanner/scan-config.ts';
+import { loadScanSettings, type ScanSettings } from '../scanner/scan-config.ts';
 import { runScan } from '../scanner/scanner.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats, type ScanType } from '../scanner/types.ts';
 import { conflict } from '../domain/errors.ts';
 
 export interface ScanStatus {
+  /** Id of the latest scan task (null before the first). */
+  task_id: string | null;
   running: boolean;
   type: ScanType | null;
   platforms: string[];
@@ -33,8 +35,9 @@ export interface ScanManagerOptions {
 export class ScanManager extends EventEmitter {
   private controller: AbortController | null = null;
   private current: Promise<ScanResult> | null = null;
+  private seq = 0;
   private state: ScanStatus = {
-    running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
+    task_id: null, running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
     stats: emptyStats(), cancelled: false, error: null,
   };
 
@@ -58,7 +61,7 @@ export class ScanManager extends EventEmitter {
     const controller = new AbortController();
     this.controller = controller;
     this.state = {
-      running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
+      task_id: `scan-${Date.now().toString(36)}-${++this.seq}`, running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
       finished_at: null, current_platform: null, stats: emptyStats(), cancelled: false, error: null,
     };
     const pool = new HashPool(this.options.settings.hashWorkers);
@@ -127,4 +130,9 @@ export function startBackgroundScans(manager: ScanManager, opts: { scanOnStart: 
   const timer = opts.intervalSeconds > 0 ? setInterval(tick, opts.intervalSeconds * 1000) : null;
   timer?.unref();
   return { stop: () => { if (timer) clearInterval(timer); manager.cancel(); } };
+}
+
+/** The manager the server uses: settings from DATA_PATH/config.yml and the environment. */
+export function createScanManager(config: { libraryPath: string; dataPath: string }, db: Db, log?: (issue: ScanIssue) => void): ScanManager {
+  return new ScanManager({ db, libraryPath: config.libraryPath, settings: loadScanSettings(config.dataPath), ...(log ? { onIssue: log } : {}) });
 }

@@ -1,15 +1,24 @@
-import { createRequire } from 'node:module';
+import { buildSync } from 'esbuild';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HashJob, HashResult } from './hash-types.ts';
 
-const workerUrl = new URL('./hash-worker.ts', import.meta.url);
-// The ESM entry of tsx's API (require.resolve finds the CommonJS one, whose register() cannot load hooks here).
-const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const workerPath = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+let workerCode: string | null = null;
 
-/** The worker loads TypeScript through tsx's loader, whatever runs the parent (tsx, vitest, node). */
-const BOOT = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+/**
+ * The worker's code, bundled once per process into one CommonJS script with esbuild (already there for tsx).
+ * A worker running plain JavaScript needs no TypeScript loader thread of its own, which saves tens of MiB per
+ * worker, and starts in milliseconds whatever runs the parent (tsx, vitest, node).
+ */
+function bundledWorker(): string {
+  workerCode ??= buildSync({
+    entryPoints: [workerPath], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+    logLevel: 'silent',
+  }).outputFiles[0]?.text ?? '';
+  return workerCode;
+}
 
 interface Slot {
   worker: Worker;
@@ -26,16 +35,19 @@ export class HashPool {
   private seq = 0;
   private closed = false;
 
+  private readonly wanted: number;
+
+  /** Workers start on the first job, so a scan that hashes nothing (an unchanged rescan) starts none. */
   constructor(size = defaultHashWorkers()) {
-    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+    this.wanted = Math.max(1, size);
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.wanted;
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOT, { eval: true });
+    const worker = new Worker(bundledWorker(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (res: HashResult) => {
       const p = slot.pending.get(res.id);
@@ -62,6 +74,7 @@ export class HashPool {
   /** Sends the job to the worker with the fewest jobs in flight. */
   hash(job: Omit<HashJob, 'id'>): Promise<HashResult> {
     if (this.closed) return Promise.reject(new Error('hash pool is closed'));
+    while (this.slots.length < this.wanted) this.slots.push(this.spawn());
     let slot = this.slots[this.next % this.slots.length] as Slot;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     this.next++;
@@ -85,4 +98,4 @@ export function defaultHashWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-export const hashWorkerPath = fileURLToPath(workerUrl);
+export const hashWorkerPath = workerPath;

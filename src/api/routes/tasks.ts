@@ -1,0 +1,87 @@
+import { Type } from 'typebox';
+import { SCAN_TYPES } from '../../scanner/types.ts';
+import type { ScanStatus } from '../../jobs/scan-manager.ts';
+import { isoOrNull } from '../../domain/time.ts';
+import { notFound } from '../../domain/errors.ts';
+import type { RouteModule } from '../deps.ts';
+import { errorResponses, Nullable } from '../schemas/common.ts';
+
+const TaskStatus = Type.Object({
+  task_name: Type.String(), task_id: Type.String(), status: Type.String(), task_type: Type.String(),
+  created_at: Nullable(Type.String()), enqueued_at: Nullable(Type.String()), started_at: Nullable(Type.String()),
+  ended_at: Nullable(Type.String()), meta: Type.Object({ scan_stats: Type.Record(Type.String(), Type.Unknown()) }),
+});
+
+const RunScanBody = Type.Object({
+  type: Type.Optional(Type.Union(SCAN_TYPES.map((t) => Type.Literal(t)))),
+  platform_fs_slugs: Type.Optional(Type.Array(Type.String())),
+});
+
+/** RomM's job statuses: started while running, then finished, failed or canceled. */
+function taskJson(s: ScanStatus) {
+  const status = s.running ? 'started' : s.error ? 'failed' : s.cancelled ? 'canceled' : 'finished';
+  return {
+    task_name: 'Scan library', task_id: s.task_id ?? '', status, task_type: 'scan',
+    created_at: isoOrNull(s.started_at), enqueued_at: isoOrNull(s.started_at), started_at: isoOrNull(s.started_at),
+    ended_at: isoOrNull(s.finished_at), meta: { scan_stats: { ...s.stats } },
+  };
+}
+
+export const taskRoutes: RouteModule = (app, { services }) => {
+  const scans = services.scans;
+
+  app.post('/api/tasks/run/scan_library', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], body: Type.Optional(RunScanBody), response: { 200: TaskStatus, 409: errorResponses[400], ...errorResponses } },
+  }, async (request) => {
+    const body = request.body ?? {};
+    return taskJson(scans.start({ type: body.type ?? 'quick', platformFsSlugs: body.platform_fs_slugs ?? [] }));
+  });
+
+  app.get('/api/tasks/scan_library/status', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], response: { 200: TaskStatus, ...errorResponses } },
+  }, async () => taskJson(scans.status()));
+
+  app.post('/api/tasks/scan_library/cancel', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], response: { 200: TaskStatus, ...errorResponses } },
+  }, async () => {
+    scans.cancel();
+    return taskJson(scans.status());
+  });
+
+  app.get('/api/tasks/:task_id', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], params: Type.Object({ task_id: Type.String() }), response: { 200: TaskStatus, ...errorResponses } },
+  }, async (request) => {
+    const s = scans.status();
+    if (!s.task_id || s.task_id !== request.params.task_id) throw notFound(`Task with ID ${request.params.task_id} not found`);
+    return taskJson(s);
+  });
+
+  // Server-Sent Events: `progress` while a scan runs, then `done`; the stream stays open for the next scan.
+  app.get('/api/tasks/scan_library/events', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], produces: ['text/event-stream'] },
+  }, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (event: string, s: ScanStatus) => res.write(`event: ${event}\ndata: ${JSON.stringify(taskJson(s))}\n\n`);
+    send('status', scans.status());
+    const onProgress = (s: ScanStatus) => send('progress', s);
+    const onDone = (_r: unknown, s: ScanStatus) => send('done', s);
+    const onError = (_e: unknown, s: ScanStatus) => send('failed', s);
+    scans.on('progress', onProgress);
+    scans.on('done', onDone);
+    scans.on('error', onError);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15000);
+    request.raw.on('close', () => {
+      clearInterval(ping);
+      scans.off('progress', onProgress);
+      scans.off('done', onDone);
+      scans.off('error', onError);
+    });
+  });
+};

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { loadScanSettings } from '../scanner/scan-config.ts';
+import { runScan } from '../scanner/scanner.ts';
+import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
+import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from './open.ts';
+
+const USAGE = 'usage: romshelf scan [--type quick|complete|hashes|new_platforms] [--platform FS_SLUG]...';
+
+/** `romshelf scan`: a progress bar on a terminal, plain progress lines otherwise, a summary at the end. */
+export async function runScanCommand(argv: string[]): Promise<number> {
+  let type: ScanType;
+  let platforms: string[];
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { type: { type: 'string', default: 'quick' }, platform: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) { console.log(USAGE); return 0; }
+    if (!SCAN_TYPES.includes(values.type as ScanType)) throw new Error(`unknown scan type '${values.type}'`);
+    type = values.type as ScanType;
+    platforms = values.platform ?? [];
+  } catch (err) {
+    console.error(`romshelf scan: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const config = loadConfigOrExplain();
+    await ensureWritableDir(config.dataPath, 'DATA_PATH');
+    const settings = loadScanSettings(config.dataPath);
+    const db = await openConfiguredDatabase(config);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    const progress = new ProgressPrinter(process.stderr.isTTY === true);
+    try {
+      const result = await runScan({
+        db, libraryPath: config.libraryPath, settings,
+        onIssue: (i) => progress.line(`warning: ${i.kind}: ${i.path}: ${i.message}`),
+        onProgress: (p) => progress.update(p),
+      }, { type, platformFsSlugs: platforms, signal: controller.signal });
+      progress.done();
+      console.log(summary(result));
+      return result.cancelled ? 130 : 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      await db.destroy();
+    }
+  } catch (err) {
+    return explainAndExit(err);
+  }
+}
+
+class ProgressPrinter {
+  private lastLine = 0;
+  private drawn = false;
+
+  constructor(private readonly tty: boolean) {}
+
+  update(p: ScanProgress): void {
+    const s = p.stats;
+    const total = Math.max(s.total_roms, 1);
+    if (this.tty) {
+      const width = 30;
+      const filled = Math.min(width, Math.round((s.scanned_roms / total) * width));
+      const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
+      process.stderr.write(`\r[${bar}] ${s.scanned_roms}/${s.total_roms} ROMs  ${p.platform ?? ''}`.padEnd(100).slice(0, 100));
+      this.drawn = true;
+    } else if (Date.now() - this.lastLine >= 2000) {
+      this.lastLine = Date.now();
+      process.stderr.write(`scan: ${s.scanned_roms}/${s.total_roms} ROMs, ${s.scanned_platforms}/${s.total_platforms} platforms${p.platform ? ` (${p.platform})` : ''}\n`);
+    }
+  }
+
+  line(text: string): void {
+    if (this.drawn) { process.stderr.write('\n'); this.drawn = false; }
+    process.stderr.write(`${text}\n`);
+  }
+
+  done(): void {
+    if (this.drawn) process.stderr.write('\n');
+  }
+}
+
+export function summary(r: ScanResult): string {
+  const s = r.stats;
+  const mib = (s.hashed_bytes / 1024 / 1024).toFixed(1);
+  return [
+    `${r.cancelled ? 'Scan cancelled' : 'Scan finished'} (${r.type}) in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `  platforms: ${s.scanned_platforms} scanned, ${s.new_platforms} new, ${s.missing_platforms} missing`,
+    `  roms:      ${s.total_roms} found, ${s.new_roms} new, ${s.updated_roms} updated, ${s.reassociated_roms} moved, ${s.unchanged_roms} unchanged, ${s.missing_roms} missing`,
+    `  hashed:    ${s.hashed_files} files, ${mib} MiB`,
+    `  problems:  ${s.errors}${Object.keys(r.issueCounts).length ? ` (${Object.entries(r.issueCounts).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
+  ].join('\n');
+}
