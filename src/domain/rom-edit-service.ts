@@ -110,7 +110,7 @@ export class RomEditService {
 
   /** Row, facets, file rows and the disk rename in one transaction; the rename is undone if anything fails after it. */
   private async write(rom: EditableRom, set: RomSet, diskRename: DiskRename | null): Promise<void> {
-    const derived = this.derive({ ...rom, ...set } as EditableRom);
+    const derived = this.derive({ ...rom, ...set });
     const facets = derivedFacetRows(rom.id, derived);
     set.first_release_date = derived.first_release_date;
     set.average_rating = derived.average_rating;
