@@ -1,5 +1,5 @@
 import { crc16 } from './checksum.ts';
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { readSourceInto } from './io/copy.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
@@ -40,6 +40,7 @@ async function applyApsGba(input: PatchInput): Promise<PatchResult> {
     await out.truncate(targetSize);
     const block = Buffer.allocUnsafe(BLOCK);
     while (patch.remaining > 0) {
+      checkAborted(input.signal);
       await patch.need(8 + BLOCK, 'block');
       const offset = patch.u32le();
       const sourceCrc = patch.u16le();

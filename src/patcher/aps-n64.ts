@@ -1,4 +1,4 @@
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
 import { SourceReader } from './io/source-reader.ts';
@@ -48,6 +48,7 @@ async function applyApsN64(input: PatchInput): Promise<PatchResult> {
     out = await RandomWriter.fromSource(input.sourcePath, input.targetPath, input.limits.maxTargetSize);
     await out.truncate(outputSize);
     while (patch.remaining > 0) {
+      checkAborted(input.signal);
       await patch.need(5, 'record header');
       const offset = patch.u32le();
       const len = patch.u8();

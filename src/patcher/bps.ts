@@ -1,5 +1,5 @@
 import { crc32 } from './checksum.ts';
-import { fail, truncated } from './errors.ts';
+import { checkAborted, fail, truncated } from './errors.ts';
 import { copySource, sourceCrc32 } from './io/copy.ts';
 import { patchCrc32, readTail } from './io/patch-crc.ts';
 import { PatchReader } from './io/patch-reader.ts';
@@ -54,6 +54,7 @@ async function applyBps(input: PatchInput): Promise<PatchResult> {
     let sourceRel = 0;
     let targetRel = 0;
     while (patch.pos < bodyEnd) {
+      checkAborted(input.signal);
       const data = await readBeatVarint(patch, 'BPS action');
       const action = data % 4;
       const length = Math.floor(data / 4) + 1;

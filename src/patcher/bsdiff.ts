@@ -1,5 +1,5 @@
 import { Bzip2Reader } from './codecs/bzip2.ts';
-import { fail, truncated } from './errors.ts';
+import { checkAborted, fail, truncated } from './errors.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { SourceReader } from './io/source-reader.ts';
 import { TargetWriter } from './io/target-writer.ts';
@@ -54,6 +54,7 @@ async function applyBsdiff(input: PatchInput): Promise<PatchResult> {
     let newPos = 0;
     let oldPos = 0;
     while (newPos < newSize) {
+      checkAborted(input.signal);
       await readExact(ctrl, triple, 24, 'BSDiff control data');
       const x = offtin(triple.subarray(0, 8));
       const y = offtin(triple.subarray(8, 16));

@@ -27,3 +27,8 @@ export function fail(message: string, code: PatchErrorCode = 'invalid'): never {
 export function truncated(what: string): never {
   throw new PatchError(`Patch is truncated (${what})`, 'truncated');
 }
+
+/** Throws when `signal` has fired; cheap enough to call once per record. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PatchError('Patching was cancelled (time limit reached)', 'limit');
+}

@@ -1,4 +1,4 @@
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
 import type { PatchFormat, PatchInput, PatchResult } from './types.ts';
@@ -30,6 +30,7 @@ async function applyIps(input: PatchInput): Promise<PatchResult> {
     const eof = wide ? IPS32_EOF : IPS_EOF;
     out = await RandomWriter.fromSource(input.sourcePath, input.targetPath, input.limits.maxTargetSize);
     for (;;) {
+      checkAborted(input.signal);
       await patch.need(offsetBytes, 'missing EOF marker');
       const offset = wide ? patch.u32be() : patch.u24be();
       if (offset === eof) break;

@@ -1,5 +1,5 @@
 import { crc32 } from './checksum.ts';
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { sourceCrc32 } from './io/copy.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
@@ -34,6 +34,7 @@ async function applyPmsr(input: PatchInput): Promise<PatchResult> {
     out = await RandomWriter.fromSource(input.sourcePath, input.targetPath, input.limits.maxTargetSize);
     let targetSize = PAPER_MARIO_SIZE;
     for (let i = 0; i < count; i++) {
+      checkAborted(input.signal);
       await patch.need(8, 'record header');
       const offset = patch.u32be();
       const length = patch.u32be();

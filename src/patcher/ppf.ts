@@ -1,4 +1,4 @@
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
 import { SourceReader } from './io/source-reader.ts';
@@ -55,6 +55,7 @@ async function applyPpf(input: PatchInput): Promise<PatchResult> {
     out = await RandomWriter.fromSource(input.sourcePath, input.targetPath, input.limits.maxTargetSize);
     const offsetSize = wideOffsets ? 8 : 4;
     while (patch.remaining > 0) {
+      checkAborted(input.signal);
       if ((await patch.want(DIZ_BEGIN.length)) === DIZ_BEGIN.length && patch.peek(DIZ_BEGIN.length).equals(DIZ_BEGIN)) {
         break; // file_id.diz trailer
       }

@@ -38,6 +38,7 @@ export interface ApplyPatchOptions {
   patchPath: string;
   targetPath: string;
   limits?: Partial<PatchLimits>;
+  signal?: AbortSignal;
 }
 
 /**

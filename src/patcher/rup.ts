@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fail } from './errors.ts';
+import { checkAborted, fail } from './errors.ts';
 import { readSourceInto } from './io/copy.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { RandomWriter } from './io/random-writer.ts';
@@ -64,6 +64,7 @@ async function applyRup(input: PatchInput): Promise<PatchResult> {
       await reader.skip(file.recordsPos);
       const buf = Buffer.allocUnsafe(1 << 16);
       for (;;) {
+        checkAborted(input.signal);
         await reader.need(1, 'RUP command');
         if (reader.peek(1)[0] !== CMD_XOR) break;
         reader.u8();

@@ -26,6 +26,8 @@ export interface PatchInput {
   /** Where the result goes; created or truncated. The caller streams and deletes it. */
   targetPath: string;
   limits: PatchLimits;
+  /** Aborts a long apply (the route's timeout); checked between records and windows. */
+  signal?: AbortSignal;
 }
 
 export interface PatchResult {

@@ -1,5 +1,5 @@
 import { crc32 } from './checksum.ts';
-import { fail, truncated } from './errors.ts';
+import { checkAborted, fail, truncated } from './errors.ts';
 import { readSourceInto, sourceCrc32, copySource } from './io/copy.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { SourceReader } from './io/source-reader.ts';
@@ -58,6 +58,7 @@ async function applyUps(input: PatchInput): Promise<PatchResult> {
     const span = Math.max(sizeA, sizeB);
     let pos = 0;
     while (patch.pos < bodyEnd) {
+      checkAborted(input.signal);
       const skip = await readBeatVarint(patch, 'UPS record offset');
       if (pos + skip > span) fail(`UPS record at offset ${pos + skip} lies beyond the file sizes in its header`);
       const copy = Math.max(0, Math.min(skip, targetSize - pos));

@@ -1,5 +1,5 @@
 import { adler32 } from '../checksum.ts';
-import { fail, truncated } from '../errors.ts';
+import { checkAborted, fail, truncated } from '../errors.ts';
 import { PatchReader } from '../io/patch-reader.ts';
 import { SourceReader } from '../io/source-reader.ts';
 import { TargetWriter } from '../io/target-writer.ts';
@@ -63,6 +63,7 @@ async function applyVcdiff(input: PatchInput): Promise<PatchResult> {
     const segments = new SegmentCache(src);
     let target = Buffer.alloc(0);
     while (patch.remaining > 0) {
+      checkAborted(input.signal);
       await patch.need(1, 'window header');
       const win = patch.u8();
       if (win & ~0x07 || (win & WIN_SOURCE && win & WIN_TARGET)) fail('VCDIFF window indicator is invalid');

@@ -143,3 +143,18 @@ describe('copy loops and decompression bombs', () => {
   });
 });
 
+
+describe('cancellation', () => {
+  it('an aborted signal stops the apply with a PatchError', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      applyPatch({
+        sourcePath: romPath,
+        patchPath: join(FIXTURES, 'patch.bps'),
+        targetPath: tmp.path('aborted'),
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/cancelled/);
+  });
+});
