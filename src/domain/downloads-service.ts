@@ -5,6 +5,7 @@ import type { DownloadFile, DownloadRom, DownloadsRepository } from '../db/repos
 import { LibraryFiles, type ResolvedFile } from './downloads-files.ts';
 import { contentDisposition, fileExtension, mediaFor, parseIdList, sanitizeFilename } from './downloads-names.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
+import type { RomsReadService } from './roms-read-service.ts';
 
 /** One file sent as is. */
 export interface FileDownload {
@@ -50,8 +51,6 @@ export interface BulkRequest {
   withCrcs: boolean;
 }
 
-/** Expands a virtual collection id to the caller's visible ROM ids; wired by the ROM query engine. */
-export type VirtualCollectionResolver = (id: string, userId: number) => Promise<number[] | null>;
 
 const byFileName = (a: DownloadFile, b: DownloadFile) => (a.file_name < b.file_name ? -1 : a.file_name > b.file_name ? 1 : 0);
 const fullPath = (f: DownloadFile) => `${f.file_path}/${f.file_name}`;
@@ -64,14 +63,10 @@ export class DownloadsService {
     private readonly repo: DownloadsRepository,
     libraryPath: string,
     logger: Logger,
-    private virtualCollections: VirtualCollectionResolver | null = null,
+    /** The gallery's query engine: virtual and smart collections expand exactly as `GET /api/roms` does. */
+    private readonly romsRead: RomsReadService | null = null,
   ) {
     this.files = new LibraryFiles(libraryPath, repo, logger);
-  }
-
-  /** Lets the ROM query engine provide `virtual_collection_id` expansion once it exists. */
-  setVirtualCollectionResolver(resolver: VirtualCollectionResolver): void {
-    this.virtualCollections = resolver;
   }
 
   /** §6.1: one file as is, several as a zip named after the URL (plus an M3U playlist when the ROM has none). */
@@ -161,8 +156,11 @@ export class DownloadsService {
       } else if (req.collectionId) {
         ids = await this.repo.romIdsOfCollection(req.collectionId, userId);
       } else if (req.virtualCollectionId) {
-        ids = this.virtualCollections ? await this.virtualCollections(req.virtualCollectionId, userId) : [];
+        ids = this.romsRead ? await this.viaQueryEngine({ virtual_collection_id: req.virtualCollectionId }, userId) : [];
+      } else if (req.smartCollectionId && this.romsRead) {
+        ids = await this.viaQueryEngine({ smart_collection_id: req.smartCollectionId }, userId);
       } else if (req.smartCollectionId) {
+        // Without the query engine: the collection's cached member list (the owner's view).
         ids = await this.repo.smartCollectionRomIds(req.smartCollectionId, userId);
         if (ids?.length) {
           const hidden = await this.repo.personallyHidden(ids, userId);
@@ -177,6 +175,13 @@ export class DownloadsService {
       return [...new Set(ids)];
     }
     throw badRequest('No ROM IDs or platform/collection selector provided');
+  }
+
+  /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order. */
+  private async viaQueryEngine(input: Record<string, unknown>, userId: number): Promise<number[]> {
+    const engine = this.romsRead as RomsReadService;
+    const filter = await engine.filter(input, userId);
+    return engine.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, engine.context(userId));
   }
 
   private async resolveOrFail(files: DownloadFile[], missing: (f: DownloadFile) => string): Promise<ResolvedFile[]> {

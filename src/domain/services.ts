@@ -36,7 +36,7 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     romsRead: new RomsReadService(db),
     collections: createCollectionsServices(db, config),
     ...createRomWriteServices(config, db, logger),
-    downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger),
+    downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger, new RomsReadService(db)),
     platforms: createPlatformsService(db.kysely),
     scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),
   };

@@ -2,6 +2,7 @@ import { appendFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { encodeVirtualCollectionId } from '../../src/domain/virtual-collection-id.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { createPlatform, createRom, type FixtureRom } from '../helpers/download-fixtures.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
@@ -213,6 +214,25 @@ describeEachEngine('downloads', (ctx) => {
     expect((await checkZip(own.rawPayload)).names).toEqual(['roms/gb/Tetris (World) (Rév A).gb']);
     // Someone else's private collection is not visible.
     expect((await get(`/api/roms/download?collection_id=${coll.id}`)).json()).toEqual({ detail: 'No ROMs found to download' });
+  });
+
+  it('expands virtual and smart collections through the gallery query engine', async () => {
+    const db = ctx().db;
+    const now = Date.now();
+    await db.kysely.insertInto('rom_facets').values({ rom_id: single.id, kind: 'genre', value: 'Puzzle' }).execute();
+    const virtual = await get(`/api/roms/download?virtual_collection_id=${encodeVirtualCollectionId('Puzzle', 'genre')}`);
+    expect((await checkZip(virtual.rawPayload)).names).toEqual(['roms/gb/Tetris (World) (Rév A).gb']);
+    expect((await get(`/api/roms/download?virtual_collection_id=${encodeVirtualCollectionId('Nothing', 'genre')}`)).json()).toEqual({ detail: 'No ROMs found to download' });
+
+    await db.kysely.insertInto('smart_collections').values({
+      user_id: admin.user.id, name: 'gb games', description: '', is_public: 0, filter_criteria: JSON.stringify({ search_term: 'tetris' }),
+      rom_ids: '[]', rom_count: 0, path_covers_small: '[]', path_covers_large: '[]', created_at: now, updated_at: now,
+    }).execute();
+    const smart = await db.kysely.selectFrom('smart_collections').select('id').where('name', '=', 'gb games').executeTakeFirstOrThrow();
+    const own = await get(`/api/roms/download?smart_collection_id=${smart.id}`);
+    expect((await checkZip(own.rawPayload)).names).toEqual(['roms/gb/Tetris (World) (Rév A).gb']);
+    const other = await t.app.inject({ method: 'GET', url: `/api/roms/download?smart_collection_id=${smart.id}`, headers: { authorization: viewer.basic } });
+    expect(other.json()).toEqual({ detail: 'No ROMs found to download' });
   });
 
   it('never serves a path outside the library', async () => {
