@@ -83,6 +83,12 @@ export class CollectionsService {
     return c;
   }
 
+  /** 403 for someone else's private collection; nothing for a readable or unknown one (selectors of ROM lists). */
+  async assertReadableIfExists(caller: CallerId, id: number): Promise<void> {
+    const c = await this.repo.find(id);
+    if (c && Number(c.user_id) !== caller && !c.is_public) throw collectionForbidden(id);
+  }
+
   /** Whether the user may read the collection, without throwing (smart criteria that name one). */
   async canRead(caller: CallerId, id: number): Promise<boolean> {
     const c = await this.repo.find(id);

@@ -80,6 +80,18 @@ export class SmartCollectionsService {
     return this.filterFor(caller, criteriaObject(s.filter_criteria));
   }
 
+  /**
+   * For `smart_collection_id` selectors: 403 for someone else's private smart collection, or when its criteria name
+   * a regular collection the caller may not read; nothing for unknown ids.
+   */
+  async assertReadableIfExists(caller: CallerId, id: number): Promise<void> {
+    const s = await this.repo.find(id);
+    if (!s) return;
+    if (Number(s.user_id) !== caller && !s.is_public) throw collectionForbidden(id);
+    const { collectionId } = filterFromCriteria(criteriaObject(s.filter_criteria));
+    if (collectionId !== undefined) await this.collections.assertReadableIfExists(caller, collectionId);
+  }
+
   /** Live member ids as the caller, in the collection's own order. */
   async resolveSmartRomIds(caller: CallerId, id: number): Promise<number[]> {
     const s = await this.readable(caller, id);

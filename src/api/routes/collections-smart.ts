@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery } from '../schemas/collections.ts';
-import { errorResponses } from '../schemas/common.ts';
+import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery, collectionErrors } from '../schemas/collections.ts';
 import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
 import { readCollectionForm } from './collections-form.ts';
 
@@ -17,17 +16,17 @@ export const collectionsSmartRoutes: RouteModule = (app, { services }) => {
 
   app.get('/api/collections/smart', {
     config: read,
-    schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(SmartCollectionSchema), ...errorResponses } },
+    schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(SmartCollectionSchema), ...collectionErrors } },
   }, async (request) => smart.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)));
 
   app.get('/api/collections/smart/identifiers', {
     config: read,
-    schema: { tags, response: { 200: Type.Array(Type.Integer()), ...errorResponses } },
+    schema: { tags, response: { 200: Type.Array(Type.Integer()), ...collectionErrors } },
   }, async (request) => smart.identifiers(caller(request).user.id));
 
   app.post('/api/collections/smart', {
     config: write,
-    schema: { tags, consumes: FORM_TYPES, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+    schema: { tags, consumes: FORM_TYPES, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...collectionErrors } },
   }, async (request) => {
     const { fields } = await readCollectionForm(request);
     return smart.create(caller(request).user.id, {
@@ -40,12 +39,12 @@ export const collectionsSmartRoutes: RouteModule = (app, { services }) => {
 
   app.get('/api/collections/smart/:id', {
     config: read,
-    schema: { tags, params: CollectionIdParam, response: { 200: SmartCollectionSchema, ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, response: { 200: SmartCollectionSchema, ...collectionErrors } },
   }, async (request) => smart.get(caller(request).user.id, request.params.id));
 
   app.put('/api/collections/smart/:id', {
     config: write,
-    schema: { tags, consumes: FORM_TYPES, params: CollectionIdParam, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+    schema: { tags, consumes: FORM_TYPES, params: CollectionIdParam, querystring: PublicQuery, response: { 200: SmartCollectionSchema, ...collectionErrors } },
   }, async (request) => {
     const { fields } = await readCollectionForm(request);
     return smart.update(caller(request).user.id, request.params.id, {
@@ -58,7 +57,7 @@ export const collectionsSmartRoutes: RouteModule = (app, { services }) => {
 
   app.delete('/api/collections/smart/:id', {
     config: write,
-    schema: { tags, params: CollectionIdParam, response: { 200: Type.Null(), ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, response: { 200: Type.Null(), ...collectionErrors } },
   }, async (request) => {
     await smart.delete(caller(request).user.id, request.params.id);
     return null;

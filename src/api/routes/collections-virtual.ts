@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
-import { VirtualCollectionSchema, VirtualIdParam, VirtualListQuery } from '../schemas/collections.ts';
-import { errorResponses } from '../schemas/common.ts';
+import { VirtualCollectionSchema, VirtualIdParam, VirtualListQuery, collectionErrors } from '../schemas/collections.ts';
 
 const read = { auth: { scopes: ['collections.read' as const] } };
 const tags = ['collections'];
@@ -12,16 +11,16 @@ export const collectionsVirtualRoutes: RouteModule = (app, { services }) => {
 
   app.get('/api/collections/virtual', {
     config: read,
-    schema: { tags, querystring: VirtualListQuery, response: { 200: Type.Array(VirtualCollectionSchema), ...errorResponses } },
+    schema: { tags, querystring: VirtualListQuery, response: { 200: Type.Array(VirtualCollectionSchema), ...collectionErrors } },
   }, async (request) => virtual.list(request.query.type, request.query.limit));
 
   app.get('/api/collections/virtual/identifiers', {
     config: read,
-    schema: { tags, response: { 200: Type.Array(Type.String()), ...errorResponses } },
+    schema: { tags, response: { 200: Type.Array(Type.String()), ...collectionErrors } },
   }, async () => virtual.identifiers());
 
   app.get('/api/collections/virtual/:id', {
     config: read,
-    schema: { tags, params: VirtualIdParam, response: { 200: VirtualCollectionSchema, ...errorResponses } },
+    schema: { tags, params: VirtualIdParam, response: { 200: VirtualCollectionSchema, ...collectionErrors } },
   }, async (request) => virtual.get(request.params.id));
 };

@@ -2,11 +2,11 @@ import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import {
-  CollectionIdParam, CollectionRomsBody, CollectionSchema, CreateCollectionQuery, UpdateCollectionQuery, UpdatedAfterQuery,
+  collectionErrors, CollectionIdParam, CollectionRomsBody, CollectionSchema, CreateCollectionQuery, UpdateCollectionQuery, UpdatedAfterQuery,
 } from '../schemas/collections.ts';
-import { errorResponses } from '../schemas/common.ts';
 import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
 import { missingFormField, readCollectionForm } from './collections-form.ts';
+import { collectionsGuardRoutes } from './collections-guard.ts';
 import { collectionsSmartRoutes } from './collections-smart.ts';
 import { collectionsVirtualRoutes } from './collections-virtual.ts';
 
@@ -21,17 +21,17 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
 
   app.get('/api/collections', {
     config: read,
-    schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(CollectionSchema), ...errorResponses } },
+    schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(CollectionSchema), ...collectionErrors } },
   }, async (request) => collections.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)));
 
   app.get('/api/collections/identifiers', {
     config: read,
-    schema: { tags, response: { 200: Type.Array(Type.Integer()), ...errorResponses } },
+    schema: { tags, response: { 200: Type.Array(Type.Integer()), ...collectionErrors } },
   }, async (request) => collections.identifiers(caller(request).user.id));
 
   app.post('/api/collections', {
     config: write,
-    schema: { tags, consumes: FORM_TYPES, querystring: CreateCollectionQuery, response: { 200: CollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+    schema: { tags, consumes: FORM_TYPES, querystring: CreateCollectionQuery, response: { 200: CollectionSchema, ...collectionErrors } },
   }, async (request) => {
     const { fields, artwork } = await readCollectionForm(request);
     return collections.create(caller(request).user.id, {
@@ -46,12 +46,12 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
 
   app.get('/api/collections/:id', {
     config: read,
-    schema: { tags, params: CollectionIdParam, response: { 200: CollectionSchema, ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, response: { 200: CollectionSchema, ...collectionErrors } },
   }, async (request) => collections.get(caller(request).user.id, request.params.id));
 
   app.put('/api/collections/:id', {
     config: write,
-    schema: { tags, consumes: FORM_TYPES, params: CollectionIdParam, querystring: UpdateCollectionQuery, response: { 200: CollectionSchema, ...errorResponses, 409: errorResponses[400] } },
+    schema: { tags, consumes: FORM_TYPES, params: CollectionIdParam, querystring: UpdateCollectionQuery, response: { 200: CollectionSchema, ...collectionErrors } },
   }, async (request) => {
     const userId = caller(request).user.id;
     // Ownership first: a stranger learns nothing from the form's validation.
@@ -71,17 +71,17 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
 
   app.post('/api/collections/:id/roms', {
     config: write,
-    schema: { tags, params: CollectionIdParam, body: CollectionRomsBody, response: { 200: CollectionSchema, ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, body: CollectionRomsBody, response: { 200: CollectionSchema, ...collectionErrors } },
   }, async (request) => collections.addRoms(caller(request).user.id, request.params.id, request.body.rom_ids));
 
   app.delete('/api/collections/:id/roms', {
     config: write,
-    schema: { tags, params: CollectionIdParam, body: CollectionRomsBody, response: { 200: CollectionSchema, ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, body: CollectionRomsBody, response: { 200: CollectionSchema, ...collectionErrors } },
   }, async (request) => collections.removeRoms(caller(request).user.id, request.params.id, request.body.rom_ids));
 
   app.delete('/api/collections/:id', {
     config: write,
-    schema: { tags, params: CollectionIdParam, response: { 200: Type.Null(), ...errorResponses } },
+    schema: { tags, params: CollectionIdParam, response: { 200: Type.Null(), ...collectionErrors } },
   }, async (request) => {
     await collections.delete(caller(request).user.id, request.params.id);
     return null;
@@ -89,4 +89,5 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
 
   await collectionsSmartRoutes(app, deps);
   await collectionsVirtualRoutes(app, deps);
+  await collectionsGuardRoutes(app, deps);
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from './common.ts';
+import { Detail, errorResponses, Nullable, ValidationDetail } from './common.ts';
 import { MAX_ID, QueryBool, QueryDateTime } from './query.ts';
 
 /** Wire shapes of the collection routes (spec §7), in RomM's field order. */
@@ -93,3 +93,10 @@ export const SmartCollectionForm = Type.Object({
   description: Type.Optional(Type.String()),
   filter_criteria: Type.Optional(Type.String({ description: 'JSON object of GET /api/roms filters' })),
 });
+
+/** Error bodies of the collection routes: 409 for duplicate names, and 422 either FastAPI's list or RomM's string. */
+export const collectionErrors = {
+  ...errorResponses,
+  409: Detail,
+  422: Type.Union([ValidationDetail, Detail]),
+};
