@@ -14,6 +14,7 @@ import { taskRoutes } from './tasks.ts';
 import { statsRoutes } from './stats.ts';
 import { userAdminRoutes } from './users-admin.ts';
 import { webUiRoutes } from './web-ui.ts';
+import { patchRoutes } from './patch.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -31,5 +32,6 @@ export const routeModules: RouteModule[] = [
   taskRoutes,
   statsRoutes,
   userAdminRoutes,
+  patchRoutes,
   webUiRoutes,
 ];
