@@ -190,8 +190,18 @@ class ScanRun {
       }
     }
     const hash = !this.deps.settings.skipHash && !NEVER_HASH_PLATFORMS.has(pass.slug);
-    const inFlight = new Set<Promise<void>>();
+    // A counter and one waiter instead of Promise.race over the in-flight set: O(1) per ROM.
     const limit = this.pool.size * 8;
+    let running = 0;
+    let wake: (() => void) | null = null;
+    const settle = () => {
+      running--;
+      this.stats.scanned_roms++;
+      this.progress();
+      const w = wake;
+      wake = null;
+      w?.();
+    };
     for (const entry of pass.entries) {
       if (this.aborted) break;
       const knownName = pass.known.get(entry.fsName);
@@ -200,18 +210,14 @@ class ScanRun {
         this.stats.scanned_roms++;
         continue;
       }
-      const task = this.scanEntry(pass, entry, knownName ? roms.get(entry.fsName) : undefined, files, hash)
+      running++;
+      void this.scanEntry(pass, entry, knownName ? roms.get(entry.fsName) : undefined, files, hash)
         .catch((err: unknown) => this.issues.add('write-failed', path.join(pass.dir.absPath, entry.fsName), err))
-        .finally(() => {
-          inFlight.delete(task);
-          this.stats.scanned_roms++;
-          this.progress();
-        });
-      inFlight.add(task);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+        .finally(settle);
+      while (running >= limit) await new Promise<void>((resolve) => { wake = resolve; });
       await this.queue.backpressure();
     }
-    await Promise.all(inFlight);
+    while (running > 0) await new Promise<void>((resolve) => { wake = resolve; });
   }
 
   private async diskFiles(pass: PlatformPass, entry: RomEntry): Promise<DiskFile[] | null> {

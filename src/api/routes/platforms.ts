@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
-import { errorResponses, IdParam } from '../schemas/common.ts';
+import { Detail, errorResponses, IdParam } from '../schemas/common.ts';
 import { PlatformSchema } from '../schemas/platform.ts';
 
 export const platformRoutes: RouteModule = (app, { services }) => {
@@ -9,7 +9,8 @@ export const platformRoutes: RouteModule = (app, { services }) => {
     schema: {
       tags: ['platforms'],
       querystring: Type.Object({ updated_after: Type.Optional(Type.String()) }),
-      response: { 200: Type.Array(PlatformSchema), ...errorResponses },
+      // A datetime that does not parse is a 422 with a plain detail message.
+      response: { 200: Type.Array(PlatformSchema), ...errorResponses, 422: Type.Union([errorResponses[422], Detail]) },
     },
   }, async (request) => services.platforms.list(request.query.updated_after));
 

@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../helpers/engines.ts';
 import { clearLibrary, freshLibrary, scan, snapshot, writeTree } from './fixtures.ts';
 
-const tsx = path.resolve('node_modules/.bin/tsx');
+// node itself with tsx's loader: one process, so SIGKILL really stops the scan (the tsx CLI would leave its child running).
+const tsxLoader = 'tsx';
 const child = path.resolve('tests/integration/scanner/crash-child.ts');
 
 describeEachEngine('scanner crash safety', (ctx) => {
@@ -23,7 +24,7 @@ describeEachEngine('scanner crash safety', (ctx) => {
     writeTree(lib, Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`roms/gba/New ${i} (Japan).gba`, `new ${i}`])));
 
     const before = Number((await db.kysely.selectFrom('roms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const proc = spawn(tsx, [child, JSON.stringify(target), lib], { stdio: 'ignore' });
+    const proc = spawn(process.execPath, ['--import', tsxLoader, child, JSON.stringify(target), lib], { stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
     // Kill once some of its batches are committed.
     for (let i = 0; i < 500; i++) {
