@@ -16,7 +16,7 @@ describeEachEngine('/api/roms/{id}/notes', (ctx) => {
   const create = async (user: TestUser, body: object, romId = rom) => {
     const res = await req('POST', `/api/roms/${romId}/notes`, user, body);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { id: number; title: string };
+    return res.json<{ id: number; title: string }>();
   };
 
   beforeAll(async () => {
@@ -53,13 +53,13 @@ describeEachEngine('/api/roms/{id}/notes', (ctx) => {
     expect(ids(await req('GET', `/api/roms/${rom}/notes?search=left`, alice))).toEqual([mine.id]);
     expect(ids(await req('GET', `/api/roms/${rom}/notes?tags=route&tags=speedrun`, alice))).toEqual([mine.id]);
     expect(ids(await req('GET', `/api/roms/${rom}/notes?tags=route&tags=map`, alice))).toEqual([]);
-    const identifiers = (await req('GET', `/api/roms/${rom}/notes/identifiers`, alice)).json() as number[];
+    const identifiers = (await req('GET', `/api/roms/${rom}/notes/identifiers`, alice)).json<number[]>();
     expect(identifiers).toContain(mine.id);
     expect(identifiers).not.toContain(hidden.id);
     // Admins see other users' private notes no more than anyone else.
     expect(ids(await req('GET', `/api/roms/${rom}/notes`, admin))).not.toContain(hidden.id);
     // The detail route shows the same set.
-    const detail = (await req('GET', `/api/roms/${rom}`, alice)).json() as { all_user_notes: { id: number }[]; has_notes: boolean };
+    const detail = (await req('GET', `/api/roms/${rom}`, alice)).json<{ all_user_notes: { id: number }[]; has_notes: boolean }>();
     expect(detail.all_user_notes.map((x) => x.id)).not.toContain(hidden.id);
     expect(detail.has_notes).toBe(true);
   });
