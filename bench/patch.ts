@@ -10,7 +10,9 @@ import { applyPatch } from '../src/patcher/index.ts';
 /**
  * `npm run bench:patch [-- --sizes 64,1024 --dir DIR]`: apply throughput (MiB of ROM per second) and peak
  * RSS per patch format, on generated ROMs of each size, with `xdelta3 -d` on the same VCDIFF files in the
- * same run. Each apply runs in its own process so its peak RSS is its own. Prints JSON.
+ * same run. Each apply runs in its own process so its peak RSS is its own; each measurement is repeated
+ * `--runs` times and the best time is reported (the machines are shared), with the median beside it.
+ * Prints JSON.
  */
 const { values } = parseArgs({
   options: {
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: path.join(os.tmpdir(), 'romshelf-bench-patch') },
     child: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
   },
   allowPositionals: true,
 });
@@ -184,12 +187,60 @@ interface Row {
   format: string;
   tool: 'romshelf' | 'xdelta3';
   seconds: number;
+  medianSeconds: number;
   mibPerSec: number;
   peakRssMB: number | null;
   identical: boolean;
 }
 
 const dir = values.dir;
+const runs = Math.max(1, Number(values.runs));
+
+function applyOurs(src: string, patch: string, out: string): { seconds: number; rssKb: number | null } {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', src, patch, out], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`apply ${patch} failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout) as { ms: number; maxRssKb: number };
+  return { seconds: r.ms / 1000, rssKb: r.maxRssKb };
+}
+
+function applyXdelta3(src: string, patch: string, out: string): { seconds: number; rssKb: number | null } {
+  const start = performance.now();
+  const x = spawnSync('/usr/bin/time', ['-f', '%M', 'xdelta3', '-d', '-f', '-s', src, patch, out], { encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  if (x.status !== 0) throw new Error(`xdelta3 -d ${patch} failed: ${x.stderr}`);
+  const rssKb = Number(x.stderr.trim().split('\n').pop());
+  return { seconds, rssKb: Number.isFinite(rssKb) ? rssKb : null };
+}
+
+function measure(
+  n: number,
+  fn: () => { seconds: number; rssKb: number | null },
+  what: Pick<Row, 'sizeMiB' | 'format' | 'tool'>,
+  out: string,
+  expected: string,
+): Row {
+  const samples: Array<{ seconds: number; rssKb: number | null }> = [];
+  let identical = true;
+  for (let i = 0; i < n; i++) {
+    samples.push(fn());
+    identical &&= sameFile(out, expected);
+    rmSync(out, { force: true });
+  }
+  const times = samples.map((r) => r.seconds).sort((a, b) => a - b);
+  const best = times[0]!;
+  const rss = samples.map((r) => r.rssKb).filter((x): x is number => x !== null);
+  return {
+    ...what,
+    seconds: best,
+    medianSeconds: times[Math.floor(times.length / 2)]!,
+    mibPerSec: what.sizeMiB / best,
+    peakRssMB: rss.length > 0 ? Math.max(...rss) / 1024 : null,
+    identical,
+  };
+}
+
 mkdirSync(dir, { recursive: true });
 const rows: Row[] = [];
 for (const mib of values.sizes.split(',').map(Number)) {
@@ -197,36 +248,9 @@ for (const mib of values.sizes.split(',').map(Number)) {
   const patches = buildPatches(dir, mib, pair);
   const out = path.join(dir, `${mib}-out.bin`);
   for (const [format, patch] of Object.entries(patches)) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', pair.src, patch, out], {
-      encoding: 'utf8',
-    });
-    if (child.status !== 0) throw new Error(`apply ${format} failed: ${child.stderr}`);
-    const r = JSON.parse(child.stdout) as { ms: number; maxRssKb: number };
-    rows.push({
-      sizeMiB: mib,
-      format,
-      tool: 'romshelf',
-      seconds: r.ms / 1000,
-      mibPerSec: mib / (r.ms / 1000),
-      peakRssMB: r.maxRssKb / 1024,
-      identical: sameFile(out, pair.tgt),
-    });
-    rmSync(out, { force: true });
+    rows.push(measure(runs, () => applyOurs(pair.src, patch, out), { sizeMiB: mib, format, tool: 'romshelf' }, out, pair.tgt));
     if (format.startsWith('vcdiff')) {
-      const start = performance.now();
-      const x = spawnSync('/usr/bin/time', ['-f', '%M', 'xdelta3', '-d', '-f', '-s', pair.src, patch, out], { encoding: 'utf8' });
-      const seconds = (performance.now() - start) / 1000;
-      const rssKb = Number(x.stderr.trim().split('\n').pop());
-      rows.push({
-        sizeMiB: mib,
-        format,
-        tool: 'xdelta3',
-        seconds,
-        mibPerSec: mib / seconds,
-        peakRssMB: Number.isFinite(rssKb) ? rssKb / 1024 : null,
-        identical: sameFile(out, pair.tgt),
-      });
-      rmSync(out, { force: true });
+      rows.push(measure(runs, () => applyXdelta3(pair.src, patch, out), { sizeMiB: mib, format, tool: 'xdelta3' }, out, pair.tgt));
     }
   }
   if (!values.keep) for (const p of [pair.tgt, ...Object.values(patches)]) rmSync(p, { force: true });
@@ -245,7 +269,15 @@ console.log(
       benchmark: 'patch',
       node: process.version,
       cpus: os.cpus().length,
-      results: rows.map((r) => ({ ...r, seconds: round(r.seconds), mibPerSec: round(r.mibPerSec), peakRssMB: round(r.peakRssMB) })),
+      runs,
+      dir,
+      results: rows.map((r) => ({
+        ...r,
+        seconds: Math.round(r.seconds * 1000) / 1000,
+        medianSeconds: Math.round(r.medianSeconds * 1000) / 1000,
+        mibPerSec: round(r.mibPerSec),
+        peakRssMB: round(r.peakRssMB),
+      })),
       vcdiffSpeedVsXdelta3: Object.fromEntries(
         sizes.flatMap((mib) => ['vcdiff', 'vcdiff-lzma'].map((f) => [`${mib}MiB ${f}`, ratio(mib, f)])),
       ),

@@ -1,6 +1,6 @@
-import { crc32 } from './checksum.ts';
 import { checkAborted, fail, truncated } from './errors.ts';
-import { copySource, sourceCrc32 } from './io/copy.ts';
+import { copySource } from './io/copy.ts';
+import { crc32FileInWorker } from './io/crc-worker.ts';
 import { patchCrc32, readTail } from './io/patch-crc.ts';
 import { PatchReader } from './io/patch-reader.ts';
 import { SourceReader } from './io/source-reader.ts';
@@ -47,7 +47,9 @@ async function applyBps(input: PatchInput): Promise<PatchResult> {
     if (targetSize > input.limits.maxTargetSize) {
       fail(`Patched output would exceed the size limit of ${input.limits.maxTargetSize} bytes`, 'limit');
     }
-    const validated = src.size === sourceSize && (await sourceCrc32(src, crc32)) === expected.source;
+    // The source CRC is computed on a worker while the target is built; awaited at the end.
+    const sourceCrc = src.size === sourceSize ? crc32FileInWorker(input.sourcePath) : Promise.resolve(-1);
+    sourceCrc.catch(() => undefined);
 
     out = await TargetWriter.create(input.targetPath, targetSize, true);
     const bodyEnd = patch.size - 12;
@@ -90,6 +92,7 @@ async function applyBps(input: PatchInput): Promise<PatchResult> {
     const outCrc = out.crc32;
     const outputSize = await out.close();
     out = undefined;
+    const validated = (await sourceCrc) === expected.source;
     if (validated && outCrc !== expected.target) {
       fail('BPS target checksum mismatch: the source matched but the result does not (corrupt patch)', 'checksum');
     }
