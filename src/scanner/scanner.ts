@@ -34,7 +34,8 @@ interface PlatformPass {
   id: number;
   slug: string;
   entries: RomEntry[];
-  known: Map<string, { id: number; missing_from_fs: number }>;
+  /** fs_names already in the database (only names are kept: 100k libraries are listed up front). */
+  known: Set<string>;
 }
 
 /**
@@ -173,7 +174,7 @@ class ScanRun {
     await this.writer.setRomsMissing(backIds, false, now);
     for (const name of known.keys()) if (!present.has(name)) this.stats.missing_roms++;
     this.stats.total_roms += entries.length;
-    return { dir, id, slug: info.slug, entries, known };
+    return { dir, id, slug: info.slug, entries, known: new Set(known.keys()) };
   }
 
   private async scanPlatform(pass: PlatformPass): Promise<void> {
@@ -204,7 +205,7 @@ class ScanRun {
     };
     for (const entry of pass.entries) {
       if (this.aborted) break;
-      const knownName = pass.known.get(entry.fsName);
+      const knownName = pass.known.has(entry.fsName);
       if (knownName && !deep) {
         this.stats.unchanged_roms++;
         this.stats.scanned_roms++;

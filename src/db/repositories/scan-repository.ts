@@ -58,10 +58,16 @@ export class ScanRepository {
     return this.db.selectFrom('platforms').select(['id', 'fs_slug', 'slug', 'missing_from_fs']).orderBy('id').execute();
   }
 
-  /** Names and flags only: enough to compute missing flips without loading whole rows. */
-  listRomNames(platformId: number): Promise<{ id: number; fs_name: string; missing_from_fs: number }[]> {
-    return this.db.selectFrom('roms').select(['id', 'fs_name', 'missing_from_fs'])
-      .where('platform_id', '=', platformId).execute();
+  /**
+   * Names and missing flags, enough to compute missing flips. Two index-only reads (the unique
+   * (platform_id, fs_name) index and (platform_id, missing_from_fs)) instead of reading every wide row.
+   */
+  async listRomNames(platformId: number): Promise<{ id: number; fs_name: string; missing_from_fs: number }[]> {
+    const names = await this.db.selectFrom('roms').select(['id', 'fs_name']).where('platform_id', '=', platformId).execute();
+    const missing = await this.db.selectFrom('roms').select('id')
+      .where('platform_id', '=', platformId).where('missing_from_fs', '=', 1).execute();
+    const missingIds = new Set(missing.map((r) => r.id));
+    return names.map((r) => ({ id: r.id, fs_name: r.fs_name, missing_from_fs: missingIds.has(r.id) ? 1 : 0 }));
   }
 
   listRoms(platformId: number): Promise<KnownRom[]> {
