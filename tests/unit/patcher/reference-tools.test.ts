@@ -55,6 +55,18 @@ describe.skipIf(!hasXdelta)('VCDIFF patches made by xdelta3', () => {
     }
   }
 
+  it('source segments larger than the window limit are read through the block cache', async () => {
+    const { src, tgt, expected } = pair!;
+    const patchPath = tmp.path('bigseg.xdelta');
+    execFileSync('xdelta3', ['-e', '-f', '-W', '32768', '-S', 'djw', '-s', src, tgt, patchPath]);
+    const headers = execFileSync('xdelta3', ['printhdrs', patchPath], { maxBuffer: 64 << 20 }).toString();
+    const segments = [...headers.matchAll(/copy window length:\s+(\d+)/g)].map((m) => Number(m[1]));
+    expect(segments.some((len) => len > 65536)).toBe(true);
+    const targetPath = tmp.path('bigseg.out');
+    await applyPatch({ sourcePath: src, patchPath, targetPath, limits: { maxWindowSize: 65536 } });
+    expect(readFileSync(targetPath).equals(expected)).toBe(true);
+  });
+
   it('no-checksum (-n) and target-only (no source) patches', async () => {
     const { src, tgt, expected } = pair!;
     const p1 = tmp.path('nock.xdelta');
