@@ -10,25 +10,24 @@ import { badRequest } from './errors.ts';
  * socket pinned to the checked address (no DNS rebinding), redirects re-checked, size and time bounded.
  */
 
-const BLOCKED = new net.BlockList();
+// Separate lists: Node checks IPv4 addresses against IPv4-mapped IPv6 rules too, which would block everything.
+const BLOCKED4 = new net.BlockList();
+const BLOCKED6 = new net.BlockList();
 for (const [addr, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(addr, prefix, 'ipv4');
+] as const) BLOCKED4.addSubnet(addr, prefix, 'ipv4');
 for (const [addr, prefix] of [
   ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32],
   ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) BLOCKED.addSubnet(addr, prefix, 'ipv6');
+] as const) BLOCKED6.addSubnet(addr, prefix, 'ipv6');
 
 export function isBlockedAddress(address: string): boolean {
-  const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : null;
-  if (!family) return true;
-  if (family === 'ipv6') {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return BLOCKED.check(mapped[1], 'ipv4');
-  }
-  return BLOCKED.check(address, family);
+  if (net.isIPv4(address)) return BLOCKED4.check(address, 'ipv4');
+  // IPv4-mapped and NAT64 addresses are refused outright (::ffff:0:0/96, 64:ff9b::/96).
+  if (net.isIPv6(address)) return BLOCKED6.check(address, 'ipv6');
+  return true;
 }
 
 const MAX_BYTES = 20 * 1024 * 1024;

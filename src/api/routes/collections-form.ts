@@ -30,7 +30,7 @@ export async function readCollectionForm(request: FastifyRequest): Promise<Colle
   const body = request.body;
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-      const value = Array.isArray(v) ? v[0] : v;
+      const value: unknown = Array.isArray(v) ? (v as unknown[])[0] : v;
       if (typeof value === 'string') fields[k] = value.slice(0, MAX_FIELD);
       else if (typeof value === 'number' || typeof value === 'boolean') fields[k] = String(value);
       else if (k === 'rom_ids' || k === 'filter_criteria') fields[k] = JSON.stringify(value);
