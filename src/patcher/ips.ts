@@ -47,8 +47,9 @@ async function applyIps(input: PatchInput): Promise<PatchResult> {
         await out.write(offset, patch.bytes(size));
       }
     }
-    // Optional truncation extension: the final size follows the EOF marker.
-    if (patch.remaining >= offsetBytes) {
+    // Optional truncation extension: exactly one size field after the EOF marker (other trailing bytes
+    // are junk some tools leave, and must not cut the ROM).
+    if (patch.remaining === offsetBytes) {
       await patch.need(offsetBytes);
       const size = wide ? patch.u32be() : patch.u24be();
       await out.truncate(size);
