@@ -8,7 +8,7 @@ import type { EditableRom, RomEditRepository, RomSet } from '../db/repositories/
 import type { FacetKind } from '../db/schema.ts';
 import { nameSortKey, searchText } from '../library/fs-names.ts';
 import { filenameFields } from '../scanner/rom-records.ts';
-import { conflict, notFound } from './errors.ts';
+import { AppError, conflict, notFound } from './errors.ts';
 import { deriveMetadata, derivedFacetRows, METADATA_FACET_KINDS, type MetadataBlobs, type Provider } from './metadata-derivation.ts';
 import { INT_ID_FIELDS, parseRomEditForm, RAW_METADATA_FIELDS, STRING_ID_FIELDS, type IdField, type RomEditForm } from './rom-edit-form.ts';
 import type { CoverColumns, RomMedia } from './rom-edit-cover.ts';
@@ -120,6 +120,10 @@ export class RomEditService {
     const done: { undo: (() => Promise<void>) | null } = { undo: null };
     try {
       await this.repo.inTransaction(async (w) => {
+        // A concurrent edit that renamed or deleted the ROM since it was read wins; this one stops.
+        const current = await w.lockFsName(rom.id);
+        if (current === undefined) throw notFound(`Rom with id '${rom.id}' not found`);
+        if (current !== rom.fs_name) throw conflict('The ROM was changed by another request; reload and retry');
         await w.updateRom(rom.id, set);
         await w.replaceFacets(rom.id, METADATA_FACET_KINDS, facets);
         if (diskRename) {
@@ -135,6 +139,10 @@ export class RomEditService {
         await done.undo().catch((undoErr: unknown) => {
           this.logger.error({ romId: rom.id, err: undoErr }, 'could not undo rename after a failed update');
         });
+      }
+      // Another ROM took the name between the check and the write: the unique index refused it.
+      if (diskRename && !(err instanceof AppError) && (await this.repo.fsNameTaken(rom.platform_id, diskRename.to, rom.id))) {
+        throw conflict(`Can't rename: ${diskRename.to} already exists`);
       }
       throw err;
     }

@@ -206,6 +206,16 @@ describeEachEngine('PUT /api/roms/{id}', (ctx) => {
     expect(files.map((f) => f.file_name)).toEqual(['Rollback (USA).gba']);
   });
 
+  it('keeps disk and database in agreement under concurrent renames', async () => {
+    const id = await newRom('Race (USA).gba');
+    const results = await Promise.all(['Race A.gba', 'Race B.gba', 'Race C.gba'].map((name) => put(id, { fs_name: name })));
+    expect(results.some((r) => r.statusCode === 200)).toBe(true);
+    for (const r of results) expect([200, 409]).toContain(r.statusCode);
+    const { fs_name } = await row(id);
+    const onDisk = ['Race (USA).gba', 'Race A.gba', 'Race B.gba', 'Race C.gba'].filter((f) => existsSync(path.join(lib, 'roms/gba', f)));
+    expect(onDisk).toEqual([fs_name]);
+  });
+
   it('renames in the database only when the ROM is missing from disk', async () => {
     const id = await createRom(ctx().db.kysely, { platformId: gba, fsPath: 'roms/gba', fsName: 'Ghost.gba', missing: true });
     const res = await put(id, { fs_name: 'Ghost 2.gba' });

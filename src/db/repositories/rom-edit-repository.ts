@@ -15,7 +15,17 @@ const FACET_CHUNK = 500;
 
 /** Writes of one ROM edit, all inside the caller's transaction. */
 export class RomEditWriter {
-  constructor(private readonly trx: Transaction<Database>) {}
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly engine: Engine,
+  ) {}
+
+  /** The ROM's current fs_name, row-locked until commit (SQLite's single writer already serialises). */
+  async lockFsName(id: number): Promise<string | undefined> {
+    const q = this.trx.selectFrom('roms').select('fs_name').where('id', '=', id);
+    const row = await (this.engine === 'sqlite' ? q : q.forUpdate()).executeTakeFirst();
+    return row?.fs_name;
+  }
 
   async updateRom(id: number, set: RomSet): Promise<void> {
     if (Object.keys(set).length > 0) await this.trx.updateTable('roms').set(set).where('id', '=', id).execute();
@@ -61,7 +71,7 @@ export class RomEditRepository {
 
   /** Runs `fn` in one transaction; it commits only if `fn` resolves. */
   inTransaction<T>(fn: (w: RomEditWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new RomEditWriter(trx)));
+    return this.db.transaction().execute((trx) => fn(new RomEditWriter(trx, this.engine)));
   }
 
   /** Deletes one ROM row; files, facets, per-user rows, notes and collection links go with it (FK cascades). */
