@@ -231,6 +231,13 @@ describeEachEngine('PUT /api/roms/{id}', (ctx) => {
     expect(res.json()).toEqual({ detail: 'name is too long (max 350 characters)' });
   });
 
+  it('documents the write routes in /openapi.json', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> }>();
+    const form = doc.paths['/api/roms/{id}']?.put?.requestBody?.content['multipart/form-data']?.schema.properties ?? {};
+    expect(Object.keys(form)).toEqual(expect.arrayContaining(['igdb_id', 'raw_manual_metadata', 'fs_name', 'url_cover', 'artwork']));
+    for (const p of ['/api/roms/{id}/props', '/api/roms/delete', '/api/roms/{id}/notes', '/api/roms/{id}/notes/{note_id}']) expect(doc.paths[p], p).toBeDefined();
+  });
+
   it('accepts URL-encoded fields too', async () => {
     const id = await newRom();
     const res = await t.app.inject({

@@ -5,7 +5,7 @@ import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { parseQueryBool } from '../schemas/query.ts';
-import { BulkOperationResponse, RomDeleteBody, RomEditQuery, RomPropsBody, RomPropsQuery } from '../schemas/rom-edit.ts';
+import { BulkOperationResponse, RomDeleteBody, RomEditFormDoc, RomEditQuery, RomPropsBody, RomPropsQuery } from '../schemas/rom-edit.ts';
 import { DetailedRomSchema, RomUserSchema } from '../schemas/rom.ts';
 import { RomIdParam } from '../schemas/rom-queries.ts';
 
@@ -17,7 +17,7 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
   app.put('/api/roms/:id', {
     config: { auth: { scopes: ['roms.write'] } },
     schema: {
-      tags, params: RomIdParam, querystring: RomEditQuery, consumes: ['multipart/form-data'],
+      tags, params: RomIdParam, querystring: RomEditQuery, body: { content: { 'multipart/form-data': { schema: RomEditFormDoc } } },
       response: { 200: DetailedRomSchema, ...errorResponses, 409: errorResponses[400], 413: errorResponses[400] },
     },
   }, async (request) => {

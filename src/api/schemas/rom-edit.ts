@@ -44,3 +44,28 @@ export const BulkOperationResponse = Type.Object({
   failed_ids: Type.Array(Type.Integer()),
   errors: Type.Array(Type.String()),
 }, { title: 'BulkOperationResponse' });
+
+const formText = (description: string) => Type.String({ description });
+const idFields = ['igdb_id', 'sgdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'hltb_id', 'flashpoint_id', 'libretro_id'];
+const rawFields = ['igdb', 'moby', 'ss', 'launchbox', 'hasheous', 'flashpoint', 'hltb', 'manual'];
+
+/**
+ * The multipart form of PUT /api/roms/{id}, mainly for the OpenAPI document: the multipart body is not parsed
+ * before validation (it reaches the schema as null), the fields are read and checked in the route and service.
+ */
+export const RomEditFormDoc = {
+  type: 'object',
+  nullable: true,
+  description: 'Every field optional; a field sent empty clears the value, an absent one keeps it.',
+  properties: {
+    ...Object.fromEntries(idFields.map((f) => [f, formText(`${f} (empty clears)`)])),
+    ...Object.fromEntries(rawFields.map((p) => [`raw_${p}_metadata`, formText(`JSON object replacing ${p}_metadata`)])),
+    name: formText('Display name'),
+    name_sort_key: formText('Sort key override (empty reverts to the name)'),
+    summary: formText('Summary'),
+    fs_name: formText('New file or folder name (renamed on disk)'),
+    url_cover: formText('Cover URL, fetched server-side'),
+    url_manual: formText('Manual (PDF) URL, fetched server-side'),
+    artwork: Type.String({ format: 'binary', description: 'Cover image upload (PNG, JPEG, WebP or GIF)' }),
+  },
+};
