@@ -1,4 +1,5 @@
-import type { CollectionRow, MemberRow } from '../db/repositories/collections-repository.ts';
+import type { CollectionRow } from '../db/repositories/collections-repository.ts';
+import type { PickedCovers } from './collections-cover-pick.ts';
 import type { SmartCollectionRow } from '../db/repositories/collections-smart-repository.ts';
 import { pyJsonDumps } from './collections-pyjson.ts';
 import { RESOURCES_PREFIX } from './rom-mapper-parts.ts';
@@ -40,17 +41,17 @@ export interface VirtualCollectionSchema extends Omit<CollectionSchema, 'id' | '
 
 export const resourceUrl = (path: string, ts: number): string => `${RESOURCES_PREFIX}/${path}?ts=${pyStrFromMs(ts)}`;
 
-export function toCollectionSchema(c: CollectionRow, members: readonly MemberRow[]): CollectionSchema {
+export function toCollectionSchema(c: CollectionRow, romIds: number[], covers: PickedCovers): CollectionSchema {
   const updatedAt = Number(c.updated_at);
   return {
     name: c.name,
     description: c.description ?? '',
-    rom_ids: members.map((m) => m.rom_id),
-    rom_count: members.length,
+    rom_ids: romIds,
+    rom_count: romIds.length,
     path_cover_small: c.path_cover_s ? resourceUrl(c.path_cover_s, updatedAt) : null,
     path_cover_large: c.path_cover_l ? resourceUrl(c.path_cover_l, updatedAt) : null,
-    path_covers_small: members.filter((m) => m.path_cover_s).map((m) => resourceUrl(m.path_cover_s, updatedAt)),
-    path_covers_large: members.filter((m) => m.path_cover_l).map((m) => resourceUrl(m.path_cover_l, updatedAt)),
+    path_covers_small: covers.small.map((p) => resourceUrl(p, updatedAt)),
+    path_covers_large: covers.large.map((p) => resourceUrl(p, updatedAt)),
     is_public: Boolean(c.is_public),
     is_favorite: Boolean(c.is_favorite),
     is_virtual: false,

@@ -1,6 +1,7 @@
 import type { CollectionRow, CollectionsRepository, CollectionUpdate } from '../db/repositories/collections-repository.ts';
 import { isUniqueViolation } from '../db/repositories/collections-sql.ts';
 import type { CollectionCovers } from './collections-covers.ts';
+import { pickCovers } from './collections-cover-pick.ts';
 import { toCollectionSchema, type CollectionSchema } from './collections-mapper.ts';
 import { AppError, conflict, forbidden, notFound, unprocessable } from './errors.ts';
 
@@ -57,8 +58,16 @@ export class CollectionsService {
     for (const l of this.listeners) await l(c);
   }
 
+  /** Schemas with member ids and up to five member covers each (batched over all the collections). */
+  private async schemas(rows: CollectionRow[]): Promise<CollectionSchema[]> {
+    const members = await this.repo.memberIds(rows.map((r) => Number(r.id)));
+    const groups = rows.map((r) => ({ key: String(r.id), romIds: members.get(Number(r.id)) ?? [] }));
+    const covers = await pickCovers(groups, (ids) => this.repo.covers(ids));
+    return rows.map((r) => toCollectionSchema(r, members.get(Number(r.id)) ?? [], covers.get(String(r.id)) ?? { small: [], large: [] }));
+  }
+
   private async schema(c: CollectionRow): Promise<CollectionSchema> {
-    return toCollectionSchema(c, await this.repo.members([Number(c.id)]));
+    return (await this.schemas([c]))[0] as CollectionSchema;
   }
 
   private async reload(id: number): Promise<CollectionSchema> {
@@ -101,19 +110,11 @@ export class CollectionsService {
    */
   async resolveCollectionRomIds(caller: CallerId, id: number): Promise<number[]> {
     await this.readable(caller, id);
-    return (await this.repo.members([id])).map((m) => m.rom_id);
+    return (await this.repo.memberIds([id])).get(id) ?? [];
   }
 
   async list(caller: number, updatedAfter?: number): Promise<CollectionSchema[]> {
-    const rows = await this.repo.listVisible(caller, updatedAfter);
-    const members = await this.repo.members(rows.map((r) => Number(r.id)));
-    const byCollection = new Map<number, typeof members>();
-    for (const m of members) {
-      const list = byCollection.get(m.collection_id);
-      if (list) list.push(m);
-      else byCollection.set(m.collection_id, [m]);
-    }
-    return rows.map((r) => toCollectionSchema(r, byCollection.get(Number(r.id)) ?? []));
+    return this.schemas(await this.repo.listVisible(caller, updatedAfter));
   }
 
   identifiers(caller: number): Promise<number[]> {

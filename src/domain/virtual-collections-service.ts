@@ -1,4 +1,5 @@
 import { VIRTUAL_MIN_ROMS, type VirtualCollectionsRepository, type VirtualGroup } from '../db/repositories/collections-virtual-repository.ts';
+import { pickCovers, type PickedCovers } from './collections-cover-pick.ts';
 import { resourceUrl, type VirtualCollectionSchema } from './collections-mapper.ts';
 import { collectionNotFound } from './collections-service.ts';
 import { isoFromMs } from './time.ts';
@@ -6,11 +7,6 @@ import { decodeVirtualCollectionId, encodeVirtualCollectionId, VIRTUAL_TYPE_FACE
 
 const TYPE_OF_KIND: Record<string, string> = Object.fromEntries(Object.entries(VIRTUAL_TYPE_FACETS).map(([t, k]) => [k, t]));
 const ALL_KINDS = Object.values(VIRTUAL_TYPE_FACETS);
-
-/** Covers shown per virtual collection (RomM's MAX_VIRTUAL_COLLECTION_COVERS). */
-const MAX_COVERS = 5;
-/** Leading members whose covers are looked up per round; most matched ROMs have one. */
-const COVER_PROBE = 8;
 
 /** `type` query value → facet kinds (`all`: every type; unknown: none, so an empty list as in RomM). */
 export function kindsForType(type: string): string[] {
@@ -55,7 +51,7 @@ export class VirtualCollectionsService {
     return ref && kind ? this.repo.members(kind, ref.name) : [];
   }
 
-  private schema(g: VirtualGroup, covers: Map<string, { small: string[]; large: string[] }>, now: number): VirtualCollectionSchema {
+  private schema(g: VirtualGroup, covers: Map<string, PickedCovers>, now: number): VirtualCollectionSchema {
     const c = covers.get(key(g)) ?? { small: [], large: [] };
     const type = TYPE_OF_KIND[g.kind] ?? g.kind;
     return {
@@ -78,38 +74,8 @@ export class VirtualCollectionsService {
     };
   }
 
-  /**
-   * Covers of the first five members (by ROM id) that have one, as RomM picks them. Probes a few leading members of
-   * every group at once and, for groups still short, twice as many the next round, so the cost follows the number
-   * of collections, not the library size.
-   */
-  private async covers(groups: VirtualGroup[]): Promise<Map<string, { small: string[]; large: string[] }>> {
-    const out = new Map<string, { small: string[]; large: string[]; rows: number }>();
-    let pending = groups.map((g) => ({ g, offset: 0, size: COVER_PROBE }));
-    const known = new Map<number, { s: string; l: string } | null>();
-    while (pending.length) {
-      const wanted = new Set<number>();
-      for (const p of pending) for (const id of p.g.romIds.slice(p.offset, p.offset + p.size)) if (!known.has(id)) wanted.add(id);
-      const rows = await this.repo.covers([...wanted]);
-      for (const id of wanted) known.set(id, null);
-      for (const r of rows) known.set(r.id, { s: r.path_cover_s, l: r.path_cover_l });
-      const next: typeof pending = [];
-      for (const p of pending) {
-        const entry = out.get(key(p.g)) ?? { small: [], large: [], rows: 0 };
-        out.set(key(p.g), entry);
-        for (const id of p.g.romIds.slice(p.offset, p.offset + p.size)) {
-          const c = known.get(id);
-          if (!c || entry.rows >= MAX_COVERS) continue;
-          entry.rows++;
-          if (c.s) entry.small.push(c.s);
-          if (c.l) entry.large.push(c.l);
-        }
-        const offset = p.offset + p.size;
-        if (entry.rows < MAX_COVERS && offset < p.g.romIds.length) next.push({ g: p.g, offset, size: p.size * 2 });
-      }
-      pending = next;
-    }
-    return out;
+  private async covers(groups: VirtualGroup[]): Promise<Map<string, PickedCovers>> {
+    return pickCovers(groups.map((g) => ({ key: key(g), romIds: g.romIds })), (ids) => this.repo.covers(ids));
   }
 }
 

@@ -7,9 +7,8 @@ export type CollectionRow = Selectable<CollectionsTable> & { owner_username: str
 export type NewCollection = Omit<Insertable<CollectionsTable>, 'id'>;
 export type CollectionUpdate = Updateable<Omit<CollectionsTable, 'id' | 'user_id' | 'created_at'>>;
 
-export interface MemberRow {
-  collection_id: number;
-  rom_id: number;
+export interface CoverRow {
+  id: number;
   path_cover_s: string;
   path_cover_l: string;
 }
@@ -65,15 +64,26 @@ export class CollectionsRepository {
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
-  /** Members with their cover paths, ordered by collection then ROM id. */
-  async members(collectionIds: readonly number[]): Promise<MemberRow[]> {
-    const out: MemberRow[] = [];
+  /** Member ids per collection, ascending: read from the (collection_id, rom_id) key alone. */
+  async memberIds(collectionIds: readonly number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>(collectionIds.map((id) => [id, []]));
     for (const ids of chunks(collectionIds)) {
       if (ids.length === 0) continue;
-      const rows = await this.db.selectFrom('collections_roms as cr').innerJoin('roms as r', 'r.id', 'cr.rom_id')
-        .select(['cr.collection_id', 'cr.rom_id', 'r.path_cover_s', 'r.path_cover_l'])
-        .where('cr.collection_id', 'in', ids).orderBy('cr.collection_id').orderBy('cr.rom_id').execute();
-      for (const r of rows) out.push({ ...r, collection_id: Number(r.collection_id), rom_id: Number(r.rom_id) });
+      const rows = await this.db.selectFrom('collections_roms').select(['collection_id', 'rom_id'])
+        .where('collection_id', 'in', ids).orderBy('collection_id').orderBy('rom_id').execute();
+      for (const r of rows) out.get(Number(r.collection_id))?.push(Number(r.rom_id));
+    }
+    return out;
+  }
+
+  /** Cover paths of the given ROMs that have one. */
+  async covers(romIds: readonly number[]): Promise<CoverRow[]> {
+    const out: CoverRow[] = [];
+    for (const ids of chunks(romIds)) {
+      if (ids.length === 0) continue;
+      const rows = await this.db.selectFrom('roms').select(['id', 'path_cover_s', 'path_cover_l']).where('id', 'in', ids)
+        .where((eb) => eb.or([eb('path_cover_s', '<>', ''), eb('path_cover_l', '<>', '')])).execute();
+      for (const r of rows) out.push({ ...r, id: Number(r.id) });
     }
     return out;
   }

@@ -61,3 +61,20 @@ describe('cover safety', () => {
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isBlockedAddress(a), a).toBe(false);
   });
 });
+
+describe('pickCovers', () => {
+  it('takes the first five members with a cover, probing further only for collections still short', async () => {
+    const { pickCovers } = await import('../../../src/domain/collections-cover-pick.ts');
+    const withCover = new Set([3, 40, 41, 42, 43, 44, 45, 500]);
+    const lookups: number[][] = [];
+    const lookup = async (ids: number[]) => {
+      lookups.push(ids);
+      return ids.filter((id) => withCover.has(id)).map((id) => ({ id, path_cover_s: `s${id}`, path_cover_l: id === 40 ? '' : `l${id}` }));
+    };
+    const big = Array.from({ length: 1000 }, (_, i) => i);
+    const out = await pickCovers([{ key: 'big', romIds: big }, { key: 'none', romIds: [1, 2] }], lookup);
+    expect(out.get('big')).toEqual({ small: ['s3', 's40', 's41', 's42', 's43'], large: ['l3', 'l41', 'l42', 'l43'], rows: 5 });
+    expect(out.get('none')).toMatchObject({ small: [], large: [] });
+    expect(lookups.flat().length).toBeLessThan(100);
+  });
+});
