@@ -67,7 +67,7 @@ export async function encodeCover(bytes: Uint8Array, opts: { label?: string; max
 function encode(pipeline: Sharp, kind: ImageKind): Promise<Buffer> {
   switch (kind) {
     case 'jpeg':
-      return pipeline.jpeg({ quality: 88, mozjpeg: true }).toBuffer();
+      return pipeline.jpeg({ quality: 88 }).toBuffer();
     case 'webp':
       return pipeline.webp({ quality: 88 }).toBuffer();
     default:
