@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { createPlatform, createRom } from '../helpers/rom-fixtures.ts';
-import { GIF_POLYGLOT, HTML_XSS, jpeg, listTree, localServer, multipart, png, SVG_XSS, type FilePart, type LocalServer } from '../helpers/rom-edit-fixtures.ts';
+import { GIF_POLYGLOT, HTML_XSS, jpeg, listTree, localServer, multipart, png, SVG_XSS, writeTree, type FilePart, type LocalServer } from '../helpers/rom-edit-fixtures.ts';
 
 describeEachEngine('PUT /api/roms/{id}: covers, manuals and URL fetches', (ctx) => {
   let t: TestApp;
@@ -172,14 +172,23 @@ describeEachEngine('PUT /api/roms/{id}: covers, manuals and URL fetches', (ctx) 
     }
   });
 
-  it('writes nothing outside the resources directory whatever the fields say', async () => {
+  it('writes nothing outside the library and resources whatever the string fields say', async () => {
     const id = await newRom();
-    const before = await listTree(path.dirname(t.config.dataPath));
-    for (const evil of ['../../../../tmp/x', '/etc/passwd', '..\\..\\x', 'a\0b']) {
-      await put(id, { fs_name: evil, url_cover: evil, url_manual: evil, name: 'n', name_sort_key: evil, summary: 's' }, artwork(await png(), evil));
+    const fsName = `Cover ${n}.gba`;
+    await writeTree(t.config.libraryPath, `roms/gba/${fsName}`, 'payload');
+    const root = path.dirname(t.config.dataPath);
+    const before = await listTree(root);
+    const evils = ['../../../../tmp/x', '/etc/passwd', '..\\..\\x', 'a\0b', '%2e%2e%2fx', '..', '.', '\u202e../x', `${'../'.repeat(40)}x`];
+    for (const evil of evils) {
+      await put(id, {
+        fs_name: evil, url_cover: evil, url_manual: evil, name: evil.slice(0, 300), name_sort_key: evil, summary: evil,
+        flashpoint_id: evil.slice(0, 100), libretro_id: evil.slice(0, 64), raw_manual_metadata: JSON.stringify({ path_cover_l: evil }),
+      }, artwork(await png(), evil));
     }
-    const after = await listTree(path.dirname(t.config.dataPath));
-    const added = after.filter((p) => !before.includes(p));
-    for (const p of added) expect(p.startsWith('data/resources/') || p === 'data/resources' || p.startsWith('library/roms/gba'), p).toBe(true);
+    const added = (await listTree(root)).filter((p) => !before.includes(p));
+    for (const p of added) expect(p.startsWith('data/resources') || p.startsWith('library/roms/gba/'), p).toBe(true);
+    const row = await ctx().db.kysely.selectFrom('roms').select('fs_name').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.fs_name).not.toMatch(/[/\0]/);
+    expect(await readFile(path.join(t.config.libraryPath, 'roms/gba', row.fs_name), 'utf8')).toBe('payload');
   });
 });
