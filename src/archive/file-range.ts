@@ -25,7 +25,13 @@ export const sameMtime = (a: number, b: number): boolean => Math.abs(a - b) < 1;
  * mtime (a changed file would corrupt a zip or a resumed download), and closed as soon as the consumer stops,
  * whether it finished, failed or the client went away.
  */
-export async function* readFileRange(path: string, start: number, end: number, expected: Expected): AsyncGenerator<Buffer> {
+export async function* readFileRange(
+  path: string,
+  start: number,
+  end: number,
+  expected: Expected,
+  take: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+): AsyncGenerator<Buffer> {
   if (end <= start) return;
   const handle = await open(path, 'r');
   try {
@@ -37,8 +43,8 @@ export async function* readFileRange(path: string, start: number, end: number, e
     let position = start;
     while (position < end) {
       const want = Math.min(CHUNK_SIZE, end - position);
-      // A fresh buffer per chunk: the socket may still hold the previous one.
-      const buf = Buffer.allocUnsafe(want);
+      // A buffer the consumer no longer holds (fresh, or returned to a ChunkPool after the socket took it).
+      const buf = take(want);
       let filled = 0;
       while (filled < want) {
         const { bytesRead } = await handle.read(buf, filled, want - filled, position + filled);

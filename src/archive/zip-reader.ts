@@ -9,7 +9,7 @@ const COALESCE = 64 * 1024;
  * Yields bytes [start, end) of the planned archive: headers are rebuilt in memory, file data is streamed from
  * disk, so any range of any size costs one pass over the bytes it covers and constant memory.
  */
-export async function* readZipRange(plan: ZipPlan, start: number, end: number): AsyncGenerator<Buffer> {
+export async function* readZipRange(plan: ZipPlan, start: number, end: number, take?: (size: number) => Buffer): AsyncGenerator<Buffer> {
   end = Math.min(end, plan.totalLength);
   if (start < 0 || start >= end) return;
   const pending: Buffer[] = [];
@@ -22,7 +22,7 @@ export async function* readZipRange(plan: ZipPlan, start: number, end: number): 
     return out;
   };
 
-  for (const piece of pieces(plan, start, end)) {
+  for (const piece of pieces(plan, start, end, take)) {
     if (piece instanceof Uint8Array) {
       pending.push(piece);
       pendingLength += piece.length;
@@ -48,7 +48,7 @@ export async function* readZipRange(plan: ZipPlan, start: number, end: number): 
 type Piece = Buffer | AsyncGenerator<Buffer>;
 
 /** The archive as a sequence of in-memory buffers and lazy file reads, clipped to [start, end). */
-function* pieces(plan: ZipPlan, start: number, end: number): Generator<Piece> {
+function* pieces(plan: ZipPlan, start: number, end: number, take?: (size: number) => Buffer): Generator<Piece> {
   const { entries, directory } = plan;
   let pos = start;
 
@@ -64,7 +64,7 @@ function* pieces(plan: ZipPlan, start: number, end: number): Generator<Piece> {
       const dataEnd = e.dataOffset + e.meta.size;
       if (pos < end && pos < dataEnd) {
         const stop = Math.min(dataEnd, end);
-        yield entryData(e, pos - e.dataOffset, stop - e.dataOffset);
+        yield entryData(e, pos - e.dataOffset, stop - e.dataOffset, take);
         pos = stop;
       }
     }
@@ -88,7 +88,7 @@ function* pieces(plan: ZipPlan, start: number, end: number): Generator<Piece> {
   }
 }
 
-function entryData(e: PlannedEntry, from: number, to: number): Piece {
+function entryData(e: PlannedEntry, from: number, to: number, take?: (size: number) => Buffer): Piece {
   if (e.source.kind === 'bytes') return e.source.data.subarray(from, to);
-  return readFileRange(e.source.path, from, to, { size: e.meta.size, mtimeMs: e.source.mtimeMs });
+  return readFileRange(e.source.path, from, to, { size: e.meta.size, mtimeMs: e.source.mtimeMs }, take);
 }

@@ -212,8 +212,10 @@ describeEachEngine('downloads', (ctx) => {
     await db.kysely.insertInto('collections_roms').values({ collection_id: coll.id, rom_id: single.id, created_at: now }).execute();
     const own = await t.app.inject({ method: 'GET', url: `/api/roms/download?collection_id=${coll.id}`, headers: { authorization: viewer.basic } });
     expect((await checkZip(own.rawPayload)).names).toEqual(['roms/gb/Tetris (World) (Rév A).gb']);
-    // Someone else's private collection is not visible.
-    expect((await get(`/api/roms/download?collection_id=${coll.id}`)).json()).toEqual({ detail: 'No ROMs found to download' });
+    // Someone else's private collection: the collections guard answers as GET /api/collections/{id} does.
+    const foreign = await get(`/api/roms/download?collection_id=${coll.id}`);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json()).toEqual({ detail: `Permission denied for collection with id '${coll.id}'` });
   });
 
   it('expands virtual and smart collections through the gallery query engine', async () => {
@@ -232,7 +234,8 @@ describeEachEngine('downloads', (ctx) => {
     const own = await get(`/api/roms/download?smart_collection_id=${smart.id}`);
     expect((await checkZip(own.rawPayload)).names).toEqual(['roms/gb/Tetris (World) (Rév A).gb']);
     const other = await t.app.inject({ method: 'GET', url: `/api/roms/download?smart_collection_id=${smart.id}`, headers: { authorization: viewer.basic } });
-    expect(other.json()).toEqual({ detail: 'No ROMs found to download' });
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toEqual({ detail: `Permission denied for collection with id '${smart.id}'` });
   });
 
   it('never serves a path outside the library', async () => {

@@ -1,16 +1,14 @@
-import { Readable } from 'node:stream';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileRange } from '../../archive/file-range.ts';
 import { httpDate, notModified, parseRange, rangeStillValid, type Validators } from '../../archive/http-range.ts';
+import { pump } from '../../archive/pump.ts';
 import { readZipRange } from '../../archive/zip-reader.ts';
 import type { Download } from '../../domain/downloads-service.ts';
 import { truthy } from '../../domain/downloads-names.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller, type RouteAuth } from '../route-auth.ts';
 import { BulkDownloadQuery, RomContentParams, RomContentQuery, RomFileContentParams, downloadResponses } from '../schemas/downloads.ts';
-
-/** Bytes buffered ahead of the socket per download: memory stays flat however large the body is. */
-const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
 const contentAuth: RouteAuth = { scopes: ['roms.read'], downloadEndpoint: true };
 const bulkAuth: RouteAuth = { scopes: ['roms.read'] };
@@ -72,7 +70,7 @@ export const downloadRoutes: RouteModule = (app, { services }) => {
 };
 
 /** Headers, conditionals and ranges shared by every download; the body streams from disk. */
-function send(request: FastifyRequest, reply: FastifyReply, head: boolean, d: Download): FastifyReply {
+async function send(request: FastifyRequest, reply: FastifyReply, head: boolean, d: Download): Promise<FastifyReply> {
   const size = d.kind === 'file' ? d.size : d.plan.totalLength;
   const validators: Validators = { etag: d.kind === 'file' ? d.etag : d.plan.etag, lastModified: httpDate(d.mtimeMs) };
   reply.header('accept-ranges', 'bytes').header('etag', validators.etag).header('last-modified', validators.lastModified);
@@ -94,8 +92,11 @@ function send(request: FastifyRequest, reply: FastifyReply, head: boolean, d: Do
   reply.header('content-type', d.kind === 'file' ? d.contentType : 'application/zip').header('content-length', end - start);
   if (head || end === start) return reply.send();
 
-  const body = d.kind === 'file'
-    ? readFileRange(d.path, start, end, { size: d.size, mtimeMs: d.mtimeMs })
-    : readZipRange(d.plan, start, end);
-  return reply.send(Readable.from(body, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
+  // The body is written straight to the socket with recycled buffers (see pump): constant memory per download.
+  reply.hijack();
+  reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+  await pump(reply.raw, (take) => d.kind === 'file'
+    ? readFileRange(d.path, start, end, { size: d.size, mtimeMs: d.mtimeMs }, take)
+    : readZipRange(d.plan, start, end, take));
+  return reply;
 }
