@@ -20,7 +20,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: path.join(os.tmpdir(), 'romshelf-bench-patch') },
     child: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
   },
   allowPositionals: true,
 });

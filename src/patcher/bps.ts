@@ -1,5 +1,6 @@
+import { crc32 } from './checksum.ts';
 import { checkAborted, fail, truncated } from './errors.ts';
-import { copySource } from './io/copy.ts';
+import { copySource, sourceCrc32 } from './io/copy.ts';
 import { crc32FileInWorker } from './io/crc-worker.ts';
 import { patchCrc32, readTail } from './io/patch-crc.ts';
 import { PatchReader } from './io/patch-reader.ts';
@@ -13,6 +14,7 @@ const SOURCE_READ = 0;
 const TARGET_READ = 1;
 const SOURCE_COPY = 2;
 const TARGET_COPY = 3;
+const WORKER_THRESHOLD = 256 << 20;
 
 /**
  * BPS: four actions that build the target sequentially from the source (same offset or relative
@@ -47,8 +49,14 @@ async function applyBps(input: PatchInput): Promise<PatchResult> {
     if (targetSize > input.limits.maxTargetSize) {
       fail(`Patched output would exceed the size limit of ${input.limits.maxTargetSize} bytes`, 'limit');
     }
-    // The source CRC is computed on a worker while the target is built; awaited at the end.
-    const sourceCrc = src.size === sourceSize ? crc32FileInWorker(input.sourcePath) : Promise.resolve(-1);
+    // Big sources: the source CRC is computed on a worker while the target is built (awaited at the end).
+    // Small ones are cheaper inline than a thread start.
+    const sourceCrc =
+      src.size !== sourceSize
+        ? Promise.resolve(-1)
+        : src.size >= WORKER_THRESHOLD
+          ? crc32FileInWorker(input.sourcePath)
+          : sourceCrc32(src, crc32);
     sourceCrc.catch(() => undefined);
 
     out = await TargetWriter.create(input.targetPath, targetSize, true);
