@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     }
 
     const pid = server.pid ?? 0;
+    const idle = await rssKb(pid);
     let peakRss = 0;
     const poll = setInterval(() => void rssKb(pid).then((m) => (peakRss = Math.max(peakRss, m.rss)), () => undefined), 50);
     const huge = await fetchWithCurl(hugeUrl);
@@ -132,7 +133,9 @@ async function main(): Promise<void> {
       memory_10GiB_zip: {
         bytes: huge.bytes,
         MBps: round1(huge.mbps),
+        rss_MB_before_download: round1(idle.rss / 1024),
         peak_rss_MB_during_download: round1(peakRss / 1024),
+        download_overhead_MB: round1((peakRss - idle.rss) / 1024),
         process_peak_rss_MB_since_start: round1(hwm / 1024),
         target_MB: 150,
       },
