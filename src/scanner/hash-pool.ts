@@ -47,7 +47,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bundledWorker(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const worker = new Worker(bundledWorker(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (res: HashResult) => {
       const p = slot.pending.get(res.id);
