@@ -1,4 +1,6 @@
 import { RomQueryRepository } from '../db/repositories/rom-query.ts';
+import { RomQueryCache } from '../db/repositories/rom-query-cache.ts';
+import { toFilterValues, type FacetCounts } from '../db/repositories/rom-query-sidecars.ts';
 import { DEFAULT_REGION_PRIORITY } from '../db/repositories/rom-query-group.ts';
 import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../db/repositories/rom-query-types.ts';
 import { RomsReadRepository, type HashQuery, type RomBundle } from '../db/repositories/roms-read-repository.ts';
@@ -38,10 +40,16 @@ const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
 export class RomsReadService {
   readonly query: RomQueryRepository;
   readonly repo: RomsReadRepository;
+  readonly cache: RomQueryCache;
 
   constructor(db: Db, private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY) {
     this.query = new RomQueryRepository(db.kysely);
     this.repo = new RomsReadRepository(db.kysely);
+    this.cache = new RomQueryCache(db.kysely);
+  }
+
+  private allCounts(version: number): Promise<FacetCounts> {
+    return this.cache.get(version, 'facet-counts', () => this.query.allFacetCounts());
   }
 
   context(userId: number | null): RomQueryContext {
@@ -67,12 +75,19 @@ export class RomsReadService {
       order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
       groupByMetaId: opts.groupByMetaId,
     };
+    // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
+    const version = await this.cache.currentVersion();
+    const key = JSON.stringify([userId, spec]);
+    const scopeKey = JSON.stringify([userId, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
-      opts.withRomIdIndex ? this.query.ids(spec, ctx) : null,
+      opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
       opts.withRomIdIndex ? null : this.query.pageIds(spec, ctx, opts.limit, opts.offset),
-      !opts.withRomIdIndex && opts.withTotal ? this.query.count(spec, ctx) : null,
-      opts.withCharIndex ? this.query.charIndex(spec, ctx) : {},
-      opts.withFilterValues ? this.query.filterValues(filter, ctx) : emptyFilterValues(),
+      !opts.withRomIdIndex && opts.withTotal ? cached('count', key, () => this.query.count(spec, ctx)) : null,
+      opts.withCharIndex ? cached('chars', key, () => this.query.charIndex(spec, ctx)) : {},
+      opts.withFilterValues
+        ? cached('values', scopeKey, async () => toFilterValues(await this.query.scopedFacetCounts(filter, ctx, () => this.allCounts(version))))
+        : emptyFilterValues(),
     ]);
     const pageIds = index ? index.slice(opts.offset, opts.offset + opts.limit) : (page ?? []);
     const items = await this.simpleRoms(pageIds, userId, { withFiles: opts.withFiles, screenshots: filter.bools?.last_played !== undefined });
@@ -87,7 +102,7 @@ export class RomsReadService {
     };
   }
 
-  /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); five statements whatever the count. */
+  /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); six statements whatever the count. */
   async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
     const bundle: RomBundle = await this.repo.hydrate(ids, userId);
     const extras = extrasByRom(bundle);
@@ -104,7 +119,9 @@ export class RomsReadService {
   }
 
   async identifiers(userId: number | null): Promise<number[]> {
-    return this.query.ids({ filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId));
+    const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
+    const version = await this.cache.currentVersion();
+    return this.cache.get(version, `ids:${JSON.stringify([userId, spec])}`, () => this.query.ids(spec, this.context(userId)));
   }
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
@@ -114,8 +131,9 @@ export class RomsReadService {
     return (await this.simpleRoms([id], userId, { withFiles: false }))[0] ?? null;
   }
 
-  filters(): Promise<FilterValues> {
-    return this.query.allFilterValues();
+  async filters(): Promise<FilterValues> {
+    const version = await this.cache.currentVersion();
+    return this.cache.get(version, 'all-values', async () => toFilterValues(await this.allCounts(version)));
   }
 
   async simple(id: number, userId: number | null): Promise<SimpleRomSchema> {

@@ -97,7 +97,13 @@ export function scopeConditions(f: RomFilter, ctx: RomQueryContext): Cond[] {
 }
 
 /** The caller's personally hidden ROMs are left out unless `statuses` asks for them (spec §2.7). */
-export const notHidden: Cond = sql`coalesce(ru.hidden, 0) = 0`;
+export const notHidden = (ctx: RomQueryContext): Cond =>
+  sql`r.id not in (select hu.rom_id from rom_user hu where hu.user_id = ${uid(ctx)} and hu.hidden = 1)`;
+
+/** Whether the conditions read the caller's rom_user row `ru` (else the list needs no join at all). */
+export function filterUsesUserRow(f: RomFilter): boolean {
+  return !!f.statuses?.values.length || f.bools?.last_played !== undefined || (!!f.smart && filterUsesUserRow(f.smart));
+}
 
 /** Every condition of a filter, as one conjunction. */
 export function filterCondition(f: RomFilter, ctx: RomQueryContext): Cond {
@@ -126,6 +132,6 @@ export function filterCondition(f: RomFilter, ctx: RomQueryContext): Cond {
     const preds = statuses.map(statusPredicate).filter((p): p is Cond => p !== null);
     if (preds.length) out.push(combine(preds, f.statuses.logic));
   }
-  if (!statuses.includes('hidden')) out.push(notHidden);
+  if (!statuses.includes('hidden')) out.push(notHidden(ctx));
   return out.length ? and(out) : TRUE;
 }

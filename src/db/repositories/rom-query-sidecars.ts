@@ -26,32 +26,56 @@ const FACET_KEYS: Record<string, keyof FilterValues> = {
   age_rating: 'age_ratings', region: 'regions', language: 'languages', tag: 'tags',
 };
 
+/** How many ROMs of a set carry each facet value and each (platform, player count) pair. */
+export interface FacetCounts {
+  facets: { kind: string; value: string; n: number }[];
+  pairs: { platform_id: number; player_count: string; n: number }[];
+}
+
 /**
- * Distinct facet values, platforms and player counts over a ROM set. `romIds` is a subquery of ROM ids, or null
- * for the whole library (then both queries read only indexes).
+ * Facet counts over a ROM set: `romIds` is a subquery selecting `id`, or null for the whole library (then both
+ * queries read only indexes). The set drives the join, so a small scope reads only its own facet rows.
  */
-export async function filterValues(db: Kysely<Database>, romIds: RawBuilder<unknown> | null): Promise<FilterValues> {
-  const facetWhere = romIds ? sql`where f.rom_id in (${romIds})` : sql``;
-  const romWhere = romIds ? sql`where r.id in (${romIds})` : sql``;
+export async function facetCounts(db: Kysely<Database>, romIds: RawBuilder<unknown> | null): Promise<FacetCounts> {
   const [facets, pairs] = await Promise.all([
-    sql<{ kind: string; value: string }>`select f.kind, f.value from rom_facets f ${facetWhere} group by f.kind, f.value`.execute(db),
-    sql<{ platform_id: number; player_count: string }>`select r.platform_id, r.player_count from roms r ${romWhere} group by r.platform_id, r.player_count`.execute(db),
+    romIds
+      ? sql<{ kind: string; value: string; n: number }>`select f.kind, f.value, count(*) as n from (${romIds}) x
+          join rom_facets f on f.rom_id = x.id group by f.kind, f.value`.execute(db)
+      : sql<{ kind: string; value: string; n: number }>`select f.kind, f.value, count(*) as n from rom_facets f group by f.kind, f.value`.execute(db),
+    romIds
+      ? sql<{ platform_id: number; player_count: string; n: number }>`select r.platform_id, r.player_count, count(*) as n
+          from roms r where r.id in (${romIds}) group by r.platform_id, r.player_count`.execute(db)
+      : sql<{ platform_id: number; player_count: string; n: number }>`select r.platform_id, r.player_count, count(*) as n
+          from roms r group by r.platform_id, r.player_count`.execute(db),
   ]);
+  return {
+    facets: facets.rows.map((r) => ({ kind: r.kind, value: r.value, n: Number(r.n) })),
+    pairs: pairs.rows.map((r) => ({ platform_id: Number(r.platform_id), player_count: r.player_count, n: Number(r.n) })),
+  };
+}
+
+/** `base` minus `minus` (a subset of it): what remains when those ROMs are taken out. */
+export function subtractCounts(base: FacetCounts, minus: FacetCounts): FacetCounts {
+  const key = (a: string | number, b: string) => `${a}\u0000${b}`;
+  const facetMinus = new Map(minus.facets.map((f) => [key(f.kind, f.value), f.n]));
+  const pairMinus = new Map(minus.pairs.map((p) => [key(p.platform_id, p.player_count), p.n]));
+  return {
+    facets: base.facets.map((f) => ({ ...f, n: f.n - (facetMinus.get(key(f.kind, f.value)) ?? 0) })).filter((f) => f.n > 0),
+    pairs: base.pairs.map((p) => ({ ...p, n: p.n - (pairMinus.get(key(p.platform_id, p.player_count)) ?? 0) })).filter((p) => p.n > 0),
+  };
+}
+
+/** RomM's `RomFiltersDict`: sorted distinct values. */
+export function toFilterValues(counts: FacetCounts): FilterValues {
   const out = emptyFilterValues();
-  for (const { kind, value } of facets.rows) {
+  for (const { kind, value, n } of counts.facets) {
     const key = FACET_KEYS[kind];
-    if (key && key !== 'platforms') out[key].push(value);
+    if (n > 0 && key && key !== 'platforms') out[key].push(value);
   }
-  const platforms = new Set<number>();
-  const players = new Set<string>();
-  for (const row of pairs.rows) {
-    platforms.add(Number(row.platform_id));
-    players.add(row.player_count);
-  }
-  out.platforms = [...platforms].sort((a, b) => a - b);
-  out.player_counts = [...players];
+  out.platforms = [...new Set(counts.pairs.map((p) => p.platform_id))].sort((a, b) => a - b);
+  out.player_counts = [...new Set(counts.pairs.map((p) => p.player_count))];
   for (const key of Object.keys(out) as (keyof FilterValues)[]) {
-    if (key !== 'platforms') (out[key]).sort(codepointCompare);
+    if (key !== 'platforms') out[key].sort(codepointCompare);
   }
   return out;
 }

@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { filterCondition, notHidden, scopeConditions } from './rom-query-filters.ts';
+import { filterCondition, filterUsesUserRow, notHidden, scopeConditions } from './rom-query-filters.ts';
 import { groupedCondition } from './rom-query-group.ts';
 import { orderBySql, resolveOrder } from './rom-query-order.ts';
 import { parseSearchTerm } from './rom-query-search.ts';
-import { charIndex, filterValues } from './rom-query-sidecars.ts';
+import { charIndex, facetCounts, subtractCounts, type FacetCounts } from './rom-query-sidecars.ts';
 import { and, type Cond } from './rom-query-sql.ts';
-import type { FilterValues, RomFilter, RomListSpec, RomQueryContext } from './rom-query-types.ts';
+import type { RomFilter, RomListSpec, RomQueryContext } from './rom-query-types.ts';
 
 /**
  * The ROM list engine: filtered, ordered, optionally de-duplicated id lists and their sidecars, each one SQL
@@ -17,12 +17,14 @@ export class RomQueryRepository {
 
   private fromWhere(spec: RomListSpec, ctx: RomQueryContext) {
     const filter = filterCondition(spec.filter, ctx);
-    const where = spec.groupByMetaId ? groupedCondition(filter, ctx) : filter;
-    return this.fromWhereCond(where, ctx);
+    if (spec.groupByMetaId) return this.fromWhereCond(groupedCondition(filter, ctx), ctx, this.orderFor(spec).usesUserRow);
+    return this.fromWhereCond(filter, ctx, filterUsesUserRow(spec.filter) || this.orderFor(spec).usesUserRow);
   }
 
-  private fromWhereCond(where: Cond, ctx: RomQueryContext) {
-    return sql`from roms r left join rom_user ru on ru.rom_id = r.id and ru.user_id = ${ctx.userId ?? -1} where ${where}`;
+  /** The caller's rom_user row is joined only when a condition or the sort reads it. */
+  private fromWhereCond(where: Cond, ctx: RomQueryContext, withUserRow = true) {
+    const join = withUserRow ? sql`left join rom_user ru on ru.rom_id = r.id and ru.user_id = ${ctx.userId ?? -1}` : sql``;
+    return sql`from roms r ${join} where ${where}`;
   }
 
   private orderFor(spec: RomListSpec) {
@@ -55,29 +57,29 @@ export class RomQueryRepository {
     return charIndex(this.db, this.fromWhere(spec, ctx), order.charColumn, spec.order.dir);
   }
 
-  /** Facet values over the scope of `filter` minus the caller's hidden ROMs (spec §3.10). */
-  async filterValues(filter: RomFilter, ctx: RomQueryContext): Promise<FilterValues> {
+  /** Facet counts over the whole library (cache it: both queries scan an index end to end). */
+  allFacetCounts(): Promise<FacetCounts> {
+    return facetCounts(this.db, null);
+  }
+
+  /**
+   * Facet counts for the `filter_values` sidecar (spec §3.10): the scope of `filter` minus the caller's hidden
+   * ROMs. Unscoped, it is the library's counts (`all`) minus those of the hidden ROMs.
+   */
+  async scopedFacetCounts(filter: RomFilter, ctx: RomQueryContext, all: () => Promise<FacetCounts>): Promise<FacetCounts> {
     const scope = scopeConditions(filter, ctx);
-    if (scope.length === 0 && !(await this.hasHidden(ctx))) return filterValues(this.db, null);
-    const ids = sql`select r.id ${this.fromWhereCond(and([...scope, notHidden]), ctx)}`;
-    return filterValues(this.db, ids);
-  }
-
-  /** The same values over the whole library, for `GET /api/roms/filters`. */
-  allFilterValues(): Promise<FilterValues> {
-    return filterValues(this.db, null);
-  }
-
-  private async hasHidden(ctx: RomQueryContext): Promise<boolean> {
-    if (ctx.userId === null) return false;
-    const row = await this.db.selectFrom('rom_user').select('id')
-      .where('user_id', '=', ctx.userId).where('hidden', '=', 1).limit(1).executeTakeFirst();
-    return row !== undefined;
+    if (scope.length === 0) {
+      const hidden = sql`select hu.rom_id as id from rom_user hu where hu.user_id = ${ctx.userId ?? -1} and hu.hidden = 1`;
+      const base = await all();
+      if (ctx.userId === null) return base;
+      return subtractCounts(base, await facetCounts(this.db, hidden));
+    }
+    return facetCounts(this.db, sql`select r.id ${this.fromWhereCond(and([...scope, notHidden(ctx)]), ctx, false)}`);
   }
 
   /** A uniformly random id of the filtered set, or null when it is empty. */
   async randomId(filter: RomFilter, ctx: RomQueryContext): Promise<number | null> {
-    const fw = this.fromWhereCond(filterCondition(filter, ctx), ctx);
+    const fw = this.fromWhereCond(filterCondition(filter, ctx), ctx, filterUsesUserRow(filter));
     const n = Number((await sql<{ n: number }>`select count(*) as n ${fw}`.execute(this.db)).rows[0]?.n ?? 0);
     if (n === 0) return null;
     const offset = Math.floor(Math.random() * n);

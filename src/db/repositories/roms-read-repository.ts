@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RomFilesTable, RomsTable, RomUserTable } from '../schema.ts';
 import { SIBLING_IDS } from './rom-query-filters.ts';
-import { or } from './rom-query-sql.ts';
 
 export type RomRow = Selectable<RomsTable> & {
   platform_slug: string;
@@ -74,15 +73,20 @@ export class RomsReadRepository {
     return { roms, files, userRows, facets, siblings, noteRomIds: new Set(notes.map((n) => Number(n.rom_id))) };
   }
 
-  /** Same-platform ROMs sharing any provider id (spec §3.8), with the caller's main-sibling flag. */
+  /**
+   * Same-platform ROMs sharing any provider id (spec §3.8), with the caller's main-sibling flag. One indexed
+   * join per id column, unioned: an OR over seven columns would make planners scan the platform.
+   */
   private async siblings(ids: number[], userId: number): Promise<SiblingRow[]> {
-    const shared = or(SIBLING_IDS.map((c) => sql`${sql.ref(`s.${c}`)} = ${sql.ref(`r.${c}`)}`));
+    const idList = sql.join(ids);
+    const pairs = SIBLING_IDS.map((c) => sql`select r.id as rom_id, s.id as sibling_id from roms r
+      join roms s on ${sql.ref(`s.${c}`)} = ${sql.ref(`r.${c}`)} and s.platform_id = r.platform_id and s.id <> r.id
+      where r.id in (${idList}) and ${sql.ref(`r.${c}`)} is not null`);
     const { rows } = await sql<SiblingRow>`
-      select r.id as rom_id, s.id, s.name, s.fs_name_no_tags, s.fs_name_no_ext, su.is_main_sibling
-      from roms r
-      join roms s on s.platform_id = r.platform_id and s.id <> r.id and ${shared}
-      left join rom_user su on su.rom_id = s.id and su.user_id = ${userId}
-      where r.id in (${sql.join(ids)})`.execute(this.db);
+      select p.rom_id, s.id, s.name, s.fs_name_no_tags, s.fs_name_no_ext, su.is_main_sibling
+      from (${sql.join(pairs, sql` union `)}) p
+      join roms s on s.id = p.sibling_id
+      left join rom_user su on su.rom_id = s.id and su.user_id = ${userId}`.execute(this.db);
     return rows;
   }
 
