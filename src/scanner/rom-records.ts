@@ -163,3 +163,15 @@ export function romDiff(known: KnownRom, desired: {
 export function facetsChanged(known: KnownRom, f: FilenameFields): boolean {
   return known.regions !== f.regions || known.languages !== f.languages || known.tags !== f.tags;
 }
+
+/** True when writing `writes` would leave the known file rows as they are (a re-hash that found nothing new). */
+export function fileWritesUnchanged(writes: FileWrite[], known: KnownFile[]): boolean {
+  if (writes.length !== known.length) return false;
+  const byId = new Map(known.map((k) => [k.id, k]));
+  return writes.every((w) => {
+    const k = w.id === undefined ? undefined : byId.get(w.id);
+    return !!k && k.file_size_bytes === w.file_size_bytes && k.last_modified === w.last_modified
+      && k.crc_hash === w.crc_hash && k.md5_hash === w.md5_hash && k.sha1_hash === w.sha1_hash
+      && k.chd_sha1_hash === w.chd_sha1_hash && k.archive_members === w.archive_members && k.category === w.category;
+  });
+}

@@ -12,7 +12,7 @@ import { EMPTY_HASHES, type HashResult } from './hash-types.ts';
 import { ScanIssues, type ScanIssue } from './issues.ts';
 import { NEVER_HASH_PLATFORMS } from './never-hash.ts';
 import {
-  facetsChanged, filenameFields, filesUnchanged, fileWrites, newRomRow, romDiff, totalSize,
+  facetsChanged, filenameFields, filesUnchanged, fileWrites, fileWritesUnchanged, newRomRow, romDiff, totalSize,
 } from './rom-records.ts';
 import type { ScanSettings } from './scan-config.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats } from './types.ts';
@@ -261,7 +261,10 @@ class ScanRun {
         rom: hashed ? hashed.rom : null, fields,
       });
       const change: RomChange = { id: known.id, set };
-      if (hashed) change.files = fileWrites(disk, hashed.files, knownFiles, now);
+      if (hashed) {
+        const writes = fileWrites(disk, hashed.files, knownFiles, now);
+        if (!fileWritesUnchanged(writes, knownFiles)) change.files = writes;
+      }
       if (facetsChanged(known, fields)) change.facets = fields.facets;
       if (Object.keys(set).length === 0 && !change.files && !change.facets) {
         this.stats.unchanged_roms++;

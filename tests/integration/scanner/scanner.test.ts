@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachEngine } from '../../helpers/engines.ts';
@@ -153,5 +153,37 @@ describeEachEngine('scanner', (ctx) => {
     await scan(db, lib, 'complete');
     await scan(db, lib, 'hashes');
     expect(await snapshot(db)).toEqual(clean);
+  });
+
+  it('odd files are reported and skipped while the scan goes on', async () => {
+    const { db, dir } = ctx();
+    const lib = freshLibrary(dir, 'lib-odd');
+    writeTree(lib, { 'roms/nes/Good (USA).nes': 'good', 'roms/nes/Folder Game/disk.bin': 'disk', 'roms/nes/Ünïcödé ☃ (Japan).nes': 'u' });
+    // A name that is not valid UTF-8, a broken symlink and a symlink loop inside a folder ROM.
+    writeFileSync(Buffer.concat([Buffer.from(path.join(lib, 'roms/nes/')), Buffer.from([0x66, 0xff, 0x2e, 0x6e, 0x65, 0x73])]), 'bad');
+    symlinkSync(path.join(lib, 'nowhere.nes'), path.join(lib, 'roms/nes/Dangling.nes'));
+    symlinkSync(path.join(lib, 'roms/nes/Folder Game'), path.join(lib, 'roms/nes/Folder Game/loop'));
+    const result = await scan(db, lib, 'quick');
+    expect(result.stats.new_roms).toBe(3);
+    expect(result.issueCounts).toMatchObject({ 'invalid-name': 1, unreadable: 1, 'symlink-loop': 1 });
+    const names = (await db.kysely.selectFrom('roms').select('fs_name').orderBy('fs_name').execute()).map((r) => r.fs_name);
+    expect(names).toEqual(['Folder Game', 'Good (USA).nes', 'Ünïcödé ☃ (Japan).nes']);
+  });
+
+  it('scan types: new_platforms only adds new platforms, hashes re-hashes everything, --platform limits the scan', async () => {
+    const { db, dir } = ctx();
+    const lib = freshLibrary(dir, 'lib-types');
+    writeTree(lib, { 'roms/nes/A (USA).nes': 'a' });
+    await scan(db, lib, 'quick');
+    writeTree(lib, { 'roms/nes/B (USA).nes': 'b', 'roms/snes/C (USA).sfc': 'c' });
+    const np = await scan(db, lib, 'new_platforms');
+    expect(np.stats).toMatchObject({ new_platforms: 1, new_roms: 1, total_platforms: 1 });
+    const only = await scan(db, lib, 'quick', testSettings(), ['nes']);
+    expect(only.stats).toMatchObject({ total_platforms: 1, new_roms: 1 });
+    const hashes = await scan(db, lib, 'hashes');
+    expect(hashes.stats).toMatchObject({ hashed_files: 3, updated_roms: 0 });
+    mkdirSync(path.join(lib, 'roms/empty'));
+    const skip = await scan(db, lib, 'complete', testSettings({ filesystem: { skip_hash_calculation: true } }));
+    expect(skip.stats).toMatchObject({ new_platforms: 1, hashed_files: 0 });
   });
 });
