@@ -186,4 +186,14 @@ describeEachEngine('scanner', (ctx) => {
     const skip = await scan(db, lib, 'complete', testSettings({ filesystem: { skip_hash_calculation: true } }));
     expect(skip.stats).toMatchObject({ new_platforms: 1, hashed_files: 0 });
   });
+
+  it('never-hash platforms record empty hashes without reading the files', async () => {
+    const { db, dir } = ctx();
+    const lib = freshLibrary(dir, 'lib-nohash');
+    writeTree(lib, { 'roms/switch/Game [0100000000010000].nsp': 'big switch file', 'roms/win/Tool/setup.exe': 'exe' });
+    const result = await scan(db, lib, 'quick');
+    expect(result.stats).toMatchObject({ new_roms: 2, hashed_files: 0 });
+    const roms = await db.kysely.selectFrom('roms').select(['crc_hash', 'md5_hash', 'sha1_hash', 'fs_size_bytes']).execute();
+    expect(roms.every((r) => r.crc_hash === '' && r.md5_hash === '' && r.sha1_hash === '' && r.fs_size_bytes > 0)).toBe(true);
+  });
 });
