@@ -77,8 +77,8 @@ export class RomsReadService {
     };
     // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
     const version = await this.cache.currentVersion();
-    const key = JSON.stringify([userId, spec]);
-    const scopeKey = JSON.stringify([userId, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    const key = cacheKey([userId, spec]);
+    const scopeKey = cacheKey([userId, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
     const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
       opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
@@ -178,6 +178,9 @@ export class RomsReadService {
     return toRomFileSchema(file, `${rom.fs_path}/${rom.fs_name}`);
   }
 }
+
+/** JSON key in which an absent field (undefined) and an empty scope (null) stay distinct. */
+const cacheKey = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (v === undefined ? '\u0000' : v));
 
 function parseCriteria(text: string): unknown {
   try {
