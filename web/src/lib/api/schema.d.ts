@@ -3561,7 +3561,67 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description Cover image upload (PNG, JPEG, WebP or GIF)
+                         */
+                        artwork?: string;
+                        /** @description flashpoint_id (empty clears) */
+                        flashpoint_id?: string;
+                        /** @description New file or folder name (renamed on disk) */
+                        fs_name?: string;
+                        /** @description hasheous_id (empty clears) */
+                        hasheous_id?: string;
+                        /** @description hltb_id (empty clears) */
+                        hltb_id?: string;
+                        /** @description igdb_id (empty clears) */
+                        igdb_id?: string;
+                        /** @description launchbox_id (empty clears) */
+                        launchbox_id?: string;
+                        /** @description libretro_id (empty clears) */
+                        libretro_id?: string;
+                        /** @description moby_id (empty clears) */
+                        moby_id?: string;
+                        /** @description Display name */
+                        name?: string;
+                        /** @description Sort key override (empty reverts to the name) */
+                        name_sort_key?: string;
+                        /** @description ra_id (empty clears) */
+                        ra_id?: string;
+                        /** @description JSON object replacing flashpoint_metadata */
+                        raw_flashpoint_metadata?: string;
+                        /** @description JSON object replacing hasheous_metadata */
+                        raw_hasheous_metadata?: string;
+                        /** @description JSON object replacing hltb_metadata */
+                        raw_hltb_metadata?: string;
+                        /** @description JSON object replacing igdb_metadata */
+                        raw_igdb_metadata?: string;
+                        /** @description JSON object replacing launchbox_metadata */
+                        raw_launchbox_metadata?: string;
+                        /** @description JSON object replacing manual_metadata */
+                        raw_manual_metadata?: string;
+                        /** @description JSON object replacing moby_metadata */
+                        raw_moby_metadata?: string;
+                        /** @description JSON object replacing ss_metadata */
+                        raw_ss_metadata?: string;
+                        /** @description sgdb_id (empty clears) */
+                        sgdb_id?: string;
+                        /** @description ss_id (empty clears) */
+                        ss_id?: string;
+                        /** @description Summary */
+                        summary?: string;
+                        /** @description tgdb_id (empty clears) */
+                        tgdb_id?: string;
+                        /** @description Cover URL, fetched server-side */
+                        url_cover?: string;
+                        /** @description Manual (PDF) URL, fetched server-side */
+                        url_manual?: string;
+                    } | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
