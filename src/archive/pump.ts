@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { ChunkPool } from './chunk-pool.ts';
 
 /** Writes in flight at once: one being sent while the next is read keeps disk and socket busy. */
-const WINDOW = 2;
+const WINDOW = 4;
 
 /**
  * Sends a body produced by `open(take)` to `out`, recycling each chunk once the socket has taken it. Stops
