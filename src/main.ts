@@ -3,6 +3,7 @@ import { buildApp } from './api/app.ts';
 import { resolveAuthSecret } from './auth/secret.ts';
 import { ensureWritableDir, loadConfigOrExplain, openConfiguredDatabase, StartupError } from './cli/open.ts';
 import { createServices } from './domain/services.ts';
+import { startBackgroundScans } from './jobs/scan-manager.ts';
 
 /** Composition root: configuration, database, services, HTTP server, background work, shutdown. */
 export async function startServer(): Promise<void> {
@@ -30,6 +31,14 @@ export async function startServer(): Promise<void> {
   const purgeTimer = setInterval(() => void purge(), 3600_000);
   purgeTimer.unref();
 
+  // New files are picked up by a periodic quick scan (an unchanged library costs about a second), which, unlike a
+  // file watcher, also sees changes made on network shares by other machines.
+  const background = startBackgroundScans(services.scans, {
+    scanOnStart: config.scanOnStart,
+    intervalSeconds: config.scanIntervalSeconds,
+    log: (msg, err) => logger.error({ err }, msg),
+  });
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -39,6 +48,9 @@ export async function startServer(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
     void (async () => {
       clearInterval(purgeTimer);
+      background.stop();
+      // A cancelled scan stops between ROMs; let its last batch commit before the database closes.
+      await services.scans.done()?.catch(() => undefined);
       await app.close();
       await db.destroy();
       process.exit(0);
