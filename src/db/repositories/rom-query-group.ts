@@ -16,7 +16,7 @@ export const DEFAULT_REGION_PRIORITY = ['us', 'wor', 'ss', 'eu', 'jp'] as const;
 export function groupKeyExpr() {
   const whens = GROUP_PROVIDERS.map((p) => {
     const id = sql.ref(`r.${p}_id`);
-    return sql`when ${id} is not null then concat(${`${p}-`}, r.platform_id, '-', ${id})`;
+    return sql`when ${id} is not null then concat(${sql.lit(`${p}-`)}, r.platform_id, '-', ${id})`;
   });
   return sql`(case ${sql.join(whens, sql` `)} else concat('romm-', r.platform_id, '-', r.id) end)`;
 }
