@@ -52,9 +52,9 @@ export interface RunningServer {
 }
 
 /** `bin/romshelf serve` as a user runs it, on a scratch data dir and the given library. */
-export async function startServer(libraryPath: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(libraryPath: string, env: Record<string, string> = {}, existingDataPath?: string): Promise<RunningServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'romshelf-e2e-'));
-  const dataPath = path.join(dir, 'data');
+  const dataPath = existingDataPath ?? path.join(dir, 'data');
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/romshelf'), 'serve'], {
     cwd: ROOT,

@@ -32,8 +32,9 @@ export class RomPager {
     this.tick++;
     const gen = this.generation;
     const firstPage = Math.floor(around / PAGE_SIZE);
-    void this.load(firstPage, true);
-    fetchRomSidecars(params)
+    // The alphabet and filter values wait for the first page, so the cards the user sees come first.
+    this.load(firstPage, true)
+      .then(() => (gen === this.generation ? fetchRomSidecars(params) : Promise.reject(new Error('stale'))))
       .then((page) => {
         if (gen !== this.generation) return;
         this.charIndex = page.char_index;

@@ -15,14 +15,10 @@ export function can(scope: string): boolean {
 }
 
 export async function loadSession(): Promise<void> {
-  // The heartbeat also sets the CSRF cookie the writes below need.
-  session.heartbeat = await ok(api.GET('/api/heartbeat'));
-  if (session.heartbeat.SYSTEM.SHOW_SETUP_WIZARD) {
-    session.user = null;
-  } else {
-    const me = await api.GET('/api/users/me');
-    session.user = me.response.ok && me.data ? me.data : null;
-  }
+  // Both at once: the heartbeat (which also sets the CSRF cookie writes need) and who is logged in.
+  const [heartbeat, me] = await Promise.all([ok(api.GET('/api/heartbeat')), api.GET('/api/users/me')]);
+  session.heartbeat = heartbeat;
+  session.user = !heartbeat.SYSTEM.SHOW_SETUP_WIZARD && me.response.ok && me.data ? me.data : null;
   session.scopes = new Set(session.user?.oauth_scopes ?? []);
   session.ready = true;
 }
