@@ -157,8 +157,8 @@ function buildPatches(dir: string, mib: number, pair: { src: string; tgt: string
   };
   if (hasTool('xdelta3')) {
     for (const [name, args] of [
-      ['vcdiff', []],
-      ['vcdiff-lzma', ['-S', 'lzma']],
+      ['vcdiff', ['-S', 'none']],
+      ['vcdiff-lzma', ['-S', 'lzma']], // xdelta3's default secondary compressor
     ] as Array<[string, string[]]>) {
       const p = path.join(dir, `${mib}-${name}.xdelta`);
       run('xdelta3', ['-e', '-f', ...args, '-s', pair.src, pair.tgt, p]);
@@ -196,7 +196,7 @@ interface Row {
 const dir = values.dir;
 const runs = Math.max(1, Number(values.runs));
 
-function applyOurs(src: string, patch: string, out: string): { seconds: number; rssKb: number | null } {
+function applyOurs(src: string, patch: string, out: string): Sample {
   const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', src, patch, out], {
     encoding: 'utf8',
   });
@@ -205,7 +205,7 @@ function applyOurs(src: string, patch: string, out: string): { seconds: number; 
   return { seconds: r.ms / 1000, rssKb: r.maxRssKb };
 }
 
-function applyXdelta3(src: string, patch: string, out: string): { seconds: number; rssKb: number | null } {
+function applyXdelta3(src: string, patch: string, out: string): Sample {
   const start = performance.now();
   const x = spawnSync('/usr/bin/time', ['-f', '%M', 'xdelta3', '-d', '-f', '-s', src, patch, out], { encoding: 'utf8' });
   const seconds = (performance.now() - start) / 1000;
@@ -214,30 +214,36 @@ function applyXdelta3(src: string, patch: string, out: string): { seconds: numbe
   return { seconds, rssKb: Number.isFinite(rssKb) ? rssKb : null };
 }
 
-function measure(
-  n: number,
-  fn: () => { seconds: number; rssKb: number | null },
-  what: Pick<Row, 'sizeMiB' | 'format' | 'tool'>,
-  out: string,
-  expected: string,
-): Row {
-  const samples: Array<{ seconds: number; rssKb: number | null }> = [];
-  let identical = true;
+interface Sample {
+  seconds: number;
+  rssKb: number | null;
+}
+
+/** Runs each function `n` times, interleaved; checks every output against the expected file. */
+function sample(n: number, fns: Array<() => Sample>, out: string, expected: string): Array<{ samples: Sample[]; identical: boolean }> {
+  const results = fns.map(() => ({ samples: [] as Sample[], identical: true }));
   for (let i = 0; i < n; i++) {
-    samples.push(fn());
-    identical &&= sameFile(out, expected);
-    rmSync(out, { force: true });
+    fns.forEach((fn, k) => {
+      const r = results[k]!;
+      r.samples.push(fn());
+      r.identical &&= sameFile(out, expected);
+      rmSync(out, { force: true });
+    });
   }
-  const times = samples.map((r) => r.seconds).sort((a, b) => a - b);
+  return results;
+}
+
+function summarise(r: { samples: Sample[]; identical: boolean }, what: Pick<Row, 'sizeMiB' | 'format' | 'tool'>): Row {
+  const times = r.samples.map((x) => x.seconds).sort((a, b) => a - b);
   const best = times[0]!;
-  const rss = samples.map((r) => r.rssKb).filter((x): x is number => x !== null);
+  const rss = r.samples.map((x) => x.rssKb).filter((x): x is number => x !== null);
   return {
     ...what,
     seconds: best,
     medianSeconds: times[Math.floor(times.length / 2)]!,
     mibPerSec: what.sizeMiB / best,
     peakRssMB: rss.length > 0 ? Math.max(...rss) / 1024 : null,
-    identical,
+    identical: r.identical,
   };
 }
 
@@ -248,10 +254,15 @@ for (const mib of values.sizes.split(',').map(Number)) {
   const patches = buildPatches(dir, mib, pair);
   const out = path.join(dir, `${mib}-out.bin`);
   for (const [format, patch] of Object.entries(patches)) {
-    rows.push(measure(runs, () => applyOurs(pair.src, patch, out), { sizeMiB: mib, format, tool: 'romshelf' }, out, pair.tgt));
-    if (format.startsWith('vcdiff')) {
-      rows.push(measure(runs, () => applyXdelta3(pair.src, patch, out), { sizeMiB: mib, format, tool: 'xdelta3' }, out, pair.tgt));
+    const ours = (): Sample => applyOurs(pair.src, patch, out);
+    if (!format.startsWith('vcdiff')) {
+      rows.push(summarise(sample(runs, [ours], out, pair.tgt)[0]!, { sizeMiB: mib, format, tool: 'romshelf' }));
+      continue;
     }
+    // Alternate romshelf and xdelta3 runs so both see the same load on a shared machine.
+    const [a, b] = sample(runs, [ours, () => applyXdelta3(pair.src, patch, out)], out, pair.tgt);
+    rows.push(summarise(a!, { sizeMiB: mib, format, tool: 'romshelf' }));
+    rows.push(summarise(b!, { sizeMiB: mib, format, tool: 'xdelta3' }));
   }
   if (!values.keep) for (const p of [pair.tgt, ...Object.values(patches)]) rmSync(p, { force: true });
 }

@@ -61,7 +61,11 @@ async function applyVcdiff(input: PatchInput): Promise<PatchResult> {
     out = await TargetWriter.create(input.targetPath, input.limits.maxTargetSize);
     const cache = new AddressCache();
     const segments = new SegmentCache(src);
-    let target = Buffer.alloc(0);
+    // Two target buffers: window k is written to the file while window k+1 is decoded.
+    const targets = [Buffer.alloc(0), Buffer.alloc(0)];
+    let pendingWrite: Promise<void> = Promise.resolve();
+    let written = 0; // output bytes of all windows so far, including the one being written
+    let windowIndex = 0;
     while (patch.remaining > 0) {
       checkAborted(input.signal);
       await patch.need(1, 'window header');
@@ -91,7 +95,7 @@ async function applyVcdiff(input: PatchInput): Promise<PatchResult> {
       const sectionBytes = dataLen + instLen + addrLen;
       if (sectionBytes > maxWindowSize) fail(`VCDIFF window sections exceed the limit of ${maxWindowSize} bytes`, 'limit');
       if (encLen < sectionBytes) fail('VCDIFF delta encoding length is inconsistent');
-      if (out.length + tgtLen > input.limits.maxTargetSize) {
+      if (written + tgtLen > input.limits.maxTargetSize) {
         fail(`Patched output would exceed the size limit of ${input.limits.maxTargetSize} bytes`, 'limit');
       }
       await patch.need(sectionBytes, 'window sections');
@@ -115,23 +119,30 @@ async function applyVcdiff(input: PatchInput): Promise<PatchResult> {
             : { kind: 'source', src, pos: segPos, len: segLen };
       } else if (win & WIN_TARGET) {
         if (segLen > maxWindowSize) fail('VCDIFF target segment exceeds the window limit', 'limit');
-        if (segPos + segLen > out.length) fail('VCDIFF window copies from output that was not written yet');
+        if (segPos + segLen > written) fail('VCDIFF window copies from output that was not written yet');
+        await pendingWrite;
         const bytes = Buffer.allocUnsafe(segLen);
         await out.readBack(segPos, segLen, bytes);
         segment = { kind: 'buffer', bytes };
       }
 
-      if (target.length < tgtLen) target = Buffer.allocUnsafe(tgtLen);
+      const slot = windowIndex++ % 2;
+      if (targets[slot]!.length < tgtLen) targets[slot] = Buffer.allocUnsafe(tgtLen);
+      const target = targets[slot]!;
       await decodeWindow({ data, inst, addr }, segment, target, tgtLen, cache);
       const window = target.subarray(0, tgtLen);
       if (checksum !== undefined && adler32(window) !== checksum) {
         fail(
-          `VCDIFF window at output offset ${out.length} fails its Adler-32 check: the ROM is not the patch's source or the patch is corrupt`,
+          `VCDIFF window at output offset ${written} fails its Adler-32 check: the ROM is not the patch's source or the patch is corrupt`,
           'checksum',
         );
       }
-      await out.write(window);
+      await pendingWrite;
+      pendingWrite = out.write(window);
+      pendingWrite.catch(() => undefined); // surfaced by the next await
+      written += tgtLen;
     }
+    await pendingWrite;
     const outputSize = await out.close();
     out = undefined;
     const formatName = secondaryName ? `VCDIFF (xdelta3, ${secondaryName})` : 'VCDIFF';
