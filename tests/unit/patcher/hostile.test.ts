@@ -39,16 +39,16 @@ describe('truncated patches', () => {
         await attempt(full.subarray(0, cut)); // throws if the error is not a PatchError
       }
       await attempt(full.subarray(0, full.length - 1));
-    });
+    }, 60_000);
   }
 });
 
 describe('mutated patches (random byte flips)', () => {
   for (const name of patches) {
-    it(`${name}: 40 mutations never crash or hang`, async () => {
+    it(`${name}: 25 mutations never crash or hang`, async () => {
       const full = readFileSync(join(FIXTURES, name));
       const next = prng(name.length * 7919);
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 25; i++) {
         const mutated = Buffer.from(full);
         const flips = 1 + (next() % 4);
         // Keep the magic so the format's own decoder sees the damage.
