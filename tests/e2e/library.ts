@@ -36,7 +36,7 @@ export function ipsPatch(offset: number, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from('PATCH'), head, data, Buffer.from('EOF')]);
 }
 
-export async function generateE2ELibrary(root: string, perPlatform = 40): Promise<E2ELibrary> {
+export async function generateE2ELibrary(root: string, perPlatform = 40, { hostile = true } = {}): Promise<E2ELibrary> {
   let count = 0;
   for (const [platform, ext] of PLATFORMS) {
     const dir = path.join(root, 'roms', platform);
@@ -51,8 +51,10 @@ export async function generateE2ELibrary(root: string, perPlatform = 40): Promis
   const snes = path.join(root, 'roms', 'snes');
   // A file name that is an HTML payload: the UI must show it as text and never run it.
   const xssName = '<img src=x onerror=window.__xss=1> (USA).sfc';
-  await writeFile(path.join(snes, xssName), romBytes('xss', 1024));
-  count++;
+  if (hostile) {
+    await writeFile(path.join(snes, xssName), romBytes('xss', 1024));
+    count++;
+  }
 
   const romName = 'Patchable Game (USA).sfc';
   const original = romBytes('patchable', 4096);
