@@ -253,6 +253,12 @@ export interface SmartCollectionsTable {
   updated_at: EpochMs;
 }
 
+/** Single row (id 1): `facets_version` is bumped by triggers when virtual collection membership may have changed. */
+export interface CollectionsStateTable {
+  id: number;
+  facets_version: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -267,4 +273,5 @@ export interface Database {
   collections: CollectionsTable;
   collections_roms: CollectionsRomsTable;
   smart_collections: SmartCollectionsTable;
+  collections_state: CollectionsStateTable;
 }

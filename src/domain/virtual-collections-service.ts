@@ -7,6 +7,7 @@ import { decodeVirtualCollectionId, encodeVirtualCollectionId, VIRTUAL_TYPE_FACE
 
 const TYPE_OF_KIND: Record<string, string> = Object.fromEntries(Object.entries(VIRTUAL_TYPE_FACETS).map(([t, k]) => [k, t]));
 const ALL_KINDS = Object.values(VIRTUAL_TYPE_FACETS);
+const CACHE_ENTRIES = 16;
 
 /** `type` query value → facet kinds (`all`: every type; unknown: none, so an empty list as in RomM). */
 export function kindsForType(type: string): string[] {
@@ -20,7 +21,37 @@ export function kindsForType(type: string): string[] {
  * or company, read from `rom_facets`. Ids are RomM's (base64 of Python's json.dumps), so stored ids keep working.
  */
 export class VirtualCollectionsService {
+  /** Serialized listings by (type, limit), valid while the facets version they were built at is current. */
+  private readonly cache = new Map<string, { version: number; json: string }>();
+
   constructor(private readonly repo: VirtualCollectionsRepository) {}
+
+  /**
+   * The listing as JSON text, rebuilt only when `rom_facets` (or a ROM's cover) changed since the last build: one
+   * single-row read per request otherwise. Timestamps and cover cache-busters are those of the build.
+   */
+  async listJson(type: string, limit?: number): Promise<string> {
+    if (kindsForType(type).length === 0) return '[]';
+    const key = `${type}\u0000${limit ?? ''}`;
+    const version = await this.repo.facetsVersion();
+    const hit = this.cache.get(key);
+    if (hit?.version === version) return hit.json;
+    const json = JSON.stringify(await this.list(type, limit));
+    this.cache.delete(key);
+    // A handful of (type, limit) pairs are in use; drop the oldest beyond that.
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { version, json });
+    return json;
+  }
+
+  async identifiersJson(): Promise<string> {
+    const version = await this.repo.facetsVersion();
+    const hit = this.cache.get('identifiers');
+    if (hit?.version === version) return hit.json;
+    const json = JSON.stringify(await this.identifiers());
+    this.cache.set('identifiers', { version, json });
+    return json;
+  }
 
   async list(type: string, limit?: number): Promise<VirtualCollectionSchema[]> {
     const groups = await this.repo.groups(kindsForType(type), limit);

@@ -79,6 +79,7 @@ describeEachEngine('smart collections API', (ctx) => {
       expect((await call(t, alice, 'GET', '/api/collections/smart?updated_after=2999-01-01T00:00:00Z')).body).toEqual([]);
       expect((await call(t, alice, 'GET', '/api/collections/smart/identifiers')).body).toEqual(list.body.map((s: { id: number }) => s.id));
       expect((await call(t, alice, 'GET', `/api/collections/smart/${id}`)).body.rom_ids).toEqual([r.Tetris]);
+      for (const item of list.body) expect(item).toEqual((await call(t, alice, 'GET', `/api/collections/smart/${item.id}`)).body);
 
       const renamed = await call(t, alice, 'PUT', `/api/collections/smart/${id}?is_public=true`, { form: { name: 'Blocks', description: 'falling' } });
       expect(renamed.body).toMatchObject({ name: 'Blocks', description: 'falling', is_public: true, rom_ids: [r.Tetris], filter_criteria: { genres: ['Puzzle'] } });

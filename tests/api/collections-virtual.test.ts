@@ -93,6 +93,22 @@ describeEachEngine('virtual collections API', (ctx) => {
     expect((await call(t, user, 'GET', `/api/collections/virtual/${id}`)).body.rom_count).toBe(3);
   });
 
+  it('the cached listing follows cover changes, deleted ROMs and facet changes', async () => {
+    const db = ctx().db.kysely;
+    const genre = async () => (await call(t, user, 'GET', '/api/collections/virtual?type=genre')).body.find((c: { name: string }) => c.name === 'Pokémon Puzzle');
+    expect((await genre()).path_covers_small).toHaveLength(2);
+    await db.updateTable('roms').set({ path_cover_s: 'roms/x/cover/small.png', path_cover_l: 'roms/x/cover/big.png' }).where('id', '=', ids[1] as number).execute();
+    expect((await genre()).path_covers_small).toHaveLength(3);
+    const [extra] = await seedRoms(db, [{ name: 'Late', facets: { genre: ['Pokémon Puzzle', 'Brand new'] } }]);
+    expect((await genre()).rom_ids).toContain(extra);
+    const idents = (await call(t, user, 'GET', '/api/collections/virtual/identifiers')).body as string[];
+    await db.deleteFrom('roms').where('id', '=', extra as number).execute();
+    expect((await genre()).rom_ids).not.toContain(extra);
+    expect((await call(t, user, 'GET', '/api/collections/virtual/identifiers')).body).toEqual(idents);
+    const cached = await call(t, user, 'GET', '/api/collections/virtual?type=genre');
+    expect((await call(t, user, 'GET', '/api/collections/virtual?type=genre')).body).toEqual(cached.body);
+  });
+
   it('virtual_collection_id selects ROMs in GET /api/roms and the random pick', async () => {
     const [id] = pythonIds([['Pokémon Puzzle', 'genre']]);
     const list = await call(t, user, 'GET', `/api/roms?virtual_collection_id=${id}&with_filter_values=false`);

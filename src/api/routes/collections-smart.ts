@@ -4,6 +4,7 @@ import { caller } from '../route-auth.ts';
 import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery, collectionErrors } from '../schemas/collections.ts';
 import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
 import { readCollectionForm } from './collections-form.ts';
+import { sendJsonText } from './collections-virtual.ts';
 
 const read = { auth: { scopes: ['collections.read' as const] } };
 const write = { auth: { scopes: ['collections.write' as const] } };
@@ -17,7 +18,7 @@ export const collectionsSmartRoutes: RouteModule = (app, { services }) => {
   app.get('/api/collections/smart', {
     config: read,
     schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(SmartCollectionSchema), ...collectionErrors } },
-  }, async (request) => smart.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)));
+  }, async (request, reply) => sendJsonText(reply, await smart.listJson(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after))));
 
   app.get('/api/collections/smart/identifiers', {
     config: read,

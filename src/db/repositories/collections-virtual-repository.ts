@@ -32,6 +32,12 @@ export class VirtualCollectionsRepository {
     this.engine = db.engine;
   }
 
+  /** Bumped by triggers whenever facets, ROM covers or ROM rows change (migration 0401). */
+  async facetsVersion(): Promise<number> {
+    const row = await this.db.selectFrom('collections_state').select('facets_version').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.facets_version ?? 0);
+  }
+
   /** `(kind, value)` groups with at least three ROMs, ordered by value, at most `limit`. */
   async names(kinds: readonly string[], limit?: number): Promise<{ kind: string; value: string }[]> {
     if (kinds.length === 0) return [];
