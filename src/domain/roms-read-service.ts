@@ -5,7 +5,7 @@ import { DEFAULT_REGION_PRIORITY } from '../db/repositories/rom-query-group.ts';
 import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../db/repositories/rom-query-types.ts';
 import { RomsReadRepository, type HashQuery, type RomBundle } from '../db/repositories/roms-read-repository.ts';
 import { badRequest, notFound } from './errors.ts';
-import { toDetailedRomSchema, type DetailedRomSchema, type NoteRow } from './rom-mapper-detail.ts';
+import { toDetailedRomSchema, type DetailedRomSchema } from './rom-mapper-detail.ts';
 import { toRomFileSchema, type RomFileSchema } from './rom-mapper-parts.ts';
 import { extrasByRom, screenshotPath, toRomSchema, type SimpleRomSchema } from './rom-mapper.ts';
 import { filterFromCriteria, filterFromInput, type FilterInput } from './roms-read-filter.ts';
@@ -151,7 +151,7 @@ export class RomsReadService {
     const rom = bundle.roms[0];
     const ex = extrasByRom(bundle).get(id);
     if (!rom || !ex) throw romNotFound(id);
-    return toDetailedRomSchema(rom, ex, notes as NoteRow[], collections);
+    return toDetailedRomSchema(rom, ex, notes, collections);
   }
 
   async byProviderIds(ids: Record<string, number | string | undefined>, userId: number | null): Promise<DetailedRomSchema> {

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { BOOL_FILTERS } from '../../db/repositories/rom-query-types.ts';
 import { LIST_FILTERS } from '../../domain/roms-read-filter.ts';
 import { MAX_ID, QueryBool, QueryDateTime, QueryId, QueryList } from './query.ts';
@@ -8,7 +8,7 @@ import { MAX_ID, QueryBool, QueryDateTime, QueryId, QueryList } from './query.ts
 const Text = (maxLength = 10_000) => Type.String({ maxLength });
 
 const boolFilters = Object.fromEntries(BOOL_FILTERS.map((n) => [n, Type.Optional(QueryBool())]));
-const listFilters = Object.fromEntries(LIST_FILTERS.flatMap((n) => [
+const listFilters = Object.fromEntries(LIST_FILTERS.flatMap((n): [string, TSchema][] => [
   [n, Type.Optional(QueryList(Text(1000)))],
   [`${n}_logic`, Type.Optional(Text(100))],
 ]));

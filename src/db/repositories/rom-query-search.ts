@@ -20,9 +20,8 @@ export function parseSearchTerm(raw: string): SearchTerm[] {
     if (!trimmed) continue;
     const words = [...new Set(trimmed.toLowerCase().split(/\s+/).filter(Boolean).map((w) => w.slice(0, MAX_WORD)))].slice(0, MAX_WORDS);
     const hex = /^[0-9a-f]+$/i.test(trimmed) ? trimmed.toLowerCase() : '';
-    const hash = hex.length === 8 || hex.length === 32 || hex.length === 40
-      ? { length: hex.length as 8 | 32 | 40, value: hex }
-      : null;
+    const len = hex.length;
+    const hash = len === 8 || len === 32 || len === 40 ? { length: len, value: hex } : null;
     terms.push({ words, phrase: words.join(' '), hash });
     if (terms.length === MAX_TERMS) break;
   }
