@@ -6,6 +6,8 @@ const MAX_TERMS = 16;
 const MAX_WORDS = 16;
 const MAX_WORD = 200;
 
+const isHashLength = (n: number): n is 8 | 32 | 40 => n === 8 || n === 32 || n === 40;
+
 export interface SearchTerm {
   words: string[];
   phrase: string;
@@ -21,7 +23,7 @@ export function parseSearchTerm(raw: string): SearchTerm[] {
     const words = [...new Set(trimmed.toLowerCase().split(/\s+/).filter(Boolean).map((w) => w.slice(0, MAX_WORD)))].slice(0, MAX_WORDS);
     const hex = /^[0-9a-f]+$/i.test(trimmed) ? trimmed.toLowerCase() : '';
     const len = hex.length;
-    const hash = len === 8 || len === 32 || len === 40 ? { length: len, value: hex } : null;
+    const hash = isHashLength(len) ? { length: len, value: hex } : null;
     terms.push({ words, phrase: words.join(' '), hash });
     if (terms.length === MAX_TERMS) break;
   }
