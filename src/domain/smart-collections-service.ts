@@ -228,6 +228,32 @@ export class SmartCollectionsService {
     return ids.length;
   }
 
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Debounced `refreshSmartCollections()` for bursts of changes (ROM edits, prop updates, deletions): one run a short
+   * while after the last call, never two at once. Failures are left for the next run.
+   */
+  scheduleRefresh(delayMs = 500): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.refreshing = this.refreshing.then(() => this.refreshSmartCollections()).catch(() => undefined);
+    }, delayMs);
+    this.refreshTimer.unref();
+  }
+
+  /** Resolves once a scheduled refresh (if any) has run; for shutdown and tests. */
+  async settled(): Promise<void> {
+    if (this.refreshTimer) {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = null;
+      this.refreshing = this.refreshing.then(() => this.refreshSmartCollections()).catch(() => undefined);
+    }
+    await this.refreshing;
+  }
+
   /** After a regular collection's membership changed: refresh the smart collections that can depend on it. */
   async refreshForCollection(c: CollectionRow): Promise<void> {
     for (const s of await this.repo.allCriteria()) {

@@ -180,6 +180,15 @@ describeEachEngine('smart collections API', (ctx) => {
       expect(after.updated_at > before.updated_at).toBe(true);
     });
 
+    it('a ROM write through the API schedules a refresh', async () => {
+      const s = await create({ statuses: ['retired'] });
+      expect(s.body.rom_ids).toEqual([]);
+      const put = await t.app.inject({ method: 'PUT', url: `/api/roms/${r.Mario}/props`, headers: { authorization: alice.basic }, payload: { status: 'retired' } });
+      expect(put.statusCode).toBe(200);
+      await t.services.collections.smart.settled();
+      expect((await call(t, alice, 'GET', `/api/collections/smart/${s.body.id}`)).body.rom_ids).toEqual([r.Mario]);
+    });
+
     it('live evaluation through GET /api/roms is the caller\'s view, the cache the owner\'s', async () => {
       const s = await create({ statuses: ['finished'] }, `live ${Math.random()}`, alice, '?is_public=true');
       expect(s.body.rom_ids).toEqual([r.Zelda]);

@@ -14,6 +14,7 @@ const positiveInt = (v: unknown): number | null => {
  * list, random pick and bulk download answer 403 for someone else's private collection, exactly like
  * `GET /api/collections/{id}`, and so does a smart collection whose criteria name such a collection. Unknown ids
  * pass through (the list is simply empty, as in RomM). Runs after authentication and query validation.
+ * Also schedules a refresh of smart collections' cached membership after ROM writes.
  */
 export const collectionsGuardRoutes: RouteModule = (app, { services }) => {
   const { regular, smart } = services.collections;
@@ -25,5 +26,12 @@ export const collectionsGuardRoutes: RouteModule = (app, { services }) => {
     if (collectionId !== null) await regular.assertReadableIfExists(userId, collectionId);
     const smartId = positiveInt(query.smart_collection_id);
     if (smartId !== null) await smart.assertReadableIfExists(userId, smartId);
+  });
+
+  // A successful ROM write (edit, props, delete, upload) may move ROMs in or out of smart collections.
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url ?? '';
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    if (url.startsWith('/api/roms')) smart.scheduleRefresh();
   });
 };
