@@ -13,12 +13,18 @@ const PRE_RELEASE_MARKERS = ['(demo', '(beta', '(proto', '(sample', '(kiosk', '(
 
 export const DEFAULT_REGION_PRIORITY = ['us', 'wor', 'ss', 'eu', 'jp'] as const;
 
-export function groupKeyExpr() {
-  const whens = GROUP_PROVIDERS.map((p) => {
-    const id = sql.ref(`r.${p}_id`);
-    return sql`when ${id} is not null then concat(${sql.lit(`${p}-`)}, r.platform_id, '-', ${id})`;
-  });
-  return sql`(case ${sql.join(whens, sql` `)} else concat('romm-', r.platform_id, '-', r.id) end)`;
+/**
+ * RomM's string key `<provider>-<platform>-<id>` as numbers, which sort far faster: the provider's rank, the
+ * first non-null integer id in priority order (it is that provider's id), and flashpoint's text id when it is the
+ * first. A ROM with no id is a group of one (its own id, negated so it cannot meet a provider id).
+ */
+export function groupPartition() {
+  const ints = GROUP_PROVIDERS.filter((p) => p !== 'flashpoint').map((p) => sql.ref(`r.${p}_id`));
+  const rank = GROUP_PROVIDERS.map((p, i) => sql`when ${sql.ref(`r.${p}_id`)} is not null then ${sql.lit(i)}`);
+  return sql`r.platform_id,
+    (case ${sql.join(rank, sql` `)} else ${sql.lit(GROUP_PROVIDERS.length)} end),
+    coalesce(${sql.join(ints)}, case when r.flashpoint_id is null then -r.id end),
+    (case when coalesce(${sql.join(ints)}) is null then r.flashpoint_id end)`;
 }
 
 /** Position of the ROM's first region in the priority list; unknown or absent regions rank last. */
@@ -42,7 +48,7 @@ export function groupedCondition(filter: Cond, ctx: RomQueryContext): Cond {
   const userId = ctx.userId ?? -1;
   return sql`r.id in (select g.id from (
     select r.id as id, row_number() over (
-      partition by ${groupKeyExpr()}
+      partition by ${groupPartition()}
       order by coalesce(ru.is_main_sibling, 0) desc, ${preReleaseRank()} asc, ${regionRank(ctx.regionPriority)} asc,
         r.fs_name_no_ext asc, r.id asc
     ) as rn
