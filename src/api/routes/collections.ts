@@ -8,7 +8,7 @@ import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
 import { missingFormField, readCollectionForm } from './collections-form.ts';
 import { collectionsGuardRoutes } from './collections-guard.ts';
 import { collectionsSmartRoutes } from './collections-smart.ts';
-import { collectionsVirtualRoutes } from './collections-virtual.ts';
+import { collectionsVirtualRoutes, sendJsonText } from './collections-virtual.ts';
 
 const read = { auth: { scopes: ['collections.read' as const] } };
 const write = { auth: { scopes: ['collections.write' as const] } };
@@ -22,7 +22,7 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
   app.get('/api/collections', {
     config: read,
     schema: { tags, querystring: UpdatedAfterQuery, response: { 200: Type.Array(CollectionSchema), ...collectionErrors } },
-  }, async (request) => collections.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)));
+  }, async (request, reply) => sendJsonText(reply, JSON.stringify(await collections.list(caller(request).user.id, parseQueryDateTime('updated_after', request.query.updated_after)))));
 
   app.get('/api/collections/identifiers', {
     config: read,

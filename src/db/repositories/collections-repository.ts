@@ -64,14 +64,26 @@ export class CollectionsRepository {
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
-  /** Member ids per collection, ascending: read from the (collection_id, rom_id) key alone. */
+  /**
+   * Member ids per collection, ascending, read from the (collection_id, rom_id) key alone. SQLite and PostgreSQL
+   * return one aggregated row per collection; MySQL (whose GROUP_CONCAT is length-capped) returns member rows.
+   */
   async memberIds(collectionIds: readonly number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(collectionIds.map((id) => [id, []]));
     for (const ids of chunks(collectionIds)) {
       if (ids.length === 0) continue;
-      const rows = await this.db.selectFrom('collections_roms').select(['collection_id', 'rom_id'])
-        .where('collection_id', 'in', ids).orderBy('collection_id').orderBy('rom_id').execute();
-      for (const r of rows) out.get(Number(r.collection_id))?.push(Number(r.rom_id));
+      if (this.engine === 'mysql') {
+        const rows = await this.db.selectFrom('collections_roms').select(['collection_id', 'rom_id'])
+          .where('collection_id', 'in', ids).orderBy('collection_id').orderBy('rom_id').execute();
+        for (const r of rows) out.get(Number(r.collection_id))?.push(Number(r.rom_id));
+        continue;
+      }
+      const agg = this.engine === 'postgres'
+        ? sql<string>`string_agg(cast(rom_id as text), ',' order by rom_id)`
+        : sql<string>`group_concat(rom_id)`;
+      const rows = await this.db.selectFrom('collections_roms').select(['collection_id', agg.as('ids')])
+        .where('collection_id', 'in', ids).groupBy('collection_id').execute();
+      for (const r of rows) out.set(Number(r.collection_id), String(r.ids).split(',').map(Number).sort((a, b) => a - b));
     }
     return out;
   }
