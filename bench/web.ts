@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Code passed to page.evaluate() runs in the browser.
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -106,7 +109,12 @@ try {
     }
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="rom-total"]')?.textContent ?? ''));
     total = (await page.getByTestId('rom-total').textContent()) ?? '';
+    const mark = await page.evaluate(() => performance.now());
     const mid = await jump(page, 0.5);
+    if (process.env.BENCH_WEB_DEBUG) {
+      const entries = await page.evaluate((m) => performance.getEntriesByType('resource').filter((e) => e.startTime >= m).map((e) => `${Math.round(e.startTime - m)}+${Math.round(e.duration)} ${e.name.replace(location.origin, '').slice(0, 90)}`), mark);
+      console.error(`jump ${Math.round(mid.ms)} ms\n${entries.join('\n')}`);
+    }
     const last = await jump(page, 1);
     middle.push(mid.ms);
     end.push(last.ms);

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate() runs in the browser.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +29,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     const auth = `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`;
     const res = await fetch(url(p), { ...init, headers: { authorization: auth, 'content-type': 'application/json', ...init.headers } });
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${await res.text()}`);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON, asserted by the tests
-    return res.json() as Promise<any>;
+    return res.json();
   };
 
   async function login(p: Page, who: { username: string; password: string }) {
