@@ -58,12 +58,18 @@ export class SourceReader {
   private async load(index: number): Promise<Buffer> {
     const start = index * BLOCK;
     const len = Math.min(BLOCK, this.size - start);
-    const block = Buffer.allocUnsafe(len);
-    await this.readFully(start, len, block, 0);
+    // Reuse the evicted block's memory: allocating and dropping 256 KiB buffers by the thousand
+    // fragments the native heap and shows up as ~100 MB of extra RSS on a 1 GiB patch.
+    let memory: Buffer | undefined;
     if (this.blocks.size >= MAX_BLOCKS) {
       const oldest = this.blocks.keys().next().value;
-      if (oldest !== undefined) this.blocks.delete(oldest);
+      if (oldest !== undefined) {
+        memory = this.blocks.get(oldest);
+        this.blocks.delete(oldest);
+      }
     }
+    const block = memory && memory.buffer.byteLength >= len ? Buffer.from(memory.buffer, memory.byteOffset, len) : Buffer.allocUnsafe(BLOCK).subarray(0, len);
+    await this.readFully(start, len, block, 0);
     this.blocks.set(index, block);
     return block;
   }
