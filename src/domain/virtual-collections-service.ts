@@ -22,7 +22,7 @@ export function kindsForType(type: string): string[] {
  */
 export class VirtualCollectionsService {
   /** Serialized listings by (type, limit), valid while the facets version they were built at is current. */
-  private readonly cache = new Map<string, { version: number; json: string }>();
+  private readonly cache = new Map<string, { version: number; json: Buffer }>();
 
   constructor(private readonly repo: VirtualCollectionsRepository) {}
 
@@ -30,13 +30,14 @@ export class VirtualCollectionsService {
    * The listing as JSON text, rebuilt only when `rom_facets` (or a ROM's cover) changed since the last build: one
    * single-row read per request otherwise. Timestamps and cover cache-busters are those of the build.
    */
-  async listJson(type: string, limit?: number): Promise<string> {
-    if (kindsForType(type).length === 0) return '[]';
+  async listJson(type: string, limit?: number): Promise<Buffer> {
+    if (kindsForType(type).length === 0) return Buffer.from('[]');
     const key = `${type}\u0000${limit ?? ''}`;
     const version = await this.repo.facetsVersion();
     const hit = this.cache.get(key);
     if (hit?.version === version) return hit.json;
-    const json = JSON.stringify(await this.list(type, limit));
+    // Kept encoded: a hit costs no UTF-8 conversion of megabytes.
+    const json = Buffer.from(JSON.stringify(await this.list(type, limit)));
     this.cache.delete(key);
     // A handful of (type, limit) pairs are in use; drop the oldest beyond that.
     if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
@@ -44,11 +45,11 @@ export class VirtualCollectionsService {
     return json;
   }
 
-  async identifiersJson(): Promise<string> {
+  async identifiersJson(): Promise<Buffer> {
     const version = await this.repo.facetsVersion();
     const hit = this.cache.get('identifiers');
     if (hit?.version === version) return hit.json;
-    const json = JSON.stringify(await this.identifiers());
+    const json = Buffer.from(JSON.stringify(await this.identifiers()));
     this.cache.set('identifiers', { version, json });
     return json;
   }

@@ -116,9 +116,11 @@ describeEachEngine('collection ownership matrix', (ctx) => {
       expect((await call(t, as(a), 'GET', '/api/collections/smart/identifiers')).body.includes(id())).toBe(visible);
     });
 
-    it.each(ACTORS)('GET /api/roms with smart_collection_id as %s', async (a) => {
+    it.each(ACTORS)('GET /api/roms and bulk download with smart_collection_id as %s', async (a) => {
       const res = await call(t, as(a), 'GET', `/api/roms?smart_collection_id=${id()}&with_filter_values=false`);
       expect(res.status).toBe(readExpect(a, isPublic));
+      const download = await call(t, as(a), 'GET', `/api/roms/download?smart_collection_id=${id()}`);
+      if (readExpect(a, isPublic) === 403) expect(download.status).toBe(403);
       if (res.status === 200) expect([...res.body.rom_id_index].sort()).toEqual([roms[0], roms[1]].sort());
     });
 

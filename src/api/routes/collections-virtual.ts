@@ -10,7 +10,7 @@ const tags = ['collections'];
  * Listings are cached as serialized JSON (megabytes at 100k ROMs); Fastify sends a string body with a JSON content
  * type as is, skipping the response serializer. The text is built from the same shapes the schema documents.
  */
-export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+export function sendJsonText(reply: FastifyReply, text: string | Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(text);
 }
 
