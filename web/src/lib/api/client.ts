@@ -45,7 +45,8 @@ const csrf: Middleware = {
     return request;
   },
   onResponse({ response }) {
-    if (response.status === 401 && !response.url.endsWith('/api/login')) onUnauthorized();
+    // The session probe (users/me) answering 401 is how the app learns nobody is logged in, not an expiry.
+    if (response.status === 401 && !/\/api\/(login|users\/me)$/.test(new URL(response.url).pathname)) onUnauthorized();
     return response;
   },
 };
