@@ -12,6 +12,9 @@ export interface Config {
   disableDownloadEndpointAuth: boolean;
   disableCsrfProtection: boolean;
   romPatcherMaxFileSizeBytes: number;
+  /** Patches applied at once, server-wide; each user may run one at a time. */
+  romPatcherMaxConcurrency: number;
+  romPatcherTimeoutSeconds: number;
   logLevel: string;
   sessionMaxAgeSeconds: number;
   accessTokenExpireSeconds: number;
@@ -41,6 +44,8 @@ export function loadConfig(env: Env = process.env): Config {
     disableDownloadEndpointAuth: bool(env, 'DISABLE_DOWNLOAD_ENDPOINT_AUTH', false),
     disableCsrfProtection: bool(env, 'DISABLE_CSRF_PROTECTION', false),
     romPatcherMaxFileSizeBytes: int(env, 'ROM_PATCHER_MAX_FILE_SIZE_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    romPatcherMaxConcurrency: int(env, 'ROM_PATCHER_MAX_CONCURRENCY', 2, 1, 64),
+    romPatcherTimeoutSeconds: int(env, 'ROM_PATCHER_TIMEOUT', 900, 1, 7 * 24 * 3600),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 14 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
     accessTokenExpireSeconds: int(env, 'OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS', 1800, 10, 365 * 24 * 3600),

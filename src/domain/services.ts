@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/auth-service.ts';
 import { ClientTokenService } from '../auth/client-token-service.ts';
@@ -9,6 +10,7 @@ import { AuthRepository } from '../db/repositories/auth-repository.ts';
 import { DownloadsRepository } from '../db/repositories/downloads-repository.ts';
 import { UsersRepository } from '../db/repositories/users-repository.ts';
 import { DownloadsService } from './downloads-service.ts';
+import { PatchService } from './patch-service.ts';
 import { createCollectionsServices } from './collections-services.ts';
 import { RomsReadService } from './roms-read-service.ts';
 import { UsersService } from './users-service.ts';
@@ -23,7 +25,9 @@ import { UsersAdminRepository } from '../db/repositories/users-admin-repository.
 export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
   const usersRepo = new UsersRepository(db.kysely);
   const authRepo = new AuthRepository(db.kysely);
-  void logger;
+  const romsRead = new RomsReadService(db);
+  const downloadsRepo = new DownloadsRepository(db.kysely);
+  const downloads = new DownloadsService(downloadsRepo, config.libraryPath, logger, romsRead);
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
     usersRepo,
@@ -33,10 +37,16 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     csrf: new CsrfGuard(authSecret),
     stats: new StatsService(db),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
-    romsRead: new RomsReadService(db),
+    romsRead,
     collections: createCollectionsServices(db, config),
     ...createRomWriteServices(config, db, logger),
-    downloads: new DownloadsService(new DownloadsRepository(db.kysely), config.libraryPath, logger, new RomsReadService(db)),
+    downloads,
+    patcher: new PatchService(downloadsRepo, downloads.files, {
+      maxFileSizeBytes: config.romPatcherMaxFileSizeBytes,
+      maxConcurrency: config.romPatcherMaxConcurrency,
+      timeoutSeconds: config.romPatcherTimeoutSeconds,
+      tempRoot: path.join(config.dataPath, 'tmp'),
+    }, logger),
     platforms: createPlatformsService(db.kysely),
     scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),
   };

@@ -1,42 +1,32 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { contentDisposition } from '../../domain/downloads-names.ts';
-import { AppError, badRequest, notFound } from '../../domain/errors.ts';
-import { applyPatch, PatchError, SUPPORTED_PATCH_EXTENSIONS } from '../../patcher/index.ts';
+import { AppError, badRequest } from '../../domain/errors.ts';
+import type { PatchRequest } from '../../domain/patch-service.ts';
 import type { RouteModule } from '../deps.ts';
+import { caller } from '../route-auth.ts';
 import { errorResponses, IdParam } from '../schemas/common.ts';
 
-const MAX_CONCURRENT = 2;
-const TIMEOUT_MS = 120_000;
-
-const PatchForm = Type.Object({
-  patch_file_id: Type.Optional(Type.Integer({ minimum: 1 })),
-  output_file_name: Type.Optional(Type.String({ maxLength: 1000 })),
-  patch_file: Type.Optional(Type.Unknown()),
-});
-
-interface ParsedForm {
-  patchFileId?: number;
-  outputFileName?: string;
-  upload?: { path: string; name: string; size: number };
-}
-
-const stem = (name: string) => {
-  const ext = path.extname(name);
-  return ext ? name.slice(0, -ext.length) : name;
-};
+/** Documentation of the multipart fields; multipart bodies reach the handler as a stream, so the body is null here. */
+const PatchForm = {
+  type: 'object',
+  nullable: true,
+  properties: {
+    patch_file_id: { type: 'integer', minimum: 1, description: 'A patch file already in the library (RomFile id)' },
+    patch_file: { type: 'string', format: 'binary', description: 'An uploaded patch (never stored)' },
+    output_file_name: { type: 'string', maxLength: 1000, description: 'Name of the result; the ROM extension is kept' },
+  },
+} as const;
 
 /** Reads the multipart form, streaming an uploaded patch to `dir` (never into memory), capped at `max` bytes. */
-async function readForm(request: FastifyRequest, dir: string, max: number): Promise<ParsedForm> {
+async function readForm(request: FastifyRequest, romFileId: number, dir: string, max: number): Promise<PatchRequest> {
   if (!request.isMultipart()) throw new AppError(415, 'Expected multipart/form-data');
-  const form: ParsedForm = {};
-  for await (const part of request.parts({ limits: { fileSize: max } })) {
+  const form: PatchRequest = { romFileId };
+  for await (const part of request.parts({ limits: { fileSize: max, files: 1, fields: 10 } })) {
     if (part.type === 'file') {
       if (part.fieldname !== 'patch_file') {
         part.file.resume();
@@ -52,10 +42,10 @@ async function readForm(request: FastifyRequest, dir: string, max: number): Prom
       });
       await pipeline(part.file, counter, createWriteStream(target));
       if (part.file.truncated) throw badRequest(`Patch file is too large to patch (more than ${max} bytes, max ${max})`);
-      form.upload = { path: target, name: path.basename(part.filename || 'uploaded-patch'), size };
+      form.upload = { path: target, name: path.basename((part.filename || 'uploaded-patch').replace(/\\/g, '/')), size };
     } else if (part.fieldname === 'patch_file_id' && String(part.value).trim() !== '') {
       const id = Number(part.value);
-      if (!Number.isInteger(id) || id < 1) throw badRequest('patch_file_id must be a positive integer');
+      if (!Number.isSafeInteger(id) || id < 1) throw badRequest('patch_file_id must be a positive integer');
       form.patchFileId = id;
     } else if (part.fieldname === 'output_file_name' && typeof part.value === 'string') {
       form.outputFileName = part.value;
@@ -64,31 +54,9 @@ async function readForm(request: FastifyRequest, dir: string, max: number): Prom
   return form;
 }
 
-/** §6.8: apply a patch to a ROM file on the server and stream the result, with `X-Patch-Validated`. */
-export const patchRoutes: RouteModule = (app, { services, config }) => {
-  const max = config.romPatcherMaxFileSizeBytes;
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  const acquire = async () => {
-    if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-  };
-  const release = () => {
-    running--;
-    waiting.shift()?.();
-  };
-
-  // A library file by id, through the download service's path resolution (library-confined, existence checked).
-  const libraryFile = async (id: number, label: 'ROM' | 'Patch') => {
-    try {
-      return await services.downloads.romFile(id);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 404) {
-        throw notFound(label === 'ROM' ? `ROM file with id ${id} not found` : `Patch file with id ${id} not found`);
-      }
-      throw err;
-    }
-  };
+/** §6.8: apply a patch to a ROM file ({id} is a RomFile id) and stream the result, with `X-Patch-Validated`. */
+export const patchRoutes: RouteModule = (app, { services }) => {
+  const patcher = services.patcher;
 
   app.post('/api/roms/:id/patch', {
     config: { auth: { scopes: ['roms.read'] } },
@@ -96,68 +64,33 @@ export const patchRoutes: RouteModule = (app, { services, config }) => {
       tags: ['roms'],
       summary: 'Apply a patch to a ROM file ({id} is a RomFile id)',
       params: IdParam,
-      consumes: ['multipart/form-data'],
-      // Documents the multipart fields; the body itself is read as a stream below.
-      body: PatchForm,
+      // Documents the multipart fields; the body itself is read as a stream in the handler.
+      body: { content: { 'multipart/form-data': { schema: PatchForm } } },
       response: { 200: Type.Unknown({ description: 'The patched file' }), ...errorResponses },
     },
-    validatorCompiler: () => () => true,
   }, async (request, reply) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'romshelf-patch-'));
-    const cleanup = () => void rm(dir, { recursive: true, force: true });
+    // The slot is taken before the upload is read, so one user cannot stage many uploads at once; it is freed once
+    // the patch is applied (streaming the result back costs the server little).
+    const releaseUser = patcher.claimUserSlot(caller(request).user.id);
+    let dir: string | undefined;
     try {
-      const form = await readForm(request, dir, max);
-      if ((form.patchFileId === undefined) === (form.upload === undefined)) {
-        throw badRequest('Provide exactly one of a library patch file or an uploaded patch file');
-      }
-      const rom = await libraryFile(request.params.id, 'ROM');
-      const romName = path.basename(rom.path);
-      if (rom.size > max) throw badRequest(`ROM file is too large to patch (${rom.size} bytes, max ${max})`);
-
-      let patchPath: string;
-      let patchName: string;
-      if (form.upload) {
-        if (form.upload.size === 0) throw badRequest('Uploaded patch file is empty');
-        patchPath = form.upload.path;
-        patchName = form.upload.name;
-      } else {
-        const patch = await libraryFile(form.patchFileId ?? 0, 'Patch');
-        if (patch.size > max) throw badRequest(`Patch file is too large to patch (${patch.size} bytes, max ${max})`);
-        patchPath = patch.path;
-        patchName = path.basename(patch.path);
-      }
-      const ext = path.extname(patchName).toLowerCase();
-      if (!SUPPORTED_PATCH_EXTENSIONS.includes(ext)) {
-        throw badRequest(`Unsupported patch format '${ext}'. Supported: ${[...SUPPORTED_PATCH_EXTENSIONS].sort().join(', ')}`);
-      }
-
-      const outName = form.outputFileName?.trim()
-        ? `${stem(path.basename(form.outputFileName.trim()))}${path.extname(romName)}`
-        : `${stem(romName)} (patched-${stem(patchName)})${path.extname(romName)}`;
-      const target = path.join(dir, 'output.bin');
-      await acquire();
-      let result;
-      try {
-        result = await applyPatch({ sourcePath: rom.path, patchPath, targetPath: target, limits: { maxTargetSize: max }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-      } catch (err) {
-        if (err instanceof PatchError) throw badRequest(err.message);
-        request.log.error({ err }, 'patching failed');
-        throw new AppError(500, 'Patching failed');
-      } finally {
-        release();
-      }
-      const size = (await stat(target)).size;
-      const stream = createReadStream(target);
-      stream.once('close', cleanup);
-      return reply
+      dir = await patcher.stagingDir();
+      const form = await readForm(request, request.params.id, dir, patcher.maxFileSizeBytes);
+      const { result, outputPath, outputName } = await patcher.apply(form, dir);
+      releaseUser();
+      const staged = dir;
+      const stream = createReadStream(outputPath);
+      stream.once('close', () => void patcher.discard(staged));
+      return await reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition('attachment', outName))
-        .header('content-length', String(size))
+        .header('content-disposition', contentDisposition('attachment', outputName))
+        .header('content-length', String(result.outputSize))
         .header('x-patch-validated', String(result.validated))
         .header('access-control-expose-headers', 'X-Patch-Validated, Content-Disposition')
         .send(stream);
     } catch (err) {
-      cleanup();
+      releaseUser();
+      if (dir) void patcher.discard(dir);
       throw err;
     }
   });
