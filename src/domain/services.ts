@@ -28,6 +28,10 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
   const romsRead = new RomsReadService(db);
   const downloadsRepo = new DownloadsRepository(db.kysely);
   const downloads = new DownloadsService(downloadsRepo, config.libraryPath, logger, romsRead);
+  const collections = createCollectionsServices(db, config);
+  const scans = createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem'));
+  // A scan adds, removes and re-tags ROMs: smart collections' cached membership follows.
+  scans.on('done', () => collections.smart.scheduleRefresh());
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
     usersRepo,
@@ -38,7 +42,7 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
     stats: new StatsService(db),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
     romsRead,
-    collections: createCollectionsServices(db, config),
+    collections,
     ...createRomWriteServices(config, db, logger),
     downloads,
     patcher: new PatchService(downloadsRepo, downloads.files, {
@@ -48,7 +52,7 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger),
     platforms: createPlatformsService(db.kysely),
-    scans: createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem')),
+    scans,
   };
 }
 
