@@ -204,6 +204,23 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
+  it('creates an API token for a handheld, shown once, and revokes it', async () => {
+    await page.goto(url('/admin'));
+    await page.getByTestId('admin-tab-tokens').click();
+    await page.getByTestId('token-name').fill('Retro handheld');
+    await page.getByTestId('token-create').click();
+    const raw = (await page.getByTestId('token-value').textContent()) ?? '';
+    expect(raw).toMatch(/^rmm_[0-9a-f]{64}$/);
+    // The token works for the API on its own.
+    const me = await fetch(url('/api/users/me'), { headers: { authorization: `Bearer ${raw}` } });
+    expect((await me.json()).username).toBe(admin.username);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke Retro handheld' }).click();
+    await expect.poll(async () => (await fetch(url('/api/users/me'), { headers: { authorization: `Bearer ${raw}` } })).status).toBe(401);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('token-value').count()).toBe(0);
+  });
+
   it('logs out, sends an anonymous visitor to the login page and back to where they were', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login/);
