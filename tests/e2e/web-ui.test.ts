@@ -64,6 +64,14 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     expect(home.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await home.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    const bundle = /src="(\/_app\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const js = await fetch(url(bundle));
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(url('/_app/missing.js'))).status).toBe(404);
+    const icon = await fetch(url('/favicon.svg'));
+    expect(icon.headers.get('content-type')).toMatch(/image\/svg/);
+    expect(icon.headers.get('x-content-type-options')).toBe('nosniff');
     const apiMiss = await fetch(url('/api/definitely-not-a-route'));
     expect(apiMiss.status).toBe(404);
     expect(await apiMiss.json()).toEqual({ detail: 'Not Found' });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -38,6 +38,24 @@ function securityHeaders(reply: FastifyReply): void {
   reply.header('x-frame-options', 'DENY');
 }
 
+/** The app shell, re-read when web/dist is rebuilt so a running server never serves a stale or missing one. */
+function shellLoader(): () => Buffer {
+  const file = path.join(WEB_DIST, 'index.html');
+  let cached: { mtimeMs: number; body: Buffer } | null = null;
+  return () => {
+    try {
+      const { mtimeMs } = statSync(file);
+      if (!cached || cached.mtimeMs !== mtimeMs) cached = { mtimeMs, body: readFileSync(file) };
+      return cached.body;
+    } catch {
+      return Buffer.from(NOT_BUILT);
+    }
+  };
+}
+
+/** A file directly in web/dist (favicon and the like), never index.html or a dotfile. */
+const ROOT_FILE = /^\/([A-Za-z0-9][A-Za-z0-9._-]*\.[A-Za-z0-9]+)$/;
+
 /** The web UI: static files from web/dist and index.html for every client-side route. */
 export const webUiRoutes: RouteModule = async (app, _deps) => {
   await app.register(async (scope: App) => {
@@ -46,29 +64,26 @@ export const webUiRoutes: RouteModule = async (app, _deps) => {
       return payload;
     });
 
-    const indexFile = path.join(WEB_DIST, 'index.html');
-    const built = existsSync(indexFile);
-    if (built) {
-      await scope.register(fastifyStatic, {
-        root: WEB_DIST,
-        prefix: '/',
-        wildcard: false,
-        index: false,
-        preCompressed: true,
-        setHeaders: (res, filePath) => {
-          // Hashed bundles never change under the same name; everything else is revalidated.
-          const immutable = filePath.includes(`${path.sep}_app${path.sep}`);
-          res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      });
-    }
-    // Read once: the shell is small and served for every deep link.
-    const shell = built ? readFileSync(indexFile) : Buffer.from(NOT_BUILT);
+    // Hashed bundles: looked up per request, so a rebuild is served without a restart; they never change under
+    // the same name, so browsers keep them for a year.
+    await scope.register(fastifyStatic, {
+      root: path.join(WEB_DIST, '_app'),
+      prefix: '/_app/',
+      index: false,
+      preCompressed: true,
+      maxAge: 365 * 24 * 3600 * 1000,
+      immutable: true,
+    });
 
+    const shell = shellLoader();
     const serveShell = async (request: FastifyRequest, reply: FastifyReply) => {
       const pathname = request.url.split('?')[0] ?? '/';
       if (RESERVED.test(pathname)) return reply.code(404).send({ detail: 'Not Found' });
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell);
+      const rootFile = ROOT_FILE.exec(pathname)?.[1];
+      if (rootFile && rootFile !== 'index.html' && existsSync(path.join(WEB_DIST, rootFile))) {
+        return reply.header('cache-control', 'no-cache').sendFile(rootFile, WEB_DIST, { cacheControl: false });
+      }
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell());
     };
     scope.get('/', { schema: { hide: true } }, serveShell);
     scope.get('/*', { schema: { hide: true } }, serveShell);
