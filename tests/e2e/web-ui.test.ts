@@ -4,9 +4,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromiumMissing, ensureWebBuilt, launchChromium, startServer, type RunningServer } from './harness.ts';
 import { generateE2ELibrary, type E2ELibrary } from './library.ts';
+
+// A browser and a server on two shared cores: give each step room when the rest of the suite runs alongside.
+vi.setConfig({ testTimeout: 90_000 });
+
+/** expect.poll with room for a loaded machine (its default gives up after 1 s). */
+const eventually = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(fn, { timeout: 15_000, interval: 100, ...options });
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping web UI end-to-end tests: ${missing}`);
@@ -86,7 +93,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.getByLabel('Password', { exact: true }).fill(admin.password);
     await page.getByLabel('Repeat password').fill(admin.password);
     await page.getByRole('button', { name: 'Create admin and log in' }).click();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe(admin.username);
+    await eventually(() => page.getByTestId('current-user').textContent()).toBe(admin.username);
     // The session lives in an HttpOnly, SameSite cookie, nothing in localStorage.
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'romm_session');
@@ -101,7 +108,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.getByTestId('scan-type').selectOption('complete');
     await page.getByTestId('scan-start').click();
     await page.getByTestId('scan-progress').waitFor();
-    await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 60_000 }).toBe('finished');
+    await eventually(() => page.getByTestId('scan-status').textContent(), { timeout: 60_000 }).toBe('finished');
     expect(Number((await page.getByTestId('scan-roms').textContent())?.replace(/,/g, ''))).toBe(lib.romCount);
   });
 
@@ -111,13 +118,13 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     expect(await page.getByTestId('platform-tile').count()).toBe(3);
     await page.getByRole('link', { name: 'ROMs', exact: true }).click();
     await page.getByTestId('rom-card').first().waitFor();
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe(`${lib.romCount} ROMs`);
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe(`${lib.romCount} ROMs`);
 
     await page.getByTestId('search').fill('alpha quest');
     await page.waitForURL(/q=alpha\+quest/);
     const searched = (await api('/api/roms?search_term=alpha%20quest&limit=1')).total;
     expect(searched).toBeGreaterThan(1);
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe(`${searched} ROMs`);
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe(`${searched} ROMs`);
 
     await page.getByTestId('filters-toggle').click();
     const platforms = await api('/api/platforms');
@@ -127,7 +134,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.waitForURL(new RegExp(`platforms=${snes.id}`));
     const filtered = (await api(`/api/roms?search_term=alpha%20quest&platform_ids=${snes.id}&limit=1`)).total;
     expect(filtered).toBeLessThan(searched);
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe(`${filtered} ROMs`);
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe(`${filtered} ROMs`);
 
     await page.getByTestId('search').fill('');
     await page.waitForURL((u) => !u.search.includes('q='));
@@ -135,7 +142,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.getByTestId('sort-dir').click();
     await page.waitForURL(/sort=fs_size_bytes.*dir=desc/);
     const expected = (await api(`/api/roms?platform_ids=${snes.id}&order_by=fs_size_bytes&order_dir=desc&limit=1`)).items[0].id;
-    await expect.poll(() => page.getByTestId('rom-card').first().getAttribute('data-rom-id')).toBe(String(expected));
+    await eventually(() => page.getByTestId('rom-card').first().getAttribute('data-rom-id')).toBe(String(expected));
 
     const before = page.url();
     await page.reload();
@@ -146,14 +153,14 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.getByTestId('filters-toggle').click();
     expect(await page.getByTestId(`filter-platforms-${snes.id}`).isChecked()).toBe(true);
     const snesTotal = (await api(`/api/roms?platform_ids=${snes.id}&limit=1`)).total;
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe(`${snesTotal} ROMs`);
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe(`${snesTotal} ROMs`);
   });
 
   it('shows a ROM with its hashes and downloads bytes equal to the file on disk', async () => {
     const found = await api(`/api/roms?search_term=${encodeURIComponent('Alpha Quest (USA)')}&limit=5`);
     const rom = found.items.find((r: { fs_name: string }) => r.fs_name === lib.sample.fsName);
     await page.goto(url(`/roms/${rom.id}`));
-    await expect.poll(() => page.getByTestId('rom-fs-name').textContent()).toBe(lib.sample.fsName);
+    await eventually(() => page.getByTestId('rom-fs-name').textContent()).toBe(lib.sample.fsName);
     const detail = await api(`/api/roms/${rom.id}`);
     expect(await page.getByTestId('hash-SHA-1').first().textContent()).toBe(detail.files[0].sha1_hash);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rom').click()]);
@@ -192,22 +199,22 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     const mine = (await api('/api/collections')).find((c: { name: string }) => c.name === 'Weekend <b>picks</b>');
     await page.getByTestId('add-to-collection-select').selectOption(String(mine.id));
     await page.getByTestId('add-to-collection').click();
-    await expect.poll(async () => (await api(`/api/collections/${mine.id}`)).rom_count).toBe(2);
+    await eventually(async () => (await api(`/api/collections/${mine.id}`)).rom_count).toBe(2);
 
     await page.goto(url(`/collections/${mine.id}`));
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe('2 ROMs');
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe('2 ROMs');
     await page.getByTestId('rom-card').first().getByRole('checkbox').click();
     await page.getByTestId('remove-from-collection').click();
-    await expect.poll(() => page.getByTestId('rom-total').textContent()).toBe('1 ROMs');
+    await eventually(() => page.getByTestId('rom-total').textContent()).toBe('1 ROMs');
     expect((await api(`/api/collections/${mine.id}`)).rom_count).toBe(1);
   });
 
   it('shows a ROM whose file name is an HTML payload as text, and the payload never runs', async () => {
     await page.goto(url(`/roms?q=${encodeURIComponent('onerror')}`));
     await page.getByTestId('rom-card').first().waitFor();
-    await expect.poll(() => page.getByTestId('rom-card').first().textContent()).toContain('<img src=x onerror=window.__xss=1>');
+    await eventually(() => page.getByTestId('rom-card').first().textContent()).toContain('<img src=x onerror=window.__xss=1>');
     await page.getByTestId('rom-card').first().locator('a').first().click();
-    await expect.poll(() => page.getByTestId('rom-fs-name').textContent()).toBe(lib.xssName);
+    await eventually(() => page.getByTestId('rom-fs-name').textContent()).toBe(lib.xssName);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
@@ -224,7 +231,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     expect((await me.json()).username).toBe(admin.username);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke Retro handheld' }).click();
-    await expect.poll(async () => (await fetch(url('/api/users/me'), { headers: { authorization: `Bearer ${raw}` } })).status).toBe(401);
+    await eventually(async () => (await fetch(url('/api/users/me'), { headers: { authorization: `Bearer ${raw}` } })).status).toBe(401);
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByTestId('token-value').count()).toBe(0);
   });
@@ -236,7 +243,7 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await page.waitForURL(/\/login\?next=%2Fstats/);
     await login(page, admin);
     await page.waitForURL(/\/stats$/);
-    await expect.poll(() => page.getByTestId('stat-ROMs').textContent()).toBe(String(lib.romCount));
+    await eventually(() => page.getByTestId('stat-ROMs').textContent()).toBe(String(lib.romCount));
   });
 
   it('shows a viewer no edit or delete controls', async () => {

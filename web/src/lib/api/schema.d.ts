@@ -4863,10 +4863,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "multipart/form-data": {
+                        /** @description Name of the result; the ROM extension is kept */
                         output_file_name?: string;
-                        patch_file?: unknown;
+                        /**
+                         * Format: binary
+                         * @description An uploaded patch (never stored)
+                         */
+                        patch_file?: string;
+                        /** @description A patch file already in the library (RomFile id) */
                         patch_file_id?: number;
-                    };
+                    } | null;
                 };
             };
             responses: {
