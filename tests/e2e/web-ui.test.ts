@@ -156,6 +156,28 @@ describe.skipIf(missing !== null)('web UI end to end', () => {
     await eventually(() => page.getByTestId('rom-total').textContent()).toBe(`${snesTotal} ROMs`);
   });
 
+  it('keeps the scroll position in the URL, through a reload and back from a ROM page', async () => {
+    await page.goto(url('/roms?view=list'));
+    await page.getByTestId('rom-card').first().waitFor();
+    await page.getByTestId('gallery-scroller').evaluate((el) => el.scrollTo(0, 48 * 60));
+    await page.waitForURL(/at=\d+/);
+    const at = Number(new URL(page.url()).searchParams.get('at'));
+    expect(at).toBeGreaterThanOrEqual(55);
+    const topCard = async () => page.getByTestId('gallery-scroller').evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const cards = [...el.querySelectorAll<HTMLElement>('[data-testid="rom-card"]')];
+      return cards.find((c) => c.getBoundingClientRect().bottom > top + 20)?.dataset.romId ?? '';
+    });
+    const before = await topCard();
+    await page.reload();
+    await page.getByTestId('rom-card').first().waitFor();
+    await eventually(topCard).toBe(before);
+    await page.locator(`[data-rom-id="${before}"] a`).first().click();
+    await page.getByTestId('rom-title').waitFor();
+    await page.goBack();
+    await eventually(topCard).toBe(before);
+  });
+
   it('shows a ROM with its hashes and downloads bytes equal to the file on disk', async () => {
     const found = await api(`/api/roms?search_term=${encodeURIComponent('Alpha Quest (USA)')}&limit=5`);
     const rom = found.items.find((r: { fs_name: string }) => r.fs_name === lib.sample.fsName);
