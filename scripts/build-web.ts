@@ -46,7 +46,10 @@ if (!force && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) {
 }
 console.log('building the web UI into web/dist …');
 const vite = path.resolve(import.meta.dirname, '../node_modules/vite/bin/vite.js');
-const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB, stdio: 'inherit' });
+// NODE_ENV from a test runner (vitest sets `test`) would make Vite bundle Svelte's development build.
+const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  cwd: WEB, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' },
+});
 if (result.status !== 0) {
   // Not fatal for `npm install`: the API still works, and the server explains how to build the UI.
   console.error('web UI build failed; the server will answer / with instructions. Run `npm run build:web` to retry.');
