@@ -153,6 +153,9 @@ export class DownloadsService {
       let ids: number[] | null = [];
       if (req.platformId) {
         ids = await this.repo.romIdsOfPlatform(req.platformId, userId);
+      } else if (req.collectionId && this.romsRead) {
+        // Through the gallery engine, which refuses someone else's private collection with 403.
+        ids = await this.viaQueryEngine({ collection_id: req.collectionId }, userId);
       } else if (req.collectionId) {
         ids = await this.repo.romIdsOfCollection(req.collectionId, userId);
       } else if (req.virtualCollectionId) {

@@ -4,6 +4,7 @@ import { toFilterValues, type FacetCounts } from '../db/repositories/rom-query-s
 import { DEFAULT_REGION_PRIORITY } from '../db/repositories/rom-query-group.ts';
 import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../db/repositories/rom-query-types.ts';
 import { RomsReadRepository, type HashQuery, type RomBundle } from '../db/repositories/roms-read-repository.ts';
+import { collectionForbidden } from './collections-service.ts';
 import { badRequest, notFound } from './errors.ts';
 import { toDetailedRomSchema, type DetailedRomSchema } from './rom-mapper-detail.ts';
 import { toRomFileSchema, type RomFileSchema } from './rom-mapper-parts.ts';
@@ -56,15 +57,26 @@ export class RomsReadService {
     return { userId, regionPriority: this.regionPriority };
   }
 
-  /** A filter from request parameters, with the smart collection's criteria resolved as the caller. */
+  /**
+   * A filter from request parameters, with the smart collection's criteria resolved as the caller. Someone else's
+   * private collection answers 403, as `GET /api/collections/{id}` does, whether it is named directly or by the
+   * criteria of a smart collection; an unknown id simply matches nothing.
+   */
   async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
     const filter = filterFromInput(input);
+    if (filter.collectionId !== undefined) await this.assertCollectionReadable(filter.collectionId, userId);
     if (typeof input.smart_collection_id === 'number') {
       const smart = await this.repo.findSmartCollection(input.smart_collection_id);
-      const visible = smart && (smart.is_public || Number(smart.user_id) === userId);
-      filter.smart = visible ? filterFromCriteria(parseCriteria(smart.filter_criteria)) : null;
+      if (smart && !smart.is_public && Number(smart.user_id) !== userId) throw collectionForbidden(input.smart_collection_id);
+      filter.smart = smart ? filterFromCriteria(parseCriteria(smart.filter_criteria)) : null;
+      if (filter.smart?.collectionId !== undefined) await this.assertCollectionReadable(filter.smart.collectionId, userId);
     }
     return filter;
+  }
+
+  private async assertCollectionReadable(id: number, userId: number | null): Promise<void> {
+    const c = await this.repo.findCollectionAccess(id);
+    if (c && !c.is_public && Number(c.user_id) !== userId) throw collectionForbidden(id);
   }
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {

@@ -15,7 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import type SharpFactory from 'sharp';
+import type { Sharp } from 'sharp';
+
+// libvips costs ~35 MB of memory: loaded on the first cover, not at start.
+let sharpModule: Promise<{ default: typeof SharpFactory }> | undefined;
+const loadSharp = async () => (await (sharpModule ??= import('sharp'))).default;
 import { describeContent, IMAGE_EXT, sniffImage, type ImageKind } from './image-sniff.ts';
 
 export class ImageRejectedError extends Error {
@@ -45,6 +50,7 @@ export async function encodeCover(bytes: Uint8Array, opts: { label?: string; max
     throw new ImageRejectedError(`${label} must be a PNG, JPEG, WebP, or GIF image (detected ${describeContent(bytes)})`);
   }
   const kind: ImageKind = sniffed === 'gif' ? 'png' : sniffed;
+  const sharp = await loadSharp();
   const input = () => sharp(bytes, { limitInputPixels: opts.maxInputPixels ?? DEFAULT_MAX_PIXELS, failOn: 'error', animated: false });
   try {
     const meta = await input().metadata();

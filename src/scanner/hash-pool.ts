@@ -1,4 +1,5 @@
-import { buildSync } from 'esbuild';
+import type { buildSync as BuildSync } from 'esbuild';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,7 +14,10 @@ let workerCode: string | null = null;
  * worker, and starts in milliseconds whatever runs the parent (tsx, vitest, node).
  */
 function bundledWorker(): string {
-  workerCode ??= buildSync({
+  if (workerCode !== null) return workerCode;
+  // Required on first use: esbuild is only needed once a scan starts, and costs ~15 MB loaded.
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as { buildSync: typeof BuildSync };
+  workerCode = buildSync({
     entryPoints: [workerPath], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
     logLevel: 'silent',
   }).outputFiles[0]?.text ?? '';

@@ -6,7 +6,7 @@ import {
 } from '../schemas/collections.ts';
 import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
 import { missingFormField, readCollectionForm } from './collections-form.ts';
-import { collectionsGuardRoutes } from './collections-guard.ts';
+import { collectionsRefreshRoutes } from './collections-refresh.ts';
 import { collectionsSmartRoutes } from './collections-smart.ts';
 import { collectionsVirtualRoutes, sendJsonText } from './collections-virtual.ts';
 
@@ -89,5 +89,5 @@ export const collectionRoutes: RouteModule = async (app, deps) => {
 
   await collectionsSmartRoutes(app, deps);
   await collectionsVirtualRoutes(app, deps);
-  await collectionsGuardRoutes(app, deps);
+  await collectionsRefreshRoutes(app, deps);
 };
