@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,9 +28,13 @@ const library = await generateLibrary(path.join(dir, `library-${n}`), n);
 const generateSeconds = (performance.now() - genStart) / 1000;
 
 const dbFile = path.join(dir, 'bench.db');
-const child = path.join(import.meta.dirname, 'lib', 'scan-child.ts');
-const tsx = path.join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-const scan = (type: string) => JSON.parse(execFileSync(tsx, [child, library.root, dbFile, type], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { seconds: number; maxRssMiB: number; stats: Record<string, number> };
+// The scan runs bundled under plain node, as `bin/romshelf scan` runs after `npm install` (no TypeScript loader).
+const child = path.join(import.meta.dirname, '..', 'dist', 'bench-scan-child.mjs');
+buildSync({
+  entryPoints: [path.join(import.meta.dirname, 'lib', 'scan-child.ts')], outfile: child, bundle: true, platform: 'node',
+  format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning',
+});
+const scan = (type: string) => JSON.parse(execFileSync(process.execPath, [child, library.root, dbFile, type], { encoding: 'utf8', maxBuffer: 1 << 24 })) as { seconds: number; maxRssMiB: number; stats: Record<string, number> };
 
 for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
 const first = scan('quick');

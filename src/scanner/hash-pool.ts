@@ -1,11 +1,12 @@
 import type { buildSync as BuildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
 import { Worker } from 'node:worker_threads';
 import type { HashJob, HashResult } from './hash-types.ts';
 
-const workerPath = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+const workerPath = path.join(PROJECT_ROOT, 'src', 'scanner', 'hash-worker.ts');
 let workerCode: string | null = null;
 
 /**

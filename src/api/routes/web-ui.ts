@@ -3,9 +3,10 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, RouteModule } from '../deps.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
 /** Where `npm run build:web` writes the single-page app. */
-export const WEB_DIST = path.resolve(import.meta.dirname, '../../../web/dist');
+export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
 /**
  * No inline script and nothing from other origins. Inline *styles* stay allowed: Svelte sets sizes and

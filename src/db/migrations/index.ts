@@ -1,0 +1,22 @@
+/**
+ * Every migration, in name order. Listed statically so the bundled server carries them; a test fails when a file in
+ * this folder is missing here.
+ */
+import type { Migration } from '../migrator.ts';
+import { migration as m0 } from './0001-initial.ts';
+import { migration as m1 } from './0010-rom-file-raw-crcs.ts';
+import { migration as m2 } from './0100-scanner-indexes.ts';
+import { migration as m3 } from './0200-rom-query-indexes.ts';
+import { migration as m4 } from './0201-library-version.ts';
+import { migration as m5 } from './0400-collection-names-unique.ts';
+import { migration as m6 } from './0401-collections-facets-version.ts';
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001-initial', m0],
+  ['0010-rom-file-raw-crcs', m1],
+  ['0100-scanner-indexes', m2],
+  ['0200-rom-query-indexes', m3],
+  ['0201-library-version', m4],
+  ['0400-collection-names-unique', m5],
+  ['0401-collections-facets-version', m6],
+];
