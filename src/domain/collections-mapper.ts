@@ -1,7 +1,7 @@
 import type { CollectionRow } from '../db/repositories/collections-repository.ts';
 import type { PickedCovers } from './collections-cover-pick.ts';
 import type { SmartCollectionRow } from '../db/repositories/collections-smart-repository.ts';
-import { pyJsonDumps } from './collections-pyjson.ts';
+import { pyJsonDumps } from './py-json.ts';
 import { RESOURCES_PREFIX } from './rom-mapper-parts.ts';
 import { isoFromMs, pyStrFromMs } from './time.ts';
 

@@ -3,27 +3,10 @@
  * `json.dumps({"name": name, "type": type})` — reproduced byte for byte (`": "`/`", "` separators, non-ASCII
  * escaped as `\uXXXX`), so ids made by RomM keep working.
  */
-
-function pyJsonString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ch = s[i] as string;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+import { pyString } from './py-json.ts';
 
 export function encodeVirtualCollectionId(name: string, type: string): string {
-  const json = `{"name": ${pyJsonString(name)}, "type": ${pyJsonString(type)}}`;
+  const json = `{"name": ${pyString(name)}, "type": ${pyString(type)}}`;
   return Buffer.from(json, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { pyJsonDumps } from '../../../src/domain/collections-pyjson.ts';
+import { pyJsonDumps } from '../../../src/domain/py-json.ts';
 import { parseRomIds } from '../../../src/domain/collections-service.ts';
 import { parseCriteria } from '../../../src/domain/smart-collections-service.ts';
 import { kindsForType } from '../../../src/domain/virtual-collections-service.ts';

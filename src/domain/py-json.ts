@@ -1,9 +1,9 @@
 /**
- * Python's `json.dumps` with its defaults (`", "` and `": "` separators, `ensure_ascii`), for `filter_summary`,
- * which RomM renders that way and clients may display or compare.
+ * Python's `json.dumps` with its defaults (`", "` and `": "` separators, `ensure_ascii`), byte for byte: RomM
+ * renders `filter_summary` and builds virtual collection ids with it, and clients compare both.
  */
 
-function pyString(s: string): string {
+export function pyString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
