@@ -88,9 +88,10 @@ export class RomsReadService {
       groupByMetaId: opts.groupByMetaId,
     };
     // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
-    const version = await this.cache.currentVersion();
-    const key = cacheKey([userId, spec]);
-    const scopeKey = cacheKey([userId, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    // The caller's own props move only their results: their per-user version is part of every key.
+    const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
+    const key = cacheKey([userId, userVersion, spec]);
+    const scopeKey = cacheKey([userId, userVersion, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
     const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
       opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
@@ -132,8 +133,8 @@ export class RomsReadService {
 
   async identifiers(userId: number | null): Promise<number[]> {
     const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
-    const version = await this.cache.currentVersion();
-    return this.cache.get(version, `ids:${JSON.stringify([userId, spec])}`, () => this.query.ids(spec, this.context(userId)));
+    const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
+    return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, this.context(userId)));
   }
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {

@@ -8,6 +8,7 @@ import { migration as m1 } from './0010-rom-file-raw-crcs.ts';
 import { migration as m2 } from './0100-scanner-indexes.ts';
 import { migration as m3 } from './0200-rom-query-indexes.ts';
 import { migration as m4 } from './0201-library-version.ts';
+import { migration as m4b } from './0202-user-version.ts';
 import { migration as m5 } from './0400-collection-names-unique.ts';
 import { migration as m6 } from './0401-collections-facets-version.ts';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0100-scanner-indexes', m2],
   ['0200-rom-query-indexes', m3],
   ['0201-library-version', m4],
+  ['0202-user-version', m4b],
   ['0400-collection-names-unique', m5],
   ['0401-collections-facets-version', m6],
 ];

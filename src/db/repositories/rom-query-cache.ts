@@ -22,6 +22,13 @@ export class RomQueryCache {
     return v;
   }
 
+  /** The caller's per-user version (migration 0202): bumped by writes to their own `rom_user` rows only. */
+  async userVersion(userId: number | null): Promise<number> {
+    if (userId === null) return 0;
+    const { rows } = await sql<{ version: number | string }>`select version from rom_user_version where user_id = ${userId}`.execute(this.db);
+    return Number(rows[0]?.version ?? 0);
+  }
+
   /** `compute()`'s result for `key`, computed at most once per library version. */
   async get<T>(version: number, key: string, compute: () => Promise<T>): Promise<T> {
     const k = `${version}\u0000${key}`;
