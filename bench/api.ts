@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { migrateToLatest } from '../src/db/migrator.ts';
 import { createServices } from '../src/domain/services.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
+import { prepareBenchDatabase } from './lib/bench-db.ts';
 
 /**
  * `npm run bench:api [-- --roms N --runs R --engines sqlite,postgres,mysql]`: builds an N-ROM library in each
@@ -28,32 +29,8 @@ const { values } = parseArgs({
 const n = Number(values.roms);
 const runs = Number(values.runs);
 const coldRuns = Number(values['cold-runs']);
-const PG_URL = process.env.ROMSHELF_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const MYSQL_URL = process.env.ROMSHELF_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const NS = 'romshelf_bench_api';
-
-async function prepare(engine: Engine): Promise<DatabaseTarget> {
-  if (engine === 'sqlite') {
-    mkdirSync(values.dir, { recursive: true });
-    const file = path.join(values.dir, 'bench-api.db');
-    for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
-    return { engine, location: file };
-  }
-  const url = engine === 'postgres' ? PG_URL : MYSQL_URL;
-  const admin = await openDatabase({ engine, location: url });
-  try {
-    if (engine === 'postgres') {
-      await sql.raw(`drop schema if exists ${NS} cascade`).execute(admin.kysely);
-      await sql.raw(`create schema ${NS}`).execute(admin.kysely);
-      return { engine, location: url, schema: NS };
-    }
-    await sql.raw(`drop database if exists ${NS}`).execute(admin.kysely);
-    await sql.raw(`create database ${NS} character set utf8mb4 collate utf8mb4_bin`).execute(admin.kysely);
-    return { engine, location: url.replace(/\/[^/]*$/, `/${NS}`) };
-  } finally {
-    await admin.destroy();
-  }
-}
+const prepare = (engine: Engine): Promise<DatabaseTarget> => prepareBenchDatabase(engine, values.dir, NS);
 
 async function runEngine(engine: Engine) {
   let target: DatabaseTarget;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import type { Database, FacetKind } from '../src/db/schema.ts';
 import { createServices } from '../src/domain/services.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
+import { prepareBenchDatabase } from './lib/bench-db.ts';
 
 /**
  * `npm run bench:collections [-- --roms N --runs R --engines sqlite,postgres,mysql]`: on the 100k-ROM library of
@@ -31,32 +32,8 @@ const { values } = parseArgs({
 });
 const n = Number(values.roms);
 const runs = Number(values.runs);
-const PG_URL = process.env.ROMSHELF_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const MYSQL_URL = process.env.ROMSHELF_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const NS = 'romshelf_bench_collections';
-
-async function prepare(engine: Engine): Promise<DatabaseTarget> {
-  if (engine === 'sqlite') {
-    mkdirSync(values.dir, { recursive: true });
-    const file = path.join(values.dir, 'bench-collections.db');
-    for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
-    return { engine, location: file };
-  }
-  const url = engine === 'postgres' ? PG_URL : MYSQL_URL;
-  const admin = await openDatabase({ engine, location: url });
-  try {
-    if (engine === 'postgres') {
-      await sql.raw(`drop schema if exists ${NS} cascade`).execute(admin.kysely);
-      await sql.raw(`create schema ${NS}`).execute(admin.kysely);
-      return { engine, location: url, schema: NS };
-    }
-    await sql.raw(`drop database if exists ${NS}`).execute(admin.kysely);
-    await sql.raw(`create database ${NS} character set utf8mb4 collate utf8mb4_bin`).execute(admin.kysely);
-    return { engine, location: url.replace(/\/[^/]*$/, `/${NS}`) };
-  } finally {
-    await admin.destroy();
-  }
-}
+const prepare = (engine: Engine): Promise<DatabaseTarget> => prepareBenchDatabase(engine, values.dir, NS);
 
 /** Extra franchise and company names on matched ROMs, bringing the library to ~2,000 virtual collections. */
 async function extraFacets(db: Kysely<Database>, chunk: number): Promise<void> {
