@@ -1,3 +1,4 @@
+import { AppError } from '../domain/errors.ts';
 import { parseArgs } from 'node:util';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { runScan } from '../scanner/scanner.ts';
@@ -46,6 +47,10 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       await db.destroy();
     }
   } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`romshelf scan: ${err.detail}`);
+      return 1;
+    }
     return explainAndExit(err);
   }
 }

@@ -5,7 +5,9 @@ import type { ScanIssue } from '../scanner/issues.ts';
 import { loadScanSettings, type ScanSettings } from '../scanner/scan-config.ts';
 import { runScan } from '../scanner/scanner.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats, type ScanType } from '../scanner/types.ts';
-import { conflict } from '../domain/errors.ts';
+import { AppError, conflict } from '../domain/errors.ts';
+import { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
+import { SCAN_LOCK_STALE_MS } from '../scanner/scan-lock.ts';
 
 export interface ScanStatus {
   /** Id of the latest scan task (null before the first). */
@@ -95,6 +97,17 @@ export class ScanManager extends EventEmitter {
     return this.status();
   }
 
+  /**
+   * `start`, after checking that no other process (a `romshelf scan`, another server on the same database) holds
+   * the scan lock, so the API answers 409 at once instead of reporting a failed task.
+   */
+  async startWhenFree(options: Omit<ScanOptions, 'signal'>): Promise<ScanStatus> {
+    if (this.current) throw conflict('A scan is already in progress');
+    const holder = await new ScanLockRepository(this.options.db.kysely).holder();
+    if (holder?.owner && holder.heartbeat_at >= Date.now() - SCAN_LOCK_STALE_MS) throw conflict('A scan is already in progress');
+    return this.start(options);
+  }
+
   /** The running scan's result (or null when none runs). */
   done(): Promise<ScanResult> | null {
     return this.current;
@@ -109,7 +122,13 @@ export class ScanManager extends EventEmitter {
   /** Runs a scan to the end unless one is already running (then null). */
   async runIfIdle(options: Omit<ScanOptions, 'signal'>): Promise<ScanResult | null> {
     if (this.current) return null;
-    this.start(options);
+    try {
+      await this.startWhenFree(options);
+    } catch (err) {
+      // Another process is scanning: this tick has nothing to do.
+      if (err instanceof AppError && err.status === 409) return null;
+      throw err;
+    }
     return this.current;
   }
 }

@@ -10,6 +10,7 @@ import { isArchiveRomName } from './archive-hash.ts';
 import { HashPool } from './hash-pool.ts';
 import { EMPTY_HASHES, type HashResult } from './hash-types.ts';
 import { ScanIssues, type ScanIssue } from './issues.ts';
+import { withScanLock } from './scan-lock.ts';
 import { NEVER_HASH_PLATFORMS } from './never-hash.ts';
 import {
   facetsChanged, filenameFields, filesUnchanged, fileWrites, fileWritesUnchanged, newRomRow, romDiff, totalSize,
@@ -44,13 +45,16 @@ interface PlatformPass {
  */
 export async function runScan(deps: ScannerDeps, options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
-  const ownPool = deps.pool ? null : new HashPool(deps.settings.hashWorkers);
-  const run = new ScanRun(deps, options, deps.pool ?? (ownPool as HashPool));
-  try {
-    await run.execute();
-  } finally {
-    await ownPool?.close();
-  }
+  const run = await withScanLock(deps.db, async () => {
+    const ownPool = deps.pool ? null : new HashPool(deps.settings.hashWorkers);
+    const scan = new ScanRun(deps, options, deps.pool ?? (ownPool as HashPool));
+    try {
+      await scan.execute();
+    } finally {
+      await ownPool?.close();
+    }
+    return scan;
+  });
   return {
     type: options.type,
     stats: run.stats,

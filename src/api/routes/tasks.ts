@@ -35,7 +35,7 @@ export const taskRoutes: RouteModule = (app, { services }) => {
     schema: { tags: ['tasks'], body: Type.Optional(RunScanBody), response: { 200: TaskStatus, 409: errorResponses[400], ...errorResponses } },
   }, async (request) => {
     const body = request.body ?? {};
-    return taskJson(scans.start({ type: body.type ?? 'quick', platformFsSlugs: body.platform_fs_slugs ?? [] }));
+    return taskJson(await scans.startWhenFree({ type: body.type ?? 'quick', platformFsSlugs: body.platform_fs_slugs ?? [] }));
   });
 
   app.get('/api/tasks/scan_library/status', {

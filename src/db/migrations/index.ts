@@ -6,6 +6,7 @@ import type { Migration } from '../migrator.ts';
 import { migration as m0 } from './0001-initial.ts';
 import { migration as m1 } from './0010-rom-file-raw-crcs.ts';
 import { migration as m2 } from './0100-scanner-indexes.ts';
+import { migration as m2b } from './0101-scan-lock.ts';
 import { migration as m3 } from './0200-rom-query-indexes.ts';
 import { migration as m4 } from './0201-library-version.ts';
 import { migration as m4b } from './0202-user-version.ts';
@@ -16,6 +17,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0001-initial', m0],
   ['0010-rom-file-raw-crcs', m1],
   ['0100-scanner-indexes', m2],
+  ['0101-scan-lock', m2b],
   ['0200-rom-query-indexes', m3],
   ['0201-library-version', m4],
   ['0202-user-version', m4b],
