@@ -6,12 +6,11 @@ import pino from 'pino';
 import { sql } from 'kysely';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { openDatabase, type DatabaseTarget, type Engine } from '../src/db/engine.ts';
-import { migrateToLatest } from '../src/db/migrator.ts';
+import type { Engine } from '../src/db/engine.ts';
 import { createServices } from '../src/domain/services.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
-import { prepareBenchDatabase } from './lib/bench-db.ts';
+import { openBenchDatabase } from './lib/bench-db.ts';
 
 /**
  * `npm run bench:api [-- --roms N --runs R --engines sqlite,postgres,mysql]`: builds an N-ROM library in each
@@ -30,17 +29,11 @@ const n = Number(values.roms);
 const runs = Number(values.runs);
 const coldRuns = Number(values['cold-runs']);
 const NS = 'romshelf_bench_api';
-const prepare = (engine: Engine): Promise<DatabaseTarget> => prepareBenchDatabase(engine, values.dir, NS);
 
 async function runEngine(engine: Engine) {
-  let target: DatabaseTarget;
-  try {
-    target = await prepare(engine);
-  } catch (err) {
-    return { skipped: `not reachable: ${(err as Error).message.split('\n')[0]}` };
-  }
-  const db = await openDatabase(target);
-  await migrateToLatest(db);
+  const opened = await openBenchDatabase(engine, values.dir, NS);
+  if (opened.skipped !== undefined) return { skipped: opened.skipped };
+  const { db, target } = opened;
   const t0 = performance.now();
   const lib = await db.kysely.transaction().execute((trx) => buildLibrary(trx, n, engine === 'sqlite' ? 400 : 800));
   if (engine === 'postgres') await sql`analyze`.execute(db.kysely);

@@ -6,13 +6,12 @@ import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { openDatabase, type DatabaseTarget, type Engine } from '../src/db/engine.ts';
-import { migrateToLatest } from '../src/db/migrator.ts';
+import type { Engine } from '../src/db/engine.ts';
 import type { Database, FacetKind } from '../src/db/schema.ts';
 import { createServices } from '../src/domain/services.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
-import { prepareBenchDatabase } from './lib/bench-db.ts';
+import { openBenchDatabase } from './lib/bench-db.ts';
 
 /**
  * `npm run bench:collections [-- --roms N --runs R --engines sqlite,postgres,mysql]`: on the 100k-ROM library of
@@ -33,7 +32,6 @@ const { values } = parseArgs({
 const n = Number(values.roms);
 const runs = Number(values.runs);
 const NS = 'romshelf_bench_collections';
-const prepare = (engine: Engine): Promise<DatabaseTarget> => prepareBenchDatabase(engine, values.dir, NS);
 
 /** Extra franchise and company names on matched ROMs, bringing the library to ~2,000 virtual collections. */
 async function extraFacets(db: Kysely<Database>, chunk: number): Promise<void> {
@@ -68,14 +66,9 @@ async function timed(n: number, fn: () => Promise<unknown>) {
 }
 
 async function runEngine(engine: Engine) {
-  let target: DatabaseTarget;
-  try {
-    target = await prepare(engine);
-  } catch (err) {
-    return { skipped: `not reachable: ${(err as Error).message.split('\n')[0]}` };
-  }
-  const db = await openDatabase(target);
-  await migrateToLatest(db);
+  const opened = await openBenchDatabase(engine, values.dir, NS);
+  if (opened.skipped !== undefined) return { skipped: opened.skipped };
+  const { db, target } = opened;
   const t0 = performance.now();
   const chunk = engine === 'sqlite' ? 400 : 800;
   const lib = await db.kysely.transaction().execute(async (trx) => {

@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseTarget, type Engine } from '../../src/db/engine.ts';
+import { openDatabase, type DatabaseTarget, type Db, type Engine } from '../../src/db/engine.ts';
+import { migrateToLatest } from '../../src/db/migrator.ts';
 
 export const BENCH_PG_URL = process.env.ROMSHELF_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const BENCH_MYSQL_URL = process.env.ROMSHELF_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -28,4 +29,17 @@ export async function prepareBenchDatabase(engine: Engine, dir: string, ns: stri
   } finally {
     await admin.destroy();
   }
+}
+
+/** A fresh, migrated benchmark database, or why the engine is skipped (not reachable). */
+export async function openBenchDatabase(engine: Engine, dir: string, ns: string): Promise<{ db: Db; target: DatabaseTarget; skipped?: never } | { skipped: string }> {
+  let target: DatabaseTarget;
+  try {
+    target = await prepareBenchDatabase(engine, dir, ns);
+  } catch (err) {
+    return { skipped: `not reachable: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const db = await openDatabase(target);
+  await migrateToLatest(db);
+  return { db, target };
 }

@@ -1,3 +1,4 @@
+import type { NoteWithAuthor } from '../db/repositories/notes-repository.ts';
 import type { RomRow } from '../db/repositories/roms-read-repository.ts';
 import { parseJson } from './rom-mapper-parts.ts';
 import { toRomSchema, type RomExtras } from './rom-mapper.ts';
@@ -5,19 +6,8 @@ import { isoFromMs } from './time.ts';
 
 /** `DetailedRomSchema` (spec §5.2): RomSchema with every file, plus the caller's collections and notes. */
 
-export interface NoteRow {
-  id: number;
-  title: string;
-  content: string;
-  is_public: number;
-  tags: string;
-  created_at: number;
-  updated_at: number;
-  user_id: number;
-  username: string;
-  avatar_path: string;
-  user_updated_at: number;
-}
+/** A note with its author, as the notes and ROM-detail queries return it. */
+export type NoteRow = Omit<NoteWithAuthor, 'rom_id'>;
 
 export interface UserCollectionRef {
   id: number;
