@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import type { Engine } from '../src/db/engine.ts';
-import { createServices } from '../src/domain/services.ts';
+import { createServices } from '../src/compose.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
 import { openBenchDatabase } from './lib/bench-db.ts';

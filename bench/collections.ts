@@ -8,7 +8,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import type { Engine } from '../src/db/engine.ts';
 import type { Database, FacetKind } from '../src/db/schema.ts';
-import { createServices } from '../src/domain/services.ts';
+import { createServices } from '../src/compose.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
 import { openBenchDatabase } from './lib/bench-db.ts';

@@ -7,7 +7,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { openDatabase } from '../src/db/engine.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
-import { createServices } from '../src/domain/services.ts';
+import { createServices } from '../src/compose.ts';
 
 export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../web/src/lib/api/schema.d.ts');
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
-  entryPoints: [path.join(root, 'src/cli/index.ts')],
+  entryPoints: [path.join(root, 'src/main.ts')],
   outfile: path.join(root, 'dist/romshelf.mjs'),
   bundle: true,
   platform: 'node',

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { HashPool } from '../../src/scanner/hash-pool.ts';
-import { runHashJob } from '../../src/scanner/hash-core.ts';
+import { HashPool } from '../../src/scanner/hash/pool.ts';
+import { runHashJob } from '../../src/scanner/hash/read.ts';
 
 /** Large files of pseudo-random bytes (written once, then page-cached like a warm NAS read). */
 export function makeLargeFiles(dir: string, count: number, mib: number): string[] {

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/engine.ts';
-import type { Services } from '../domain/services.ts';
+import type { Services } from '../compose.ts';
 
 export interface AppDeps {
   config: Config;

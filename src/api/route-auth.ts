@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/context.ts';
 import type { Scope } from '../auth/scopes.ts';
-import { unauthorized } from '../domain/errors.ts';
+import { unauthorized } from '../common/errors.ts';
 
 /**
  * Every /api route declares who may call it. `public`: anyone. `scopes`: all listed scopes;

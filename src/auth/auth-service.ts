@@ -1,7 +1,7 @@
 import type { AuthRepository } from '../db/repositories/auth-repository.ts';
 import type { UserRow, UsersRepository } from '../db/repositories/users-repository.ts';
-import { AppError, badRequest, forbidden, unauthorized } from '../domain/errors.ts';
-import { nowMs } from '../domain/time.ts';
+import { AppError, badRequest, forbidden, unauthorized } from '../common/errors.ts';
+import { nowMs } from '../common/time.ts';
 import type { AuthContext } from './context.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';

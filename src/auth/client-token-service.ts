@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { AuthRepository, ClientTokenRow } from '../db/repositories/auth-repository.ts';
-import { AppError, badRequest, forbidden, notFound } from '../domain/errors.ts';
-import { nowMs } from '../domain/time.ts';
+import { AppError, badRequest, forbidden, notFound } from '../common/errors.ts';
+import { nowMs } from '../common/time.ts';
 import type { AuthContext } from './context.ts';
 import { FULL_SCOPES } from './scopes.ts';
 import { newClientToken, sha256Hex } from './tokens.ts';

@@ -1,9 +1,9 @@
-import { AppError } from '../domain/errors.ts';
+import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { runScan } from '../scanner/scanner.ts';
 import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
-import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from './open.ts';
+import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
 
 const USAGE = 'usage: romshelf scan [--type quick|complete|hashes|new_platforms] [--platform FS_SLUG]...';
 

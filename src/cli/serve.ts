@@ -1,5 +1,5 @@
-import { startServer } from '../main.ts';
-import { explainAndExit } from './open.ts';
+import { startServer } from '../server.ts';
+import { explainAndExit } from '../startup.ts';
 
 export async function runServe(): Promise<number> {
   try {

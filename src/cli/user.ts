@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { resolveAuthSecret } from '../auth/secret.ts';
-import { AppError } from '../domain/errors.ts';
-import { createServices } from '../domain/services.ts';
-import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from './open.ts';
+import { AppError } from '../common/errors.ts';
+import { createServices } from '../compose.ts';
+import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
 
 export async function runUserCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseDatabaseUrl, type DatabaseTarget } from '../db/engine.ts';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 
 export interface Config {
   port: number;

@@ -1,3 +1,5 @@
+import type { FacetKind } from '../contract/rom-filter.ts';
+import type { RomFileCategory } from '../library/file-category.ts';
 import type { Generated } from 'kysely';
 
 /**
@@ -152,9 +154,6 @@ export interface RomsTable {
   updated_at: EpochMs;
 }
 
-export type RomFileCategory =
-  | 'game' | 'dlc' | 'hack' | 'manual' | 'patch' | 'update' | 'mod' | 'demo'
-  | 'translation' | 'prototype' | 'cheat' | 'soundtrack' | 'screenshot';
 
 export interface RomFilesTable {
   id: Generated<number>;
@@ -177,9 +176,6 @@ export interface RomFilesTable {
   updated_at: EpochMs;
 }
 
-export type FacetKind =
-  | 'region' | 'language' | 'tag' | 'genre' | 'franchise' | 'collection'
-  | 'company' | 'game_mode' | 'age_rating';
 
 export interface RomFacetsTable {
   rom_id: number;
@@ -275,3 +271,5 @@ export interface Database {
   smart_collections: SmartCollectionsTable;
   collections_state: CollectionsStateTable;
 }
+
+export type { FacetKind, RomFileCategory };

@@ -4,12 +4,12 @@ import type { Db } from '../db/engine.ts';
 import { CollectionsRepository } from '../db/repositories/collections-repository.ts';
 import { SmartCollectionsRepository } from '../db/repositories/collections-smart-repository.ts';
 import { VirtualCollectionsRepository } from '../db/repositories/collections-virtual-repository.ts';
-import { DEFAULT_REGION_PRIORITY } from '../db/repositories/rom-query-group.ts';
-import { RomQueryRepository } from '../db/repositories/rom-query.ts';
-import { DiskCollectionCovers } from './collections-covers.ts';
-import { CollectionsService } from './collections-service.ts';
-import { SmartCollectionsService } from './smart-collections-service.ts';
-import { VirtualCollectionsService } from './virtual-collections-service.ts';
+import { DEFAULT_REGION_PRIORITY } from '../db/rom-query/group.ts';
+import { RomQueryRepository } from '../db/rom-query/rom-query-repository.ts';
+import { DiskCollectionCovers } from './collections/covers.ts';
+import { CollectionsService } from './collections/collections-service.ts';
+import { SmartCollectionsService } from './collections/smart-service.ts';
+import { VirtualCollectionsService } from './collections/virtual-service.ts';
 
 export interface CollectionsServices {
   regular: CollectionsService;

@@ -4,12 +4,12 @@ import type { Db } from '../db/engine.ts';
 import { NotesRepository } from '../db/repositories/notes-repository.ts';
 import { RomEditRepository } from '../db/repositories/rom-edit-repository.ts';
 import { RomUserRepository } from '../db/repositories/rom-user-repository.ts';
-import { NotesService } from './notes-service.ts';
-import { DEFAULT_MEDIA_LIMITS, RomMedia } from './rom-edit-cover.ts';
-import { RomDeleteService } from './rom-delete-service.ts';
-import { RomEditService } from './rom-edit-service.ts';
-import { RomPropsService } from './rom-props-service.ts';
-import { ResourceStore } from './resources.ts';
+import { NotesService } from './notes/notes-service.ts';
+import { DEFAULT_MEDIA_LIMITS, RomMedia } from './roms/edit-cover.ts';
+import { RomDeleteService } from './roms/delete-service.ts';
+import { RomEditService } from './roms/edit-service.ts';
+import { RomPropsService } from './roms/props-service.ts';
+import { ResourceStore } from './roms/resources.ts';
 
 /** The ROM write side (edit, props, delete, notes), built for createServices. */
 export function createRomWriteServices(config: Config, db: Db, logger: Logger) {

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/engine.ts';
-import { HashPool } from '../scanner/hash-pool.ts';
+import { HashPool } from '../scanner/hash/pool.ts';
 import type { ScanIssue } from '../scanner/issues.ts';
 import { loadScanSettings, type ScanSettings } from '../scanner/scan-config.ts';
 import { runScan } from '../scanner/scanner.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats, type ScanType } from '../scanner/types.ts';
-import { AppError, conflict } from '../domain/errors.ts';
+import { AppError, conflict } from '../common/errors.ts';
 import { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
 import { SCAN_LOCK_STALE_MS } from '../scanner/scan-lock.ts';
 

@@ -1,4 +1,6 @@
-import type { RomFileCategory } from '../db/schema.ts';
+export type RomFileCategory =
+  | 'game' | 'dlc' | 'hack' | 'manual' | 'patch' | 'update' | 'mod' | 'demo'
+  | 'translation' | 'prototype' | 'cheat' | 'soundtrack' | 'screenshot';
 
 /** RomM's `RomFileCategory` enum order: the first category that matches a folder name wins. */
 export const ROM_FILE_CATEGORIES: readonly RomFileCategory[] = [

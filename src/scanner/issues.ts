@@ -1,4 +1,4 @@
-import { errorText } from './hash-core.ts';
+import { errorText } from './hash/read.ts';
 
 export type IssueKind = 'unreadable' | 'invalid-name' | 'vanished' | 'symlink-loop' | 'hash-failed' | 'write-failed';
 

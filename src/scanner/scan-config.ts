@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { ExclusionConfig } from '../library/exclusions.ts';
 import type { PlatformBindings } from '../library/platform-catalogue.ts';
-import { defaultHashWorkers } from './hash-pool.ts';
+import { defaultHashWorkers } from './hash/pool.ts';
 
 /**
  * Scanner settings: RomM's `config.yml` sections that concern scanning (`exclude`, `system.platforms`,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/engine.ts';
 import { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
-import { conflict } from '../domain/errors.ts';
+import { conflict } from '../common/errors.ts';
 
 const HEARTBEAT_MS = 10_000;
 /** A lock whose holder has not beaten for this long belongs to a process that died: it may be taken over. */

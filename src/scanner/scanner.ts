@@ -6,19 +6,19 @@ import { ScanRepository, type KnownFile, type KnownRom } from '../db/repositorie
 import { buildExclusions, type Exclusions } from '../library/exclusions.ts';
 import { detectLayout, type PlatformDir } from '../library/layout.ts';
 import { resolvePlatform } from '../library/platform-catalogue.ts';
-import { isArchiveRomName } from './archive-hash.ts';
-import { HashPool } from './hash-pool.ts';
-import { EMPTY_HASHES, type HashResult } from './hash-types.ts';
+import { isArchiveRomName } from './hash/archive-members.ts';
+import { HashPool } from './hash/pool.ts';
+import { EMPTY_HASHES, type HashResult } from './hash/types.ts';
 import { ScanIssues, type ScanIssue } from './issues.ts';
 import { withScanLock } from './scan-lock.ts';
-import { NEVER_HASH_PLATFORMS } from './never-hash.ts';
+import { NEVER_HASH_PLATFORMS } from './hash/never-hash.ts';
 import {
   facetsChanged, filenameFields, filesUnchanged, fileWrites, fileWritesUnchanged, newRomRow, romDiff, totalSize,
-} from './rom-records.ts';
+} from './reconcile.ts';
 import type { ScanSettings } from './scan-config.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats } from './types.ts';
 import { listRomEntries, statFile, walkRomDir, type DiskFile, type RomEntry } from './walk.ts';
-import { WriteQueue } from './write-queue.ts';
+import { WriteQueue } from './apply.ts';
 
 export interface ScannerDeps {
   db: Db;

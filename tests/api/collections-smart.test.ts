@@ -3,7 +3,7 @@ import { createTestApp, createUser, type TestApp, type TestUser } from '../helpe
 import { describeEachEngine } from '../helpers/engines.ts';
 import { call } from '../integration/collections/http.ts';
 import { seedRoms } from '../integration/collections/seed.ts';
-import { encodeVirtualCollectionId } from '../../src/domain/virtual-collection-id.ts';
+import { encodeVirtualCollectionId } from '../../src/domain/collections/virtual-id.ts';
 
 describeEachEngine('smart collections API', (ctx) => {
   let t: TestApp;

@@ -2,7 +2,7 @@ import { appendFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { encodeVirtualCollectionId } from '../../src/domain/virtual-collection-id.ts';
+import { encodeVirtualCollectionId } from '../../src/domain/collections/virtual-id.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { createPlatform, createRom, type FixtureRom } from '../helpers/download-fixtures.ts';
 import { describeEachEngine } from '../helpers/engines.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { seedRomLibrary, HEX32, HEX40, type SeededLibrary } from '../helpers/rom-fixtures.ts';
-import { encodeVirtualCollectionId } from '../../src/domain/virtual-collection-id.ts';
+import { encodeVirtualCollectionId } from '../../src/domain/collections/virtual-id.ts';
 
 describeEachEngine('GET /api/roms: filters, logic, search and scopes', (ctx) => {
   let t: TestApp;

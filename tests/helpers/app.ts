@@ -7,7 +7,7 @@ import type { RegisteredRoute } from '../../src/api/plugins/auth.ts';
 import type { Role } from '../../src/auth/scopes.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { UserRow } from '../../src/db/repositories/users-repository.ts';
-import { createServices, type Services } from '../../src/domain/services.ts';
+import { createServices, type Services } from '../../src/compose.ts';
 import type { TestDb } from './engines.ts';
 
 export interface TestApp {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasScopes } from '../../auth/context.ts';
 import { CSRF_COOKIE, CSRF_HEADER, CsrfGuard } from '../../auth/csrf.ts';
-import { AppError, forbidden, unauthorized } from '../../domain/errors.ts';
+import { AppError, forbidden, unauthorized } from '../../common/errors.ts';
 import type { App, AppDeps } from '../deps.ts';
 import type { RouteAuth } from '../route-auth.ts';
 

@@ -3,7 +3,7 @@ import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { ResourceStore } from '../../domain/resources.ts';
+import { ResourceStore } from '../../domain/roms/resources.ts';
 import type { RouteModule } from '../deps.ts';
 
 /** Types served inline; anything else is an attachment, so a stray HTML or SVG file can never render. */

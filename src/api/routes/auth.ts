@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { SESSION_COOKIE } from '../plugins/auth.ts';
-import { Detail } from '../schemas/common.ts';
+import { Detail } from '../../contract/common.ts';
 
 const TokenResponse = Type.Object({
   access_token: Type.String(),

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { ClientTokenRow } from '../../db/repositories/auth-repository.ts';
-import { isoFromMs, isoOrNull } from '../../domain/time.ts';
+import { isoFromMs, isoOrNull } from '../../common/time.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { Detail, Nullable } from '../schemas/common.ts';
+import { Detail, Nullable } from '../../contract/common.ts';
 
 const ClientToken = Type.Object({
   id: Type.Integer(),

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery, collectionErrors } from '../schemas/collections.ts';
-import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
+import { CollectionIdParam, PublicQuery, SmartCollectionSchema, UpdatedAfterQuery, collectionErrors } from '../../contract/collections.ts';
+import { parseQueryBool, parseQueryDateTime } from '../../contract/query.ts';
 import { readCollectionForm } from './collections-form.ts';
 import { sendJsonText } from './collections-virtual.ts';
 

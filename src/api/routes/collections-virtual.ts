@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
-import { VirtualCollectionSchema, VirtualIdParam, VirtualListQuery, collectionErrors } from '../schemas/collections.ts';
+import { VirtualCollectionSchema, VirtualIdParam, VirtualListQuery, collectionErrors } from '../../contract/collections.ts';
 
 const read = { auth: { scopes: ['collections.read' as const] } };
 const tags = ['collections'];

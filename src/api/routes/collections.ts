@@ -3,8 +3,8 @@ import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import {
   collectionErrors, CollectionIdParam, CollectionRomsBody, CollectionSchema, CreateCollectionQuery, UpdateCollectionQuery, UpdatedAfterQuery,
-} from '../schemas/collections.ts';
-import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
+} from '../../contract/collections.ts';
+import { parseQueryBool, parseQueryDateTime } from '../../contract/query.ts';
 import { missingFormField, readCollectionForm } from './collections-form.ts';
 import { collectionsRefreshRoutes } from './collections-refresh.ts';
 import { collectionsSmartRoutes } from './collections-smart.ts';

@@ -3,12 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileRange } from '../../archive/file-range.ts';
 import { httpDate, notModified, parseRange, rangeStillValid, type Validators } from '../../archive/http-range.ts';
 import { pump } from '../../archive/pump.ts';
-import { readZipRange } from '../../archive/zip-reader.ts';
-import type { Download } from '../../domain/downloads-service.ts';
-import { truthy } from '../../domain/downloads-names.ts';
+import { readZipRange } from '../../archive/zip-ranges.ts';
+import type { Download } from '../../domain/downloads/downloads-service.ts';
+import { truthy } from '../../domain/downloads/names.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller, type RouteAuth } from '../route-auth.ts';
-import { BulkDownloadQuery, RomContentParams, RomContentQuery, RomFileContentParams, downloadResponses } from '../schemas/downloads.ts';
+import { BulkDownloadQuery, RomContentParams, RomContentQuery, RomFileContentParams, downloadResponses } from '../../contract/downloads.ts';
 
 const contentAuth: RouteAuth = { scopes: ['roms.read'], downloadEndpoint: true };
 const bulkAuth: RouteAuth = { scopes: ['roms.read'] };

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { errorResponses } from '../schemas/common.ts';
-import { NoteCreateBody, NoteDeleted, NoteListQuery, NoteParams, NoteUpdateBody } from '../schemas/note.ts';
-import { parseQueryBool } from '../schemas/query.ts';
-import { RomIdParam } from '../schemas/rom-queries.ts';
-import { UserNoteSchema } from '../schemas/rom.ts';
+import { errorResponses } from '../../contract/common.ts';
+import { NoteCreateBody, NoteDeleted, NoteListQuery, NoteParams, NoteUpdateBody } from '../../contract/note.ts';
+import { parseQueryBool } from '../../contract/query.ts';
+import { RomIdParam } from '../../contract/rom-queries.ts';
+import { UserNoteSchema } from '../../contract/rom.ts';
 
 const tags = ['roms'];
 const conflictResponses = { ...errorResponses, 409: errorResponses[400] };

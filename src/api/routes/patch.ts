@@ -4,12 +4,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { contentDisposition } from '../../domain/downloads-names.ts';
-import { AppError, badRequest } from '../../domain/errors.ts';
-import type { PatchRequest } from '../../domain/patch-service.ts';
+import { contentDisposition } from '../../domain/downloads/names.ts';
+import { AppError, badRequest } from '../../common/errors.ts';
+import type { PatchRequest } from '../../domain/patch/patch-service.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { errorResponses, IdParam } from '../schemas/common.ts';
+import { errorResponses, IdParam } from '../../contract/common.ts';
 
 /** Documentation of the multipart fields; multipart bodies reach the handler as a stream, so the body is null here. */
 const PatchForm = {

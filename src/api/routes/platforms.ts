@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
-import { Detail, errorResponses, IdParam } from '../schemas/common.ts';
-import { PlatformSchema } from '../schemas/platform.ts';
+import { Detail, errorResponses, IdParam } from '../../contract/common.ts';
+import { PlatformSchema } from '../../contract/platform.ts';
 
 export const platformRoutes: RouteModule = (app, { services }) => {
   app.get('/api/platforms', {

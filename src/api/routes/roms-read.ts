@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cleanText } from '../../db/repositories/rom-query-sql.ts';
+import { cleanText } from '../../common/text.ts';
 import type { RouteModule } from '../deps.ts';
-import { errorResponses, Nullable } from '../schemas/common.ts';
-import { parseQueryBool, parseQueryDateTime } from '../schemas/query.ts';
-import { DetailedRomSchema, RomFileSchema, RomFiltersDict, RomListPage, SimpleRomSchema } from '../schemas/rom.ts';
-import { ByHashQuery, ByMetadataProviderQuery, RomIdParam, RomListQuery, RomRandomQuery } from '../schemas/rom-queries.ts';
+import { errorResponses, Nullable } from '../../contract/common.ts';
+import { parseQueryBool, parseQueryDateTime } from '../../contract/query.ts';
+import { DetailedRomSchema, RomFileSchema, RomFiltersDict, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
+import { ByHashQuery, ByMetadataProviderQuery, RomIdParam, RomListQuery, RomRandomQuery } from '../../contract/rom-queries.ts';
 
 const read = { auth: { scopes: ['roms.read' as const] } };
 const download = { auth: { scopes: ['roms.read' as const], downloadEndpoint: true } };

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, forbidden } from '../../domain/errors.ts';
-import type { RomEditInput } from '../../domain/rom-edit-service.ts';
+import { AppError, forbidden } from '../../common/errors.ts';
+import type { RomEditInput } from '../../domain/roms/edit-service.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { errorResponses } from '../schemas/common.ts';
-import { parseQueryBool } from '../schemas/query.ts';
-import { BulkOperationResponse, RomDeleteBody, RomEditFormDoc, RomEditQuery, RomPropsBody, RomPropsQuery } from '../schemas/rom-edit.ts';
-import { DetailedRomSchema, RomUserSchema } from '../schemas/rom.ts';
-import { RomIdParam } from '../schemas/rom-queries.ts';
+import { errorResponses } from '../../contract/common.ts';
+import { parseQueryBool } from '../../contract/query.ts';
+import { BulkOperationResponse, RomDeleteBody, RomEditFormDoc, RomEditQuery, RomPropsBody, RomPropsQuery } from '../../contract/rom-edit.ts';
+import { DetailedRomSchema, RomUserSchema } from '../../contract/rom.ts';
+import { RomIdParam } from '../../contract/rom-queries.ts';
 
 const tags = ['roms'];
 const MAX_FIELD_BYTES = 5 * 1024 * 1024;

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { SCAN_TYPES } from '../../scanner/types.ts';
 import type { ScanStatus } from '../../jobs/scan-manager.ts';
-import { isoOrNull } from '../../domain/time.ts';
-import { notFound } from '../../domain/errors.ts';
+import { isoOrNull } from '../../common/time.ts';
+import { notFound } from '../../common/errors.ts';
 import type { RouteModule } from '../deps.ts';
-import { errorResponses, Nullable } from '../schemas/common.ts';
+import { errorResponses, Nullable } from '../../contract/common.ts';
 
 const TaskStatus = Type.Object({
   task_name: Type.String(), task_id: Type.String(), status: Type.String(), task_type: Type.String(),

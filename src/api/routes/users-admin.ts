@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { Detail, IdParam } from '../schemas/common.ts';
-import { toUserSchema } from '../../domain/user-mapper.ts';
+import { Detail, IdParam } from '../../contract/common.ts';
+import { toUserSchema } from '../../domain/users/mapper.ts';
 import { UserSchema } from './users.ts';
 
 /** RomM's `UserForm` (form fields, urlencoded or multipart); every field optional. */

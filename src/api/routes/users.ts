@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { toUserSchema } from '../../domain/user-mapper.ts';
+import { toUserSchema } from '../../domain/users/mapper.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
-import { Detail, IdParam, Nullable } from '../schemas/common.ts';
-import { notFound } from '../../domain/errors.ts';
+import { Detail, IdParam, Nullable } from '../../contract/common.ts';
+import { notFound } from '../../common/errors.ts';
 
 export const UserSchema = Type.Object({
   id: Type.Integer(),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, RouteModule } from '../deps.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { PROJECT_ROOT } from '../../common/paths.ts';
 
 /** Where `npm run build:web` writes the single-page app. */
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');

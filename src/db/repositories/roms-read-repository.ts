@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RomFilesTable, RomsTable, RomUserTable } from '../schema.ts';
-import { SIBLING_IDS } from './rom-query-filters.ts';
+import { SIBLING_IDS } from '../rom-query/filters.ts';
 
 export type RomRow = Selectable<RomsTable> & {
   platform_slug: string;

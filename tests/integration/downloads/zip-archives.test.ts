@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32OfFile } from '../../../src/archive/crc.ts';
 import { planZip, type ZipEntryInput, type ZipPlan } from '../../../src/archive/zip-plan.ts';
-import { readZipRange } from '../../../src/archive/zip-reader.ts';
+import { readZipRange } from '../../../src/archive/zip-ranges.ts';
 import { pythonZip, unzipTest } from './zip-check.ts';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { dosDateTime, EOCD_SIZE, ZIP64_EOCD_SIZE, ZIP64_LOCATOR_SIZE } from '../../../src/archive/zip-format.ts';
 import { planZip, ZipPlanError, type ZipEntryInput } from '../../../src/archive/zip-plan.ts';
-import { readZipRange } from '../../../src/archive/zip-reader.ts';
+import { readZipRange } from '../../../src/archive/zip-ranges.ts';
 
 const MTIME = Date.UTC(2024, 4, 17, 10, 20, 30);
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { pyJsonDumps } from '../../../src/domain/py-json.ts';
-import { parseRomIds } from '../../../src/domain/collections-service.ts';
-import { parseCriteria } from '../../../src/domain/smart-collections-service.ts';
-import { kindsForType } from '../../../src/domain/virtual-collections-service.ts';
+import { pyJsonDumps } from '../../../src/domain/collections/py-json.ts';
+import { parseRomIds } from '../../../src/domain/collections/collections-service.ts';
+import { parseCriteria } from '../../../src/domain/collections/smart-service.ts';
+import { kindsForType } from '../../../src/domain/collections/virtual-service.ts';
 
 const python = (value: unknown) =>
   execFileSync('python3', ['-c', 'import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin)))'], { input: JSON.stringify(value) }).toString();
@@ -45,7 +45,7 @@ describe('input parsing', () => {
 
 describe('pickCovers', () => {
   it('takes the first five members with a cover, probing further only for collections still short', async () => {
-    const { pickCovers } = await import('../../../src/domain/collections-cover-pick.ts');
+    const { pickCovers } = await import('../../../src/domain/collections/cover-pick.ts');
     const withCover = new Set([3, 40, 41, 42, 43, 44, 45, 500]);
     const lookups: number[][] = [];
     const lookup = async (ids: number[]) => {

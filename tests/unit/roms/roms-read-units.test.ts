@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeVirtualCollectionId, encodeVirtualCollectionId } from '../../../src/domain/virtual-collection-id.ts';
-import { parseSearchTerm } from '../../../src/db/repositories/rom-query-search.ts';
-import { parseQueryBool, parseQueryDateTime } from '../../../src/api/schemas/query.ts';
-import { codepointCompare, isTopLevel, toSiblingSchema } from '../../../src/domain/rom-mapper-parts.ts';
-import { filterFromCriteria } from '../../../src/domain/roms-read-filter.ts';
-import { likeEscape } from '../../../src/db/repositories/rom-query-sql.ts';
+import { decodeVirtualCollectionId, encodeVirtualCollectionId } from '../../../src/domain/collections/virtual-id.ts';
+import { parseSearchTerm } from '../../../src/db/rom-query/search.ts';
+import { parseQueryBool, parseQueryDateTime } from '../../../src/contract/query.ts';
+import { codepointCompare, isTopLevel, toSiblingSchema } from '../../../src/domain/roms/mapper-parts.ts';
+import { filterFromCriteria } from '../../../src/domain/roms/filter.ts';
+import { likeEscape } from '../../../src/db/rom-query/sql.ts';
 
 describe('virtual collection ids', () => {
   it('match Python’s base64(json.dumps({"name", "type"})) byte for byte', () => {

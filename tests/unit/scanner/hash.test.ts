@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chdSha1, runHashJob } from '../../../src/scanner/hash-core.ts';
-import { MultiHasher } from '../../../src/scanner/multi-hasher.ts';
-import { HashPool } from '../../../src/scanner/hash-pool.ts';
+import { chdSha1, runHashJob } from '../../../src/scanner/hash/read.ts';
+import { MultiHasher } from '../../../src/scanner/hash/multi-hasher.ts';
+import { HashPool } from '../../../src/scanner/hash/pool.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'romshelf-hash-'));
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');

@@ -1,0 +1,133 @@
+import { lstat, open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { crc32OfFile } from '../../archive/crc.ts';
+import { sameMtime } from '../../archive/file-range.ts';
+import type { DownloadFile, DownloadsRepository, RawCrc } from '../../db/repositories/downloads-repository.ts';
+
+/** A database file row located on disk: the path to read and the size and mtime the response is planned for. */
+export interface ResolvedFile {
+  file: DownloadFile;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Names whose scanner hash covers decompressed content, not the container bytes (spec §10.5). */
+const CONTAINER_EXT = /\.(zip|tar|tgz|gz|7z|rar|bz2|tbz2|xz|txz|zst|lz|lzma|z)$/i;
+/** Magic numbers of containers the scanner may sniff and hash by content: zip, gzip, bzip2, 7z, xz, rar. */
+const CONTAINER_MAGIC = [
+  Buffer.from([0x50, 0x4b]), Buffer.from([0x1f, 0x8b]), Buffer.from('BZh'), Buffer.from([0x37, 0x7a, 0xbc, 0xaf]),
+  Buffer.from([0xfd, 0x37, 0x7a, 0x58]), Buffer.from('Rar!'),
+];
+const STAT_CONCURRENCY = 32;
+
+/**
+ * Maps database rows to files under LIBRARY_PATH. Paths come only from the database and are checked with
+ * realpath, so neither a crafted row nor a symlink can reach outside the library.
+ */
+export class LibraryFiles {
+  private root: Promise<string> | null = null;
+
+  constructor(
+    private readonly libraryPath: string,
+    private readonly repo: DownloadsRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  private realRoot(): Promise<string> {
+    this.root ??= realpath(this.libraryPath).catch(() => path.resolve(this.libraryPath));
+    return this.root;
+  }
+
+  /** The file on disk, or null when it is missing, not a regular file or outside the library. */
+  async resolve(file: DownloadFile, dirs = new Map<string, Promise<string | null>>()): Promise<ResolvedFile | null> {
+    const root = await this.realRoot();
+    const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+    const lexical = path.resolve(this.libraryPath, file.file_path, file.file_name);
+    const lexicalRoot = path.resolve(this.libraryPath);
+    if (!lexical.startsWith(lexicalRoot + path.sep) || file.file_name.includes('/') || file.file_name === '..') return null;
+    const dirAbs = path.dirname(lexical);
+    let dir = dirs.get(dirAbs);
+    if (!dir) {
+      dir = realpath(dirAbs).then((p) => (inside(p) ? p : null), () => null);
+      dirs.set(dirAbs, dir);
+    }
+    const realDir = await dir;
+    if (!realDir) return null;
+    let target = path.join(realDir, file.file_name);
+    try {
+      const link = await lstat(target);
+      if (link.isSymbolicLink()) {
+        target = await realpath(target);
+        if (!inside(target)) return null;
+      }
+      const st = link.isSymbolicLink() ? await stat(target) : link;
+      if (!st.isFile()) return null;
+      return { file, path: target, size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Resolves many rows with bounded concurrency; the result keeps the input order. */
+  async resolveAll(files: readonly DownloadFile[]): Promise<(ResolvedFile | null)[]> {
+    const dirs = new Map<string, Promise<string | null>>();
+    const out: (ResolvedFile | null)[] = new Array<ResolvedFile | null>(files.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const i = next++;
+        out[i] = await this.resolve(files[i] as DownloadFile, dirs);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, files.length) }, worker));
+    return out;
+  }
+
+  /**
+   * CRC-32 of each file's raw bytes. Taken from the raw-CRC cache when it matches the file's size and mtime,
+   * else from the scanner's `crc_hash` when that provably covers the raw bytes (unchanged plain file), else
+   * computed now by reading the file once, and cached so the next request is instant.
+   */
+  async rawCrcs(files: readonly ResolvedFile[]): Promise<number[]> {
+    const cached = await this.repo.rawCrcs(files.map((f) => f.file.id));
+    const fresh: RawCrc[] = [];
+    const out: number[] = [];
+    for (const f of files) {
+      const hit = cached.get(f.file.id);
+      if (hit && hit.size_bytes === f.size && sameMtime(hit.mtime_ms, f.mtimeMs) && /^[0-9a-f]{8}$/.test(hit.crc)) {
+        out.push(parseInt(hit.crc, 16));
+        continue;
+      }
+      let crc: number;
+      if (await this.scannerCrcIsRaw(f)) {
+        crc = parseInt(f.file.crc_hash as string, 16);
+      } else {
+        this.logger.info({ file: f.path, size: f.size }, 'computing CRC-32 for a zip download');
+        crc = await crc32OfFile(f.path, f.size, f.mtimeMs);
+      }
+      out.push(crc);
+      fresh.push({ rom_file_id: f.file.id, size_bytes: f.size, mtime_ms: f.mtimeMs, crc: crc.toString(16).padStart(8, '0') });
+    }
+    // A cache write that loses a race with another download is harmless: both computed the same value.
+    await this.repo.saveRawCrcs(fresh, Date.now()).catch((err: unknown) => this.logger.warn({ err }, 'could not cache raw CRCs'));
+    return out;
+  }
+
+  private async scannerCrcIsRaw(f: ResolvedFile): Promise<boolean> {
+    const { crc_hash: crc, file_size_bytes: size, last_modified: mtime } = f.file;
+    if (!crc || !/^[0-9a-f]{8}$/i.test(crc) || size !== f.size || mtime === null || !sameMtime(mtime, f.mtimeMs)) return false;
+    if (CONTAINER_EXT.test(f.file.file_name)) return false;
+    if (f.size === 0) return true;
+    const handle = await open(f.path, 'r');
+    try {
+      const head = Buffer.alloc(8);
+      const { bytesRead } = await handle.read(head, 0, 8, 0);
+      const bytes = head.subarray(0, bytesRead);
+      return !CONTAINER_MAGIC.some((m) => bytes.length >= m.length && bytes.subarray(0, m.length).equals(m));
+    } finally {
+      await handle.close();
+    }
+  }
+}

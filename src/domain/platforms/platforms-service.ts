@@ -1,0 +1,61 @@
+import { PlatformsRepository, type PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
+import { notFound, unprocessable } from '../../common/errors.ts';
+import { isoFromMs } from '../../common/time.ts';
+
+/** RomM's `PlatformSchema` (spec §11). Firmware is not managed yet: always an empty list. */
+export interface PlatformJson {
+  id: number; slug: string; fs_slug: string; rom_count: number; name: string;
+  igdb_slug: string | null; moby_slug: string | null; hltb_slug: string | null; libretro_slug: string | null;
+  custom_name: string | null; description: string | null;
+  igdb_id: number | null; sgdb_id: number | null; moby_id: number | null; launchbox_id: number | null;
+  ss_id: number | null; ra_id: number | null; hasheous_id: number | null; tgdb_id: number | null;
+  flashpoint_id: number | null; category: string | null; generation: number | null;
+  family_name: string | null; family_slug: string | null; url: string | null; url_logo: string | null;
+  firmware: object[]; created_at: string; updated_at: string; fs_size_bytes: number;
+  is_unidentified: boolean; is_identified: boolean; missing_from_fs: boolean; display_name: string;
+  firmware_count: number;
+}
+
+export function toPlatformJson(p: PlatformWithStats): PlatformJson {
+  const identified = [p.igdb_id, p.moby_id, p.ss_id, p.launchbox_id, p.ra_id, p.hasheous_id].some((id) => id != null);
+  return {
+    id: p.id, slug: p.slug, fs_slug: p.fs_slug, rom_count: p.rom_count, name: p.name,
+    igdb_slug: p.igdb_slug, moby_slug: p.moby_slug, hltb_slug: p.hltb_slug, libretro_slug: p.libretro_slug,
+    custom_name: p.custom_name, description: p.description,
+    igdb_id: p.igdb_id, sgdb_id: p.sgdb_id, moby_id: p.moby_id, launchbox_id: p.launchbox_id, ss_id: p.ss_id,
+    ra_id: p.ra_id, hasheous_id: p.hasheous_id, tgdb_id: p.tgdb_id, flashpoint_id: p.flashpoint_id,
+    category: p.category, generation: p.generation, family_name: p.family_name, family_slug: p.family_slug,
+    url: p.url, url_logo: p.url_logo, firmware: [], created_at: isoFromMs(p.created_at),
+    updated_at: isoFromMs(p.updated_at), fs_size_bytes: p.fs_size_bytes, is_unidentified: !identified,
+    is_identified: identified, missing_from_fs: p.missing_from_fs === 1,
+    display_name: p.custom_name || p.name, firmware_count: 0,
+  };
+}
+
+export class PlatformsService {
+  constructor(private readonly repo: PlatformsRepository) {}
+
+  /** `updated_after`: an ISO 8601 datetime; platforms changed strictly after it. */
+  async list(updatedAfter?: string): Promise<PlatformJson[]> {
+    let after: number | undefined;
+    if (updatedAfter !== undefined) {
+      after = Date.parse(updatedAfter);
+      if (Number.isNaN(after)) throw unprocessable(`Invalid datetime for updated_after: '${updatedAfter}'`);
+    }
+    return (await this.repo.list(after)).map(toPlatformJson);
+  }
+
+  identifiers(): Promise<number[]> {
+    return this.repo.identifiers();
+  }
+
+  async get(id: number): Promise<PlatformJson> {
+    const p = await this.repo.get(id);
+    if (!p) throw notFound(`Platform with id '${id}' not found`);
+    return toPlatformJson(p);
+  }
+}
+
+export function createPlatformsService(kysely: ConstructorParameters<typeof PlatformsRepository>[0]): PlatformsService {
+  return new PlatformsService(new PlatformsRepository(kysely));
+}

@@ -1,0 +1,50 @@
+import type { NoteWithAuthor } from '../../db/repositories/notes-repository.ts';
+import type { RomRow } from '../../db/repositories/roms-read-repository.ts';
+import { parseJson } from './mapper-parts.ts';
+import { toRomSchema, type RomExtras } from './mapper.ts';
+import { isoFromMs } from '../../common/time.ts';
+
+/** `DetailedRomSchema` (spec §5.2): RomSchema with every file, plus the caller's collections and notes. */
+
+/** A note with its author, as the notes and ROM-detail queries return it. */
+export type NoteRow = Omit<NoteWithAuthor, 'rom_id'>;
+
+export interface UserCollectionRef {
+  id: number;
+  name: string;
+  is_smart: boolean;
+}
+
+export function toUserNoteSchema(n: NoteRow) {
+  const tags = parseJson(n.tags);
+  return {
+    id: Number(n.id),
+    title: n.title,
+    content: n.content,
+    is_public: !!n.is_public,
+    tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : null,
+    created_at: isoFromMs(Number(n.created_at)),
+    updated_at: isoFromMs(Number(n.updated_at)),
+    user_id: Number(n.user_id),
+    username: n.username,
+    user_avatar_path: n.avatar_path ?? '',
+    user_updated_at: isoFromMs(Number(n.user_updated_at)),
+  };
+}
+
+export function toDetailedRomSchema(rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionRef[]) {
+  return {
+    ...toRomSchema(rom, extras, extras.files),
+    // Saves, states and screenshots do not exist in romshelf yet.
+    user_saves: [] as Record<string, unknown>[],
+    user_states: [] as Record<string, unknown>[],
+    all_user_saves: [] as Record<string, unknown>[],
+    all_user_states: [] as Record<string, unknown>[],
+    user_screenshots: [] as Record<string, unknown>[],
+    all_user_screenshots: [] as Record<string, unknown>[],
+    user_collections: collections,
+    all_user_notes: notes.map(toUserNoteSchema),
+  };
+}
+
+export type DetailedRomSchema = ReturnType<typeof toDetailedRomSchema>;

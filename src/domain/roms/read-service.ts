@@ -1,0 +1,204 @@
+import { RomQueryRepository } from '../../db/rom-query/rom-query-repository.ts';
+import { RomQueryCache } from '../../db/rom-query/cache.ts';
+import { toFilterValues, type FacetCounts } from '../../db/rom-query/sidecars.ts';
+import { DEFAULT_REGION_PRIORITY } from '../../db/rom-query/group.ts';
+import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../../contract/rom-filter.ts';
+import { RomsReadRepository, type HashQuery, type RomBundle } from '../../db/repositories/roms-read-repository.ts';
+import { collectionForbidden } from '../collections/collections-service.ts';
+import { badRequest, notFound } from '../../common/errors.ts';
+import { toDetailedRomSchema, type DetailedRomSchema } from './mapper-detail.ts';
+import { toRomFileSchema, type RomFileSchema } from './mapper-parts.ts';
+import { extrasByRom, screenshotPath, toRomSchema, type SimpleRomSchema } from './mapper.ts';
+import { filterFromCriteria, filterFromInput, type FilterInput } from './filter.ts';
+import type { Db } from '../../db/engine.ts';
+
+export interface RomListOptions {
+  limit: number;
+  offset: number;
+  orderBy: string;
+  orderDir: string;
+  groupByMetaId: boolean;
+  withCharIndex: boolean;
+  withFilterValues: boolean;
+  withRomIdIndex: boolean;
+  withTotal: boolean;
+  withFiles: boolean;
+}
+
+export interface RomListPage {
+  items: SimpleRomSchema[];
+  total: number | null;
+  limit: number;
+  offset: number;
+  char_index: Record<string, number>;
+  rom_id_index: number[];
+  filter_values: FilterValues;
+}
+
+const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
+
+/** The read side of ROMs: gallery list, lookups and single ROMs, as RomM shapes them (spec §3, §4). */
+export class RomsReadService {
+  readonly query: RomQueryRepository;
+  readonly repo: RomsReadRepository;
+  readonly cache: RomQueryCache;
+
+  constructor(db: Db, private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY) {
+    this.query = new RomQueryRepository(db.kysely);
+    this.repo = new RomsReadRepository(db.kysely);
+    this.cache = new RomQueryCache(db.kysely);
+  }
+
+  private allCounts(version: number): Promise<FacetCounts> {
+    return this.cache.get(version, 'facet-counts', () => this.query.allFacetCounts());
+  }
+
+  context(userId: number | null): RomQueryContext {
+    return { userId, regionPriority: this.regionPriority };
+  }
+
+  /**
+   * A filter from request parameters, with the smart collection's criteria resolved as the caller. Someone else's
+   * private collection answers 403, as `GET /api/collections/{id}` does, whether it is named directly or by the
+   * criteria of a smart collection; an unknown id simply matches nothing.
+   */
+  async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
+    const filter = filterFromInput(input);
+    if (filter.collectionId !== undefined) await this.assertCollectionReadable(filter.collectionId, userId);
+    if (typeof input.smart_collection_id === 'number') {
+      const smart = await this.repo.findSmartCollection(input.smart_collection_id);
+      if (smart && !smart.is_public && Number(smart.user_id) !== userId) throw collectionForbidden(input.smart_collection_id);
+      filter.smart = smart ? filterFromCriteria(parseCriteria(smart.filter_criteria)) : null;
+      if (filter.smart?.collectionId !== undefined) await this.assertCollectionReadable(filter.smart.collectionId, userId);
+    }
+    return filter;
+  }
+
+  private async assertCollectionReadable(id: number, userId: number | null): Promise<void> {
+    const c = await this.repo.findCollectionAccess(id);
+    if (c && !c.is_public && Number(c.user_id) !== userId) throw collectionForbidden(id);
+  }
+
+  async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
+    const ctx = this.context(userId);
+    const filter = await this.filter(input, userId);
+    const spec: RomListSpec = {
+      filter,
+      order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
+      groupByMetaId: opts.groupByMetaId,
+    };
+    // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
+    // The caller's own props move only their results: their per-user version is part of every key.
+    const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
+    const key = cacheKey([userId, userVersion, spec]);
+    const scopeKey = cacheKey([userId, userVersion, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
+    const [index, page, count, charIndex, filterValues] = await Promise.all([
+      opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
+      opts.withRomIdIndex ? null : this.query.pageIds(spec, ctx, opts.limit, opts.offset),
+      !opts.withRomIdIndex && opts.withTotal ? cached('count', key, () => this.query.count(spec, ctx)) : null,
+      opts.withCharIndex ? cached('chars', key, () => this.query.charIndex(spec, ctx)) : {},
+      opts.withFilterValues
+        ? cached('values', scopeKey, async () => toFilterValues(await this.query.scopedFacetCounts(filter, ctx, () => this.allCounts(version))))
+        : emptyFilterValues(),
+    ]);
+    const pageIds = index ? index.slice(opts.offset, opts.offset + opts.limit) : (page ?? []);
+    const items = await this.simpleRoms(pageIds, userId, { withFiles: opts.withFiles, screenshots: filter.bools?.last_played !== undefined });
+    return {
+      items,
+      total: index ? index.length : count,
+      limit: opts.limit,
+      offset: opts.offset,
+      char_index: charIndex,
+      rom_id_index: index ?? [],
+      filter_values: filterValues,
+    };
+  }
+
+  /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); six statements whatever the count. */
+  async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
+    const bundle: RomBundle = await this.repo.hydrate(ids, userId);
+    const extras = extrasByRom(bundle);
+    const byId = new Map(bundle.roms.map((r) => [Number(r.id), r]));
+    const now = Date.now();
+    const out: SimpleRomSchema[] = [];
+    for (const id of ids) {
+      const rom = byId.get(id);
+      const ex = extras.get(id);
+      if (!rom || !ex) continue;
+      out.push({ ...toRomSchema(rom, ex, opts.withFiles ? ex.files : [], now), screenshot_path: opts.screenshots ? screenshotPath(rom) : null });
+    }
+    return out;
+  }
+
+  async identifiers(userId: number | null): Promise<number[]> {
+    const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
+    const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
+    return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, this.context(userId)));
+  }
+
+  async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
+    const filter = await this.filter(input, userId);
+    const id = await this.query.randomId(filter, this.context(userId));
+    if (id === null) return null;
+    return (await this.simpleRoms([id], userId, { withFiles: false }))[0] ?? null;
+  }
+
+  async filters(): Promise<FilterValues> {
+    const version = await this.cache.currentVersion();
+    return this.cache.get(version, 'all-values', async () => toFilterValues(await this.allCounts(version)));
+  }
+
+  async simple(id: number, userId: number | null): Promise<SimpleRomSchema> {
+    const rom = (await this.simpleRoms([id], userId, { withFiles: true }))[0];
+    if (!rom) throw romNotFound(id);
+    return rom;
+  }
+
+  async detailed(id: number, userId: number | null): Promise<DetailedRomSchema> {
+    const [bundle, notes, collections] = await Promise.all([
+      this.repo.hydrate([id], userId),
+      this.repo.notes(id, userId),
+      this.repo.userCollections(id, userId),
+    ]);
+    const rom = bundle.roms[0];
+    const ex = extrasByRom(bundle).get(id);
+    if (!rom || !ex) throw romNotFound(id);
+    return toDetailedRomSchema(rom, ex, notes, collections);
+  }
+
+  async byProviderIds(ids: Record<string, number | string | undefined>, userId: number | null): Promise<DetailedRomSchema> {
+    const given = Object.fromEntries(Object.entries(ids).filter((e): e is [string, number | string] => e[1] !== undefined && e[1] !== ''));
+    if (Object.keys(given).length === 0) throw badRequest('At least one metadata ID must be provided');
+    const id = await this.repo.findByProviderIds(given);
+    if (id === null) throw notFound('ROM not found with given metadata IDs');
+    return this.detailed(id, userId);
+  }
+
+  async byHash(q: HashQuery, userId: number | null): Promise<DetailedRomSchema> {
+    const given = Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string' && v !== '')) as HashQuery;
+    if (Object.keys(given).length === 0) throw badRequest('At least one metadata hash value must be provided');
+    const id = await this.repo.findByHash(given);
+    if (id === null) throw notFound('No ROM or file found with given hash values');
+    return this.detailed(id, userId);
+  }
+
+  /** `GET /api/roms/{file_id}/files`: the id is a RomFile id (spec §12.1). */
+  async file(fileId: number): Promise<RomFileSchema> {
+    const file = await this.repo.findFile(fileId);
+    const rom = file && (await this.repo.fullPathOf(Number(file.rom_id)));
+    if (!file || !rom) throw notFound('File not found');
+    return toRomFileSchema(file, `${rom.fs_path}/${rom.fs_name}`);
+  }
+}
+
+/** JSON key in which an absent field (undefined) and an empty scope (null) stay distinct. */
+const cacheKey = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (v === undefined ? '\u0000' : v));
+
+function parseCriteria(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

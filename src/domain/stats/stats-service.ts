@@ -1,0 +1,53 @@
+import { METADATA_SOURCE_COLUMNS, type MetadataSource, StatsRepository } from '../../db/repositories/stats-repository.ts';
+import type { Db } from '../../db/engine.ts';
+
+export interface MetadataCoverageItem { source: string; matched: number }
+export interface RegionBreakdownItem { region: string; count: number }
+
+/** RomM's `StatsReturn`; the per-platform breakdowns only when asked for. */
+export interface StatsReturn {
+  PLATFORMS: number;
+  ROMS: number;
+  SAVES: number;
+  STATES: number;
+  SCREENSHOTS: number;
+  TOTAL_FILESIZE_BYTES: number;
+  METADATA_COVERAGE?: Record<string, MetadataCoverageItem[]>;
+  REGION_BREAKDOWN?: Record<string, RegionBreakdownItem[]>;
+}
+
+export class StatsService {
+  private readonly repo: StatsRepository;
+
+  constructor(db: Db) {
+    this.repo = new StatsRepository(db.kysely);
+  }
+
+  async stats(includePlatformStats: boolean): Promise<StatsReturn> {
+    const totals = await this.repo.totals();
+    // Saves, states and screenshots are not stored by romshelf: RomM clients read zero.
+    const result: StatsReturn = {
+      PLATFORMS: totals.platforms,
+      ROMS: totals.roms,
+      SAVES: 0,
+      STATES: 0,
+      SCREENSHOTS: 0,
+      TOTAL_FILESIZE_BYTES: totals.totalFileSizeBytes,
+    };
+    if (!includePlatformStats) return result;
+
+    const coverage: Record<string, MetadataCoverageItem[]> = {};
+    for (const [platformId, counts] of await this.repo.metadataCoverage()) {
+      coverage[String(platformId)] = (Object.keys(METADATA_SOURCE_COLUMNS) as MetadataSource[])
+        .filter((source) => counts[source] > 0)
+        .map((source) => ({ source, matched: counts[source] }));
+    }
+    const regions: Record<string, RegionBreakdownItem[]> = {};
+    for (const row of await this.repo.regionCounts()) {
+      (regions[String(row.platformId)] ??= []).push({ region: row.region, count: row.count });
+    }
+    // Most common region first, like RomM; ties by name so the order is stable.
+    for (const list of Object.values(regions)) list.sort((a, b) => b.count - a.count || a.region.localeCompare(b.region));
+    return { ...result, METADATA_COVERAGE: coverage, REGION_BREAKDOWN: regions };
+  }
+}

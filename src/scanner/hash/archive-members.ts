@@ -1,0 +1,209 @@
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import tarStream from 'tar-stream';
+import { buildExclusions } from '../../library/exclusions.ts';
+import type { ArchiveMember, Hashes } from './types.ts';
+import { MultiHasher, type Sink } from './multi-hasher.ts';
+
+/**
+ * Archive readers for hashing (spec §10.5). zip (yauzl), tar and tar.gz (tar-stream + zlib) and plain .gz are read
+ * decompressed; 7z, rar, bz2 and xz have no well-kept pure-JS reader, so such files are hashed as raw bytes.
+ */
+export type ArchiveKind = 'zip' | 'tar' | 'tgz' | 'gz';
+
+/** Extensions RomM treats as multi-member archive ROMs (composite hash over members). */
+const ARCHIVE_ROM_SUFFIXES = ['.zip', '.tar', '.tar.gz', '.tgz', '.tar.bz2', '.tbz2', '.tar.xz', '.txz', '.7z', '.rar'];
+
+export function isArchiveRomName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return ARCHIVE_ROM_SUFFIXES.some((s) => lower.endsWith(s));
+}
+
+export function archiveKind(name: string): ArchiveKind | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.zip')) return 'zip';
+  if (lower.endsWith('.tar')) return 'tar';
+  if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz')) return 'tgz';
+  if (lower.endsWith('.gz')) return 'gz';
+  return null;
+}
+
+/** Content sniffing for archives with another extension (e.g. a zip-based format). */
+export function kindFromMagic(head: Uint8Array): ArchiveKind | null {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gz';
+  return null;
+}
+
+export function sniffKind(abs: string): ArchiveKind | null {
+  const fd = openSync(abs, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const n = readSync(fd, head, 0, 4, 0);
+    return kindFromMagic(head.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const defaultExclusions = buildExclusions();
+const memberExcluded = (name: string): boolean => defaultExclusions.archiveMember(name);
+
+async function drain(stream: AsyncIterable<unknown>, sink: Sink): Promise<void> {
+  for await (const chunk of stream) sink(chunk as Buffer);
+}
+
+interface ZipMember { entry: yauzl.Entry; name: string; size: number }
+
+function openZip(abs: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(abs, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+  });
+}
+
+function listZip(zip: yauzl.ZipFile): Promise<ZipMember[]> {
+  return new Promise((resolve, reject) => {
+    const members: ZipMember[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (!entry.fileName.endsWith('/')) members.push({ entry, name: entry.fileName, size: entry.uncompressedSize });
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(members));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+function zipStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream)));
+  });
+}
+
+async function withZip<T>(abs: string, fn: (zip: yauzl.ZipFile, members: ZipMember[]) => Promise<T>): Promise<T> {
+  const zip = await openZip(abs);
+  try {
+    return await fn(zip, await listZip(zip));
+  } finally {
+    zip.close();
+  }
+}
+
+interface TarMember { name: string; size: number }
+
+/** One pass over a tar; `visit` gets each regular entry and either consumes or skips its stream. */
+async function tarPass(abs: string, gz: boolean, visit: (m: TarMember, s: AsyncIterable<unknown>) => Promise<void>): Promise<void> {
+  const extract = tarStream.extract();
+  const source = createReadStream(abs, { highWaterMark: 1024 * 1024 });
+  if (gz) source.pipe(createGunzip()).pipe(extract);
+  else source.pipe(extract);
+  try {
+    for await (const entry of extract) {
+      if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
+        await visit({ name: entry.header.name, size: entry.header.size ?? 0 }, entry);
+      }
+      entry.resume();
+    }
+  } finally {
+    source.destroy();
+  }
+}
+
+async function listTar(abs: string, gz: boolean): Promise<TarMember[]> {
+  const list: TarMember[] = [];
+  await tarPass(abs, gz, async (m) => { list.push(m); });
+  return list;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Decompressed bytes of the archive's largest member into `sink`; false when the archive cannot be read. */
+export async function hashLargestMember(abs: string, kind: ArchiveKind, sink: Sink): Promise<boolean> {
+  try {
+    if (kind === 'zip') {
+      return await withZip(abs, async (zip, members) => {
+        const largest = members.reduce<ZipMember | null>((best, m) => (!best || m.size > best.size ? m : best), null);
+        if (!largest) return false;
+        await drain(await zipStream(zip, largest.entry), sink);
+        return true;
+      });
+    }
+    if (kind === 'gz') return await hashGzip(abs, sink);
+    const gz = kind === 'tgz';
+    const members = await listTar(abs, gz);
+    const largest = members.reduce<TarMember | null>((best, m) => (!best || m.size > best.size ? m : best), null);
+    if (!largest) return false;
+    let done = false;
+    await tarPass(abs, gz, async (m, s) => {
+      if (!done && m.name === largest.name) { await drain(s, sink); done = true; }
+    });
+    return done;
+  } catch {
+    return false;
+  }
+}
+
+export async function hashGzip(abs: string, sink: Sink): Promise<boolean> {
+  try {
+    await drain(createReadStream(abs, { highWaterMark: 1024 * 1024 }).pipe(createGunzip()), sink);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ArchiveMembersHash {
+  hashes: Hashes;
+  list: ArchiveMember[];
+}
+
+/**
+ * Member-by-member hashes in name order plus the composite hash of their concatenated decompressed bytes.
+ * Null when the archive cannot be read in full (the caller then hashes the raw file).
+ */
+export async function hashArchiveMembers(abs: string, kind: ArchiveKind): Promise<ArchiveMembersHash | null> {
+  if (kind === 'gz') return null;
+  const composite = new MultiHasher();
+  const list: ArchiveMember[] = [];
+  const hashMember = async (name: string, size: number, stream: AsyncIterable<unknown>) => {
+    const own = new MultiHasher();
+    await drain(stream, (c) => { own.update(c); composite.update(c); });
+    const h = own.digest();
+    list.push({
+      name, size, crc_hash: h.crc || '00000000', md5_hash: h.md5 || EMPTY_MD5, sha1_hash: h.sha1 || EMPTY_SHA1,
+    });
+  };
+  try {
+    if (kind === 'zip') {
+      await withZip(abs, async (zip, members) => {
+        for (const m of members.filter((x) => !memberExcluded(x.name)).sort(byName)) {
+          await hashMember(m.name, m.size, await zipStream(zip, m.entry));
+        }
+      });
+    } else {
+      const gz = kind === 'tgz';
+      const members = (await listTar(abs, gz)).filter((m) => !memberExcluded(m.name));
+      const sorted = [...members].sort(byName);
+      const inOrder = members.every((m, i) => m.name === sorted[i]?.name);
+      if (inOrder) {
+        await tarPass(abs, gz, async (m, s) => { if (!memberExcluded(m.name)) await hashMember(m.name, m.size, s); });
+      } else {
+        // Composite order is by name; a tar stored in another order is read once per member.
+        for (const target of sorted) {
+          let done = false;
+          await tarPass(abs, gz, async (m, s) => {
+            if (!done && m.name === target.name) { await hashMember(m.name, m.size, s); done = true; }
+          });
+        }
+      }
+    }
+  } catch {
+    return null;
+  }
+  return { hashes: composite.digest(), list };
+}
+
+const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
+const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
