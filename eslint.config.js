@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'library/', 'web/dist/', 'coverage/', 'scratch/', 'dist/'] },
@@ -15,6 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // One-way imports between the top-level folders of src/ (docs/architecture.md).
+    files: ['src/**/*.ts'],
+    plugins: { romshelf: layers },
+    rules: { 'romshelf/layers': 'error' },
   },
   {
     // Responses from app.inject() are untyped JSON; tests assert their shape instead.
