@@ -7,8 +7,8 @@ import type { RomEditRepository } from '../../db/repositories/rom-edit-repositor
 import type { NoteChanges, NotesRepository, NoteWithAuthor } from '../../db/repositories/notes-repository.ts';
 import { conflict, notFound, unprocessable } from '../../common/errors.ts';
 import { toUserNoteSchema } from '../roms/mapper-detail.ts';
-
-export type UserNoteSchema = ReturnType<typeof toUserNoteSchema>;
+import type { UserNoteSchema } from '../../contract/rom.ts';
+import type { NoteDeleted } from '../../contract/note.ts';
 
 export interface NoteListQuery {
   publicOnly: boolean;
@@ -84,7 +84,7 @@ export class NotesService {
     return this.owned(romId, noteId, userId);
   }
 
-  async delete(romId: number, noteId: number, userId: number): Promise<{ message: string }> {
+  async delete(romId: number, noteId: number, userId: number): Promise<NoteDeleted> {
     await this.requireRom(romId);
     if (!(await this.repo.deleteOwned(romId, noteId, userId))) throw notFound(NOT_OWNED);
     return { message: 'Note deleted successfully' };
