@@ -1,4 +1,4 @@
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 /** Wire types of the web UI, all read off the generated OpenAPI client (`npm run gen:api-client`). */
 
@@ -17,7 +17,7 @@ export type RomUser = Body<'/api/roms/{id}/props', 'put'>;
 export type FilterValues = RomPage['filter_values'];
 export type BulkOperation = Body<'/api/roms/delete', 'post'>;
 export type Note = Body<'/api/roms/{id}/notes', 'get'>[number];
-export type Platform = Body<'/api/platforms', 'get'>[number];
+export type Platform = components['schemas']['PlatformSchema'];
 export type Stats = Body<'/api/stats', 'get'>;
 export type ClientToken = Body<'/api/client-tokens', 'get'>[number];
 export type CreatedClientToken = Body<'/api/client-tokens', 'post', 201>;
