@@ -32,4 +32,6 @@ export const NoteUpdateBody = Type.Object({
 
 export const NoteDeleted = Type.Object({ message: Type.String() });
 
+export type NoteCreateBody = Static<typeof NoteCreateBody>;
+export type NoteUpdateBody = Static<typeof NoteUpdateBody>;
 export type NoteDeleted = Static<typeof NoteDeleted>;

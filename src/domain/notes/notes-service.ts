@@ -8,19 +8,12 @@ import type { NoteChanges, NotesRepository, NoteWithAuthor } from '../../db/repo
 import { conflict, notFound, unprocessable } from '../../common/errors.ts';
 import { toUserNoteSchema } from '../roms/mapper-detail.ts';
 import type { UserNoteSchema } from '../../contract/rom.ts';
-import type { NoteDeleted } from '../../contract/note.ts';
+import type { NoteCreateBody, NoteDeleted, NoteUpdateBody } from '../../contract/note.ts';
 
 export interface NoteListQuery {
   publicOnly: boolean;
   search?: string | undefined;
   tags?: string[] | undefined;
-}
-
-export interface NoteInput {
-  title?: string;
-  content?: string;
-  is_public?: boolean;
-  tags?: string[];
 }
 
 const NOT_OWNED = 'Note not found or not owned by user';
@@ -52,7 +45,7 @@ export class NotesService {
     return (await this.repo.listVisible(romId, userId, false)).map((n) => Number(n.id));
   }
 
-  async create(romId: number, userId: number, input: NoteInput & { title: string }): Promise<UserNoteSchema> {
+  async create(romId: number, userId: number, input: NoteCreateBody): Promise<UserNoteSchema> {
     await this.requireRom(romId);
     const title = checkTitle(input.title);
     if (await this.repo.titleTaken(romId, userId, title)) throw duplicate();
@@ -70,7 +63,7 @@ export class NotesService {
     return this.owned(romId, id, userId);
   }
 
-  async update(romId: number, noteId: number, userId: number, input: NoteInput): Promise<UserNoteSchema> {
+  async update(romId: number, noteId: number, userId: number, input: NoteUpdateBody): Promise<UserNoteSchema> {
     await this.requireRom(romId);
     const set: NoteChanges = { updated_at: this.now() };
     if (input.title !== undefined) {
