@@ -2,6 +2,7 @@ import type { AuthRepository } from '../db/repositories/auth-repository.ts';
 import type { UserRow, UsersRepository } from '../db/repositories/users-repository.ts';
 import { AppError, badRequest, forbidden, unauthorized } from '../common/errors.ts';
 import { nowMs } from '../common/time.ts';
+import type { TokenResponse } from '../contract/auth.ts';
 import type { AuthContext } from './context.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';
@@ -11,14 +12,6 @@ export interface AuthSettings {
   sessionMaxAgeSeconds: number;
   accessTokenExpireSeconds: number;
   refreshTokenExpireSeconds: number;
-}
-
-export interface TokenResponse {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'bearer';
-  expires: number;
-  refresh_expires: number;
 }
 
 export interface TokenForm {

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Detail, errorResponses, Nullable, ValidationDetail } from './common.ts';
 import { MAX_ID, QueryBool, QueryDateTime } from './query.ts';
 
@@ -43,6 +43,10 @@ export const VirtualCollectionSchema = Type.Object({
   id: Type.String(),
   type: Type.String(),
 });
+
+export type CollectionSchema = Static<typeof CollectionSchema>;
+export type SmartCollectionSchema = Static<typeof SmartCollectionSchema>;
+export type VirtualCollectionSchema = Static<typeof VirtualCollectionSchema>;
 
 export const CollectionIdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) });
 export const VirtualIdParam = Type.Object({ id: Type.String({ maxLength: 2000 }) });

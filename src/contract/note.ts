@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { QueryBool, QueryId, QueryList } from './query.ts';
 
 /** Request schemas of the note routes (spec §6.9); responses use UserNoteSchema from rom.ts. */
@@ -31,3 +31,7 @@ export const NoteUpdateBody = Type.Object({
 });
 
 export const NoteDeleted = Type.Object({ message: Type.String() });
+
+export type NoteCreateBody = Static<typeof NoteCreateBody>;
+export type NoteUpdateBody = Static<typeof NoteUpdateBody>;
+export type NoteDeleted = Static<typeof NoteDeleted>;

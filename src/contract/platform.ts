@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Nullable } from './common.ts';
 
 const NInt = Nullable(Type.Integer());
@@ -14,3 +14,5 @@ export const PlatformSchema = Type.Object({
   is_unidentified: Type.Boolean(), is_identified: Type.Boolean(), missing_from_fs: Type.Boolean(),
   display_name: Type.String(), firmware_count: Type.Integer(),
 }, { $id: 'PlatformSchema' });
+
+export type PlatformSchema = Static<typeof PlatformSchema>;

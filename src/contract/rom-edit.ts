@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Nullable } from './common.ts';
 import { MAX_ID, QueryBool } from './query.ts';
 
@@ -21,11 +21,13 @@ export const RomPropsBody = Type.Object({
   rating: Score(10, 'User rating for this rom (0-10).'),
   difficulty: Score(10, 'User difficulty rating for this rom (0-10).'),
   completion: Score(100, 'User completion percentage for this rom (0-100).'),
-  status: Type.Optional(Nullable(Type.Union(
-    ['incomplete', 'finished', 'completed_100', 'retired', 'never_playing'].map((s) => Type.Literal(s)),
-    { description: 'Play status.' },
-  ))),
+  status: Type.Optional(Nullable(Type.Union([
+    Type.Literal('incomplete'), Type.Literal('finished'), Type.Literal('completed_100'), Type.Literal('retired'),
+    Type.Literal('never_playing'),
+  ], { description: 'Play status.' }))),
 }, { title: 'RomUserData' });
+
+export type RomPropsBody = Static<typeof RomPropsBody>;
 
 export const RomPropsQuery = Type.Object({
   update_last_played: Type.Optional(QueryBool('Set last played timestamp to now.')),
@@ -44,6 +46,8 @@ export const BulkOperationResponse = Type.Object({
   failed_ids: Type.Array(Type.Integer()),
   errors: Type.Array(Type.String()),
 }, { title: 'BulkOperationResponse' });
+
+export type BulkOperationResponse = Static<typeof BulkOperationResponse>;
 
 const formText = (description: string) => Type.String({ description });
 const idFields = ['igdb_id', 'sgdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'hltb_id', 'flashpoint_id', 'libretro_id'];

@@ -1,3 +1,5 @@
+import type { RomFiltersDict } from './rom.ts';
+
 /** Kinds of facet a ROM carries (one `rom_facets` row per value). */
 export type FacetKind =
   | 'region' | 'language' | 'tag' | 'genre' | 'franchise' | 'collection'
@@ -79,19 +81,8 @@ export interface RomListSpec {
   groupByMetaId: boolean;
 }
 
-export interface FilterValues {
-  genres: string[];
-  franchises: string[];
-  collections: string[];
-  companies: string[];
-  game_modes: string[];
-  age_ratings: string[];
-  player_counts: string[];
-  regions: string[];
-  languages: string[];
-  tags: string[];
-  platforms: number[];
-}
+/** The `filter_values` sidecar of the ROM list. */
+export type FilterValues = RomFiltersDict;
 
 export const emptyFilterValues = (): FilterValues => ({
   genres: [], franchises: [], collections: [], companies: [], game_modes: [], age_ratings: [],

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Nullable } from './common.ts';
 
 /** RomM's ROM response schemas (spec §5), the wire contract of every ROM route. */
@@ -62,6 +62,9 @@ const romFields = {
   sibling_roms: Type.Array(SiblingRomSchema),
 };
 
+/** Every ROM field; not a route response of its own, the base the list and detail shapes extend. */
+export const RomSchema = Type.Object(romFields, { title: 'RomSchema' });
+
 export const SimpleRomSchema = Type.Object({ ...romFields, screenshot_path: NStr }, { title: 'SimpleRomSchema' });
 
 export const UserNoteSchema = Type.Object({
@@ -96,3 +99,15 @@ export const RomListPage = Type.Object({
   rom_id_index: Type.Array(Int),
   filter_values: RomFiltersDict,
 }, { title: 'CustomLimitOffsetPage_SimpleRomSchema_' });
+
+export type RomUserSchema = Static<typeof RomUserSchema>;
+export type RomFileSchema = Static<typeof RomFileSchema>;
+export type SiblingRomSchema = Static<typeof SiblingRomSchema>;
+export type RomMetadataSchema = Static<typeof RomMetadataSchema>;
+export type RomSchema = Static<typeof RomSchema>;
+export type SimpleRomSchema = Static<typeof SimpleRomSchema>;
+export type UserNoteSchema = Static<typeof UserNoteSchema>;
+export type UserCollectionSchema = Static<typeof UserCollectionSchema>;
+export type DetailedRomSchema = Static<typeof DetailedRomSchema>;
+export type RomFiltersDict = Static<typeof RomFiltersDict>;
+export type RomListPage = Static<typeof RomListPage>;

@@ -21,6 +21,10 @@ export async function registerOpenApi(app: App): Promise<void> {
         },
       },
     },
+    // Shared schemas are named by their `$id` (RomM's model names), not by resolution order (`def-0`).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

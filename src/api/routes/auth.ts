@@ -2,24 +2,7 @@ import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
 import { SESSION_COOKIE } from '../plugins/auth.ts';
 import { Detail } from '../../contract/common.ts';
-
-const TokenResponse = Type.Object({
-  access_token: Type.String(),
-  refresh_token: Type.String(),
-  token_type: Type.Literal('bearer'),
-  expires: Type.Integer(),
-  refresh_expires: Type.Integer(),
-});
-
-const TokenForm = Type.Object({
-  grant_type: Type.Optional(Type.String()),
-  scope: Type.Optional(Type.String()),
-  username: Type.Optional(Type.String()),
-  password: Type.Optional(Type.String()),
-  client_id: Type.Optional(Type.String()),
-  client_secret: Type.Optional(Type.String()),
-  refresh_token: Type.Optional(Type.String()),
-});
+import { TokenForm, TokenResponse } from '../../contract/auth.ts';
 
 export const authRoutes: RouteModule = (app, { services, config }) => {
   app.post('/api/login', {

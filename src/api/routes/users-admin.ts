@@ -4,7 +4,7 @@ import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam } from '../../contract/common.ts';
 import { toUserSchema } from '../../domain/users/mapper.ts';
-import { UserSchema } from './users.ts';
+import { UserSchema } from '../../contract/user.ts';
 
 /** RomM's `UserForm` (form fields, urlencoded or multipart); every field optional. */
 const UserForm = Type.Object({

@@ -3,26 +3,8 @@ import { toUserSchema } from '../../domain/users/mapper.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam, Nullable } from '../../contract/common.ts';
+import { UserSchema } from '../../contract/user.ts';
 import { notFound } from '../../common/errors.ts';
-
-export const UserSchema = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  email: Nullable(Type.String()),
-  enabled: Type.Boolean(),
-  role: Type.String(),
-  permission_group_id: Nullable(Type.Integer()),
-  oauth_scopes: Type.Array(Type.String()),
-  avatar_path: Type.String(),
-  last_login: Nullable(Type.String()),
-  last_active: Nullable(Type.String()),
-  ra_username: Nullable(Type.String()),
-  ra_progression: Nullable(Type.Object({}, { additionalProperties: true })),
-  ui_settings: Nullable(Type.Object({}, { additionalProperties: true })),
-  current_device_id: Nullable(Type.String()),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
 
 const CreateUser = Type.Object({
   username: Type.String({ maxLength: 255 }),

@@ -2,7 +2,8 @@ import type { CollectionRow, CollectionsRepository, CollectionUpdate } from '../
 import { isUniqueViolation } from '../../db/repositories/collections-sql.ts';
 import type { CollectionCovers } from './covers.ts';
 import { pickCovers } from './cover-pick.ts';
-import { toCollectionSchema, type CollectionSchema } from './mapper.ts';
+import { toCollectionSchema } from './mapper.ts';
+import type { CollectionSchema } from '../../contract/collections.ts';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 
 /** Who is asking; null for an anonymous caller (download routes with auth disabled). */

@@ -4,40 +4,9 @@ import type { SmartCollectionRow } from '../../db/repositories/collections-smart
 import { pyJsonDumps } from './py-json.ts';
 import { RESOURCES_PREFIX } from '../roms/mapper-parts.ts';
 import { isoFromMs, pyStrFromMs } from '../../common/time.ts';
+import type { CollectionSchema, SmartCollectionSchema } from '../../contract/collections.ts';
 
 /** RomM's collection shapes (spec §7), built in one place. Field order follows RomM's pydantic models. */
-
-export interface CollectionSchema {
-  name: string;
-  description: string;
-  rom_ids: number[];
-  rom_count: number;
-  path_cover_small: string | null;
-  path_cover_large: string | null;
-  path_covers_small: string[];
-  path_covers_large: string[];
-  is_public: boolean;
-  is_favorite: boolean;
-  is_virtual: boolean;
-  is_smart: boolean;
-  created_at: string;
-  updated_at: string;
-  id: number;
-  url_cover: string | null;
-  user_id: number;
-  owner_username: string;
-}
-
-export interface SmartCollectionSchema extends Omit<CollectionSchema, 'id' | 'url_cover'> {
-  id: number;
-  filter_criteria: Record<string, unknown>;
-  filter_summary: string;
-}
-
-export interface VirtualCollectionSchema extends Omit<CollectionSchema, 'id' | 'url_cover' | 'user_id' | 'owner_username'> {
-  id: string;
-  type: string;
-}
 
 export const resourceUrl = (path: string, ts: number): string => `${RESOURCES_PREFIX}/${path}?ts=${pyStrFromMs(ts)}`;
 

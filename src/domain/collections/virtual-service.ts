@@ -1,6 +1,7 @@
 import { VIRTUAL_MIN_ROMS, type VirtualCollectionsRepository, type VirtualGroup } from '../../db/repositories/collections-virtual-repository.ts';
 import { pickCovers, type PickedCovers } from './cover-pick.ts';
-import { resourceUrl, type VirtualCollectionSchema } from './mapper.ts';
+import { resourceUrl } from './mapper.ts';
+import type { VirtualCollectionSchema } from '../../contract/collections.ts';
 import { collectionNotFound } from './collections-service.ts';
 import { isoFromMs } from '../../common/time.ts';
 import { decodeVirtualCollectionId, encodeVirtualCollectionId, VIRTUAL_TYPE_FACETS } from './virtual-id.ts';

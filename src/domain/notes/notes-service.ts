@@ -7,20 +7,13 @@ import type { RomEditRepository } from '../../db/repositories/rom-edit-repositor
 import type { NoteChanges, NotesRepository, NoteWithAuthor } from '../../db/repositories/notes-repository.ts';
 import { conflict, notFound, unprocessable } from '../../common/errors.ts';
 import { toUserNoteSchema } from '../roms/mapper-detail.ts';
-
-export type UserNoteSchema = ReturnType<typeof toUserNoteSchema>;
+import type { UserNoteSchema } from '../../contract/rom.ts';
+import type { NoteCreateBody, NoteDeleted, NoteUpdateBody } from '../../contract/note.ts';
 
 export interface NoteListQuery {
   publicOnly: boolean;
   search?: string | undefined;
   tags?: string[] | undefined;
-}
-
-export interface NoteInput {
-  title?: string;
-  content?: string;
-  is_public?: boolean;
-  tags?: string[];
 }
 
 const NOT_OWNED = 'Note not found or not owned by user';
@@ -52,7 +45,7 @@ export class NotesService {
     return (await this.repo.listVisible(romId, userId, false)).map((n) => Number(n.id));
   }
 
-  async create(romId: number, userId: number, input: NoteInput & { title: string }): Promise<UserNoteSchema> {
+  async create(romId: number, userId: number, input: NoteCreateBody): Promise<UserNoteSchema> {
     await this.requireRom(romId);
     const title = checkTitle(input.title);
     if (await this.repo.titleTaken(romId, userId, title)) throw duplicate();
@@ -70,7 +63,7 @@ export class NotesService {
     return this.owned(romId, id, userId);
   }
 
-  async update(romId: number, noteId: number, userId: number, input: NoteInput): Promise<UserNoteSchema> {
+  async update(romId: number, noteId: number, userId: number, input: NoteUpdateBody): Promise<UserNoteSchema> {
     await this.requireRom(romId);
     const set: NoteChanges = { updated_at: this.now() };
     if (input.title !== undefined) {
@@ -84,7 +77,7 @@ export class NotesService {
     return this.owned(romId, noteId, userId);
   }
 
-  async delete(romId: number, noteId: number, userId: number): Promise<{ message: string }> {
+  async delete(romId: number, noteId: number, userId: number): Promise<NoteDeleted> {
     await this.requireRom(romId);
     if (!(await this.repo.deleteOwned(romId, noteId, userId))) throw notFound(NOT_OWNED);
     return { message: 'Note deleted successfully' };

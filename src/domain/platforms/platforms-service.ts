@@ -1,22 +1,10 @@
 import { PlatformsRepository, type PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
 import { notFound, unprocessable } from '../../common/errors.ts';
 import { isoFromMs } from '../../common/time.ts';
+import type { PlatformSchema } from '../../contract/platform.ts';
 
 /** RomM's `PlatformSchema` (spec §11). Firmware is not managed yet: always an empty list. */
-export interface PlatformJson {
-  id: number; slug: string; fs_slug: string; rom_count: number; name: string;
-  igdb_slug: string | null; moby_slug: string | null; hltb_slug: string | null; libretro_slug: string | null;
-  custom_name: string | null; description: string | null;
-  igdb_id: number | null; sgdb_id: number | null; moby_id: number | null; launchbox_id: number | null;
-  ss_id: number | null; ra_id: number | null; hasheous_id: number | null; tgdb_id: number | null;
-  flashpoint_id: number | null; category: string | null; generation: number | null;
-  family_name: string | null; family_slug: string | null; url: string | null; url_logo: string | null;
-  firmware: object[]; created_at: string; updated_at: string; fs_size_bytes: number;
-  is_unidentified: boolean; is_identified: boolean; missing_from_fs: boolean; display_name: string;
-  firmware_count: number;
-}
-
-export function toPlatformJson(p: PlatformWithStats): PlatformJson {
+export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
   const identified = [p.igdb_id, p.moby_id, p.ss_id, p.launchbox_id, p.ra_id, p.hasheous_id].some((id) => id != null);
   return {
     id: p.id, slug: p.slug, fs_slug: p.fs_slug, rom_count: p.rom_count, name: p.name,
@@ -36,23 +24,23 @@ export class PlatformsService {
   constructor(private readonly repo: PlatformsRepository) {}
 
   /** `updated_after`: an ISO 8601 datetime; platforms changed strictly after it. */
-  async list(updatedAfter?: string): Promise<PlatformJson[]> {
+  async list(updatedAfter?: string): Promise<PlatformSchema[]> {
     let after: number | undefined;
     if (updatedAfter !== undefined) {
       after = Date.parse(updatedAfter);
       if (Number.isNaN(after)) throw unprocessable(`Invalid datetime for updated_after: '${updatedAfter}'`);
     }
-    return (await this.repo.list(after)).map(toPlatformJson);
+    return (await this.repo.list(after)).map(toPlatformSchema);
   }
 
   identifiers(): Promise<number[]> {
     return this.repo.identifiers();
   }
 
-  async get(id: number): Promise<PlatformJson> {
+  async get(id: number): Promise<PlatformSchema> {
     const p = await this.repo.get(id);
     if (!p) throw notFound(`Platform with id '${id}' not found`);
-    return toPlatformJson(p);
+    return toPlatformSchema(p);
   }
 }
 

@@ -8,12 +8,7 @@ import type { Logger } from 'pino';
 import type { RomEditRepository } from '../../db/repositories/rom-edit-repository.ts';
 import { childPath, libraryDir } from './edit-paths.ts';
 import { romDir, type ResourceStore } from './resources.ts';
-
-export interface BulkOperationResponse {
-  successful_items: number;
-  failed_ids: number[];
-  errors: string[];
-}
+import type { BulkOperationResponse } from '../../contract/rom-edit.ts';
 
 export class RomDeleteService {
   constructor(

@@ -3,19 +3,14 @@ import type { RomRow } from '../../db/repositories/roms-read-repository.ts';
 import { parseJson } from './mapper-parts.ts';
 import { toRomSchema, type RomExtras } from './mapper.ts';
 import { isoFromMs } from '../../common/time.ts';
+import type { DetailedRomSchema, UserCollectionSchema, UserNoteSchema } from '../../contract/rom.ts';
 
 /** `DetailedRomSchema` (spec §5.2): RomSchema with every file, plus the caller's collections and notes. */
 
 /** A note with its author, as the notes and ROM-detail queries return it. */
 export type NoteRow = Omit<NoteWithAuthor, 'rom_id'>;
 
-export interface UserCollectionRef {
-  id: number;
-  name: string;
-  is_smart: boolean;
-}
-
-export function toUserNoteSchema(n: NoteRow) {
+export function toUserNoteSchema(n: NoteRow): UserNoteSchema {
   const tags = parseJson(n.tags);
   return {
     id: Number(n.id),
@@ -32,19 +27,17 @@ export function toUserNoteSchema(n: NoteRow) {
   };
 }
 
-export function toDetailedRomSchema(rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionRef[]) {
+export function toDetailedRomSchema(rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[]): DetailedRomSchema {
   return {
     ...toRomSchema(rom, extras, extras.files),
     // Saves, states and screenshots do not exist in romshelf yet.
-    user_saves: [] as Record<string, unknown>[],
-    user_states: [] as Record<string, unknown>[],
-    all_user_saves: [] as Record<string, unknown>[],
-    all_user_states: [] as Record<string, unknown>[],
-    user_screenshots: [] as Record<string, unknown>[],
-    all_user_screenshots: [] as Record<string, unknown>[],
+    user_saves: [],
+    user_states: [],
+    all_user_saves: [],
+    all_user_states: [],
+    user_screenshots: [],
+    all_user_screenshots: [],
     user_collections: collections,
     all_user_notes: notes.map(toUserNoteSchema),
   };
 }
-
-export type DetailedRomSchema = ReturnType<typeof toDetailedRomSchema>;

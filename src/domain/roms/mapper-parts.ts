@@ -1,5 +1,6 @@
 import type { RomFileRow, RomUserRow, SiblingRow } from '../../db/repositories/roms-read-repository.ts';
 import { isoFromMs, isoOrNull } from '../../common/time.ts';
+import type { RomFileSchema, RomUserSchema, SiblingRomSchema } from '../../contract/rom.ts';
 
 /** RomM-shaped pieces of a ROM schema (spec §5.3–§5.6), shared by every ROM response. */
 
@@ -41,23 +42,6 @@ export function codepointCompare(a: string, b: string): number {
   return a.length - b.length;
 }
 
-export interface RomUserSchema {
-  id: number;
-  user_id: number;
-  rom_id: number;
-  created_at: string;
-  updated_at: string;
-  last_played: string | null;
-  is_main_sibling: boolean;
-  backlogged: boolean;
-  now_playing: boolean;
-  hidden: boolean;
-  rating: number;
-  difficulty: number;
-  completion: number;
-  status: string | null;
-}
-
 /** The caller's props, or RomM's placeholder (ids -1, timestamps now) when there is no row or no caller. */
 export function toRomUserSchema(row: RomUserRow | undefined, now = Date.now()): RomUserSchema {
   if (!row) {
@@ -87,15 +71,6 @@ export function toRomUserSchema(row: RomUserRow | undefined, now = Date.now()): 
 
 const SORT_COMPARE_RE = /^([Tt]he|[Aa]|[Aa]nd)\s/;
 
-export interface SiblingRomSchema {
-  id: number;
-  name: string | null;
-  fs_name_no_tags: string;
-  fs_name_no_ext: string;
-  is_main_sibling: boolean;
-  sort_comparator: string;
-}
-
 export function toSiblingSchema(row: SiblingRow): SiblingRomSchema {
   return {
     id: Number(row.id),
@@ -115,27 +90,6 @@ export function sortSiblings(list: SiblingRomSchema[]): SiblingRomSchema[] {
 export function isTopLevel(file: Pick<RomFileRow, 'file_path' | 'file_name'>, romFullPath: string): boolean {
   const nested = (file.file_path.match(/\//g)?.length ?? 0) > 1;
   return romFullPath === (nested ? file.file_path : `${file.file_path}/${file.file_name}`);
-}
-
-export interface RomFileSchema {
-  id: number;
-  rom_id: number;
-  file_name: string;
-  file_path: string;
-  file_size_bytes: number;
-  full_path: string;
-  is_top_level: boolean;
-  created_at: string;
-  updated_at: string;
-  last_modified: string;
-  crc_hash: string | null;
-  md5_hash: string | null;
-  sha1_hash: string | null;
-  ra_hash: string | null;
-  chd_sha1_hash: string | null;
-  archive_members: Record<string, unknown>[] | null;
-  category: string | null;
-  track_meta: null;
 }
 
 export function toRomFileSchema(file: RomFileRow, romFullPath: string): RomFileSchema {

@@ -1,8 +1,9 @@
 import type { RomBundle, RomFileRow, RomRow, RomUserRow, SiblingRow } from '../../db/repositories/roms-read-repository.ts';
 import {
   parseObject, parseStringArray, pySorted, RESOURCES_PREFIX, sortSiblings, toRomFileSchema, toRomUserSchema, toSiblingSchema,
-  isTopLevel, type RomFileSchema, type RomUserSchema, type SiblingRomSchema,
+  isTopLevel,
 } from './mapper-parts.ts';
+import type { RomFileSchema, RomSchema, RomUserSchema, SiblingRomSchema } from '../../contract/rom.ts';
 import { isoFromMs, pyStrFromMs } from '../../common/time.ts';
 
 /** Row → RomM `RomSchema` / `SimpleRomSchema` (spec §5.1). Other ROM use cases reuse these mappers. */
@@ -16,9 +17,6 @@ export interface RomExtras {
   siblings: SiblingRow[];
   hasNotes: boolean;
 }
-
-export type RomSchema = ReturnType<typeof toRomSchema>;
-export type SimpleRomSchema = RomSchema & { screenshot_path: string | null };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
@@ -37,7 +35,7 @@ function mergedRa(ra: Record<string, unknown> | null): Record<string, unknown> |
 }
 
 /** `RomSchema`: every field of spec §5.1 except `screenshot_path`. `files` is the list to expose (may be []). */
-export function toRomSchema(rom: RomRow, extras: RomExtras, exposedFiles: RomFileRow[], now = Date.now()) {
+export function toRomSchema(rom: RomRow, extras: RomExtras, exposedFiles: RomFileRow[], now = Date.now()): RomSchema {
   const fullPath = `${rom.fs_path}/${rom.fs_name}`;
   const igdb = parseObject(rom.igdb_metadata);
   const moby = parseObject(rom.moby_metadata);

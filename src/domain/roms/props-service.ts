@@ -5,20 +5,10 @@
  */
 import type { RomEditRepository } from '../../db/repositories/rom-edit-repository.ts';
 import type { RomUserRepository, RomUserSet } from '../../db/repositories/rom-user-repository.ts';
-import type { RomUserStatus } from '../../db/schema.ts';
 import { badRequest, notFound } from '../../common/errors.ts';
-import { toRomUserSchema, type RomUserSchema } from './mapper-parts.ts';
-
-export interface RomPropsInput {
-  is_main_sibling?: boolean | null;
-  backlogged?: boolean | null;
-  now_playing?: boolean | null;
-  hidden?: boolean | null;
-  rating?: number | null;
-  difficulty?: number | null;
-  completion?: number | null;
-  status?: RomUserStatus | null;
-}
+import { toRomUserSchema } from './mapper-parts.ts';
+import type { RomUserSchema } from '../../contract/rom.ts';
+import type { RomPropsBody } from '../../contract/rom-edit.ts';
 
 export interface LastPlayedFlags {
   updateLastPlayed: boolean;
@@ -35,7 +25,7 @@ export class RomPropsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async update(romId: number, userId: number, data: RomPropsInput, flags: LastPlayedFlags): Promise<RomUserSchema> {
+  async update(romId: number, userId: number, data: RomPropsBody, flags: LastPlayedFlags): Promise<RomUserSchema> {
     if (!(await this.roms.findRom(romId))) throw notFound(`Rom with id '${romId}' not found`);
     const now = this.now();
     // RomM creates the row before it checks the flags; keep that order so the observable state matches.

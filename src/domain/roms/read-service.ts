@@ -6,9 +6,10 @@ import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec,
 import { RomsReadRepository, type HashQuery, type RomBundle } from '../../db/repositories/roms-read-repository.ts';
 import { collectionForbidden } from '../collections/collections-service.ts';
 import { badRequest, notFound } from '../../common/errors.ts';
-import { toDetailedRomSchema, type DetailedRomSchema } from './mapper-detail.ts';
-import { toRomFileSchema, type RomFileSchema } from './mapper-parts.ts';
-import { extrasByRom, screenshotPath, toRomSchema, type SimpleRomSchema } from './mapper.ts';
+import { toDetailedRomSchema } from './mapper-detail.ts';
+import { toRomFileSchema } from './mapper-parts.ts';
+import { extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
+import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
 import { filterFromCriteria, filterFromInput, type FilterInput } from './filter.ts';
 import type { Db } from '../../db/engine.ts';
 
@@ -23,16 +24,6 @@ export interface RomListOptions {
   withRomIdIndex: boolean;
   withTotal: boolean;
   withFiles: boolean;
-}
-
-export interface RomListPage {
-  items: SimpleRomSchema[];
-  total: number | null;
-  limit: number;
-  offset: number;
-  char_index: Record<string, number>;
-  rom_id_index: number[];
-  filter_values: FilterValues;
 }
 
 const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);

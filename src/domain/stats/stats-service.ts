@@ -1,20 +1,6 @@
 import { METADATA_SOURCE_COLUMNS, type MetadataSource, StatsRepository } from '../../db/repositories/stats-repository.ts';
 import type { Db } from '../../db/engine.ts';
-
-export interface MetadataCoverageItem { source: string; matched: number }
-export interface RegionBreakdownItem { region: string; count: number }
-
-/** RomM's `StatsReturn`; the per-platform breakdowns only when asked for. */
-export interface StatsReturn {
-  PLATFORMS: number;
-  ROMS: number;
-  SAVES: number;
-  STATES: number;
-  SCREENSHOTS: number;
-  TOTAL_FILESIZE_BYTES: number;
-  METADATA_COVERAGE?: Record<string, MetadataCoverageItem[]>;
-  REGION_BREAKDOWN?: Record<string, RegionBreakdownItem[]>;
-}
+import type { MetadataCoverageItem, RegionBreakdownItem, StatsReturn } from '../../contract/stats.ts';
 
 export class StatsService {
   private readonly repo: StatsRepository;

@@ -1,9 +1,10 @@
+import type { UserSchema } from '../../contract/user.ts';
 import type { UserRow } from '../../db/repositories/users-repository.ts';
 import { scopesForRole } from '../../auth/scopes.ts';
 import { isoFromMs, isoOrNull } from '../../common/time.ts';
 
 /** RomM's `UserSchema`. */
-export function toUserSchema(user: UserRow) {
+export function toUserSchema(user: UserRow): UserSchema {
   return {
     id: user.id,
     username: user.username,

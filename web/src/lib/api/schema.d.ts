@@ -2650,7 +2650,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"][];
+                        "application/json": components["schemas"]["PlatformSchema"][];
                     };
                 };
                 /** @description Error */
@@ -7629,8 +7629,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** PlatformSchema */
-        "def-0": {
+        PlatformSchema: {
             category: string | null;
             created_at: string;
             custom_name: string | null;
