@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { crc32OfFile } from '../../archive/crc.ts';
 import { archiveKindOfHead, archiveKindOfName, MAGIC_LENGTH } from '../../archive/kinds.ts';
 import { sameMtime } from '../../archive/file-range.ts';
+import { isInside, isInsideOrAt } from '../../common/paths.ts';
 import type { DownloadFile, DownloadsRepository, RawCrc } from '../../db/repositories/downloads-repository.ts';
 
 /** A database file row located on disk: the path to read and the size and mtime the response is planned for. */
@@ -37,10 +38,9 @@ export class LibraryFiles {
   /** The file on disk, or null when it is missing, not a regular file or outside the library. */
   async resolve(file: DownloadFile, dirs = new Map<string, Promise<string | null>>()): Promise<ResolvedFile | null> {
     const root = await this.realRoot();
-    const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+    const inside = (p: string) => isInsideOrAt(root, p);
     const lexical = path.resolve(this.libraryPath, file.file_path, file.file_name);
-    const lexicalRoot = path.resolve(this.libraryPath);
-    if (!lexical.startsWith(lexicalRoot + path.sep) || file.file_name.includes('/') || file.file_name === '..') return null;
+    if (!isInside(this.libraryPath, lexical) || file.file_name.includes('/') || file.file_name === '..') return null;
     const dirAbs = path.dirname(lexical);
     let dir = dirs.get(dirAbs);
     if (!dir) {
