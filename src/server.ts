@@ -34,8 +34,8 @@ export async function startServer(): Promise<void> {
   // New files are picked up by a periodic quick scan (an unchanged library costs about a second), which, unlike a
   // file watcher, also sees changes made on network shares by other machines.
   const background = startBackgroundScans(services.scans, {
-    scanOnStart: config.scanOnStart,
-    intervalSeconds: config.scanIntervalSeconds,
+    scanOnStart: config.scan.onStart,
+    intervalSeconds: config.scan.intervalSeconds,
     log: (msg, err) => logger.error({ err }, msg),
   });
 

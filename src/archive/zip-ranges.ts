@@ -1,3 +1,7 @@
+/**
+ * Byte ranges of a zip being written, not read: a download's STORE zip exists only as its plan (zip-plan.ts), and
+ * any range of it, from one byte to the whole archive, is produced on request from that plan and the files on disk.
+ */
 import { readFileRange } from './file-range.ts';
 import { centralHeader, endRecords, localHeader } from './zip-format.ts';
 import { lastAtOrBefore, type PlannedEntry, type ZipPlan } from './zip-plan.ts';

@@ -27,7 +27,7 @@ export async function runScanCommand(argv: string[]): Promise<number> {
   try {
     const config = loadConfigOrExplain();
     await ensureWritableDir(config.dataPath, 'DATA_PATH');
-    const settings = loadScanSettings(config.dataPath);
+    const settings = loadScanSettings(config.scan);
     const db = await openConfiguredDatabase(config);
     const controller = new AbortController();
     const onSignal = () => controller.abort();

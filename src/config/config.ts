@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
+import { bool, int, list, oneOf, str, type Env } from './env-values.ts';
+import { loadScanEnvironment, type ScanEnvironment } from './scan.ts';
+
+export { ConfigError } from './env-values.ts';
 
 export interface Config {
   port: number;
@@ -24,13 +28,9 @@ export interface Config {
   corsOrigins: string[];
   /** bcrypt cost for new password hashes. */
   passwordHashCost: number;
-  scanOnStart: boolean;
-  scanIntervalSeconds: number;
+  /** SCAN_* variables. */
+  scan: ScanEnvironment;
 }
-
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
   const dataPath = path.resolve(str(env, 'DATA_PATH', './data'));
@@ -51,41 +51,8 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenExpireSeconds: int(env, 'OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS', 1800, 10, 365 * 24 * 3600),
     refreshTokenExpireSeconds: int(env, 'OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS', 604800, 60, 10 * 365 * 24 * 3600),
     secureCookies: bool(env, 'SECURE_COOKIES', false),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: list(env, 'CORS_ORIGINS'),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 12, 4, 15),
-    scanOnStart: bool(env, 'SCAN_ON_START', true),
-    scanIntervalSeconds: int(env, 'SCAN_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
+    scan: loadScanEnvironment(env, dataPath),
   };
-}
-
-function str(env: Env, name: string, fallback: string): string {
-  const v = env[name]?.trim();
-  return v ? v : fallback;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name}="${raw}" is not a whole number`);
-  const v = Number(raw);
-  if (v < min || v > max) throw new ConfigError(`${name}=${raw} is out of range (${min}..${max})`);
-  return v;
-}
-
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-const FALSE = new Set(['0', 'false', 'no', 'off']);
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (TRUE.has(raw)) return true;
-  if (FALSE.has(raw)) return false;
-  throw new ConfigError(`${name}="${env[name]}" must be true or false`);
-}
-
-function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (!allowed.includes(raw)) throw new ConfigError(`${name}="${raw}" must be one of ${allowed.join(', ')}`);
-  return raw;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ScanEnvironment } from '../config/scan.ts';
 import type { Db } from '../db/engine.ts';
 import { HashPool } from '../scanner/hash/pool.ts';
 import type { ScanIssue } from '../scanner/issues.ts';
@@ -151,7 +152,7 @@ export function startBackgroundScans(manager: ScanManager, opts: { scanOnStart: 
   return { stop: () => { if (timer) clearInterval(timer); manager.cancel(); } };
 }
 
-/** The manager the server uses: settings from DATA_PATH/config.yml and the environment. */
-export function createScanManager(config: { libraryPath: string; dataPath: string }, db: Db, log?: (issue: ScanIssue) => void): ScanManager {
-  return new ScanManager({ db, libraryPath: config.libraryPath, settings: loadScanSettings(config.dataPath), ...(log ? { onIssue: log } : {}) });
+/** The manager the server uses: settings from RomM's config.yml and the checked SCAN_* variables. */
+export function createScanManager(config: { libraryPath: string; scan: ScanEnvironment }, db: Db, log?: (issue: ScanIssue) => void): ScanManager {
+  return new ScanManager({ db, libraryPath: config.libraryPath, settings: loadScanSettings(config.scan), ...(log ? { onIssue: log } : {}) });
 }

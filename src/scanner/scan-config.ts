@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'yaml';
+import type { ScanEnvironment } from '../config/scan.ts';
 import type { ExclusionConfig } from '../library/exclusions.ts';
 import type { PlatformBindings } from '../library/platform-catalogue.ts';
 import { defaultHashWorkers } from './hash/pool.ts';
 
 /**
  * Scanner settings: RomM's `config.yml` sections that concern scanning (`exclude`, `system.platforms`,
- * `system.versions`, `filesystem.roms_folder`, `filesystem.skip_hash_calculation`) read from
- * `DATA_PATH/config.yml` (or SCAN_CONFIG_FILE), plus a few environment variables.
+ * `system.versions`, `filesystem.roms_folder`, `filesystem.skip_hash_calculation`), read from the file the
+ * configuration names, plus the SCAN_* variables already checked by config/scan.ts.
  */
 export interface ScanSettings {
   romsFolder: string;
@@ -20,7 +20,8 @@ export interface ScanSettings {
   batchSize: number;
 }
 
-type Env = Record<string, string | undefined>;
+/** The parts of the environment the settings use; any left out count as unset. */
+export type ScanEnvironmentInput = Partial<Omit<ScanEnvironment, 'onStart' | 'intervalSeconds' | 'configFile'>>;
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const record = (v: unknown): Record<string, string> =>
@@ -32,30 +33,29 @@ const get = (o: unknown, ...keys: string[]): unknown =>
 
 const stringOr = (v: unknown, fallback: string): string => (typeof v === 'string' && v.trim() ? v.trim() : fallback);
 
-export function settingsFromYaml(doc: unknown, env: Env = {}): ScanSettings {
-  const csv = (name: string) => (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const skipEnv = env.SCAN_SKIP_HASH_CALCULATION?.trim().toLowerCase();
-  const workers = Number(env.SCAN_HASH_WORKERS ?? '');
+export function settingsFromYaml(doc: unknown, env: ScanEnvironmentInput = {}): ScanSettings {
+  const extensions = env.excludeExtensions ?? [];
+  const files = env.excludeFiles ?? [];
   return {
     romsFolder: stringOr(get(doc, 'filesystem', 'roms_folder'), 'roms'),
     exclusions: {
-      platforms: [...list(get(doc, 'exclude', 'platforms')), ...csv('SCAN_EXCLUDE_PLATFORMS')],
-      singleFileExtensions: [...list(get(doc, 'exclude', 'roms', 'single_file', 'extensions')), ...csv('SCAN_EXCLUDE_EXTENSIONS')],
-      singleFileNames: [...list(get(doc, 'exclude', 'roms', 'single_file', 'names')), ...csv('SCAN_EXCLUDE_FILES')],
+      platforms: [...list(get(doc, 'exclude', 'platforms')), ...(env.excludePlatforms ?? [])],
+      singleFileExtensions: [...list(get(doc, 'exclude', 'roms', 'single_file', 'extensions')), ...extensions],
+      singleFileNames: [...list(get(doc, 'exclude', 'roms', 'single_file', 'names')), ...files],
       multiFileNames: list(get(doc, 'exclude', 'roms', 'multi_file', 'names')),
-      multiFilePartExtensions: [...list(get(doc, 'exclude', 'roms', 'multi_file', 'parts', 'extensions')), ...csv('SCAN_EXCLUDE_EXTENSIONS')],
-      multiFilePartNames: [...list(get(doc, 'exclude', 'roms', 'multi_file', 'parts', 'names')), ...csv('SCAN_EXCLUDE_FILES')],
+      multiFilePartExtensions: [...list(get(doc, 'exclude', 'roms', 'multi_file', 'parts', 'extensions')), ...extensions],
+      multiFilePartNames: [...list(get(doc, 'exclude', 'roms', 'multi_file', 'parts', 'names')), ...files],
     },
     bindings: { platforms: record(get(doc, 'system', 'platforms')), versions: record(get(doc, 'system', 'versions')) },
-    skipHash: skipEnv ? ['1', 'true', 'yes', 'on'].includes(skipEnv) : get(doc, 'filesystem', 'skip_hash_calculation') === true,
-    hashWorkers: Number.isInteger(workers) && workers > 0 ? workers : defaultHashWorkers(),
+    skipHash: env.skipHashCalculation ?? get(doc, 'filesystem', 'skip_hash_calculation') === true,
+    hashWorkers: env.hashWorkers ?? defaultHashWorkers(),
     batchSize: 500,
   };
 }
 
 /** Reads the settings; a missing config file means defaults, an unreadable one is an error worth stopping for. */
-export function loadScanSettings(dataPath: string, env: Env = process.env): ScanSettings {
-  const file = env.SCAN_CONFIG_FILE?.trim() || path.join(dataPath, 'config.yml');
+export function loadScanSettings(env: ScanEnvironment): ScanSettings {
+  const file = env.configFile;
   let doc: unknown = {};
   try {
     doc = parse(readFileSync(file, 'utf8')) ?? {};

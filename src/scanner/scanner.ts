@@ -6,7 +6,7 @@ import { ScanRepository, type KnownFile, type KnownRom } from '../db/repositorie
 import { buildExclusions, type Exclusions } from '../library/exclusions.ts';
 import { detectLayout, type PlatformDir } from '../library/layout.ts';
 import { resolvePlatform } from '../library/platform-catalogue.ts';
-import { isArchiveRomName } from './hash/archive-members.ts';
+import { isArchiveRomName } from '../archive/kinds.ts';
 import { HashPool } from './hash/pool.ts';
 import { EMPTY_HASHES, type HashResult } from './hash/types.ts';
 import { ScanIssues, type ScanIssue } from './issues.ts';

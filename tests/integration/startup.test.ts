@@ -65,6 +65,15 @@ describe('start-up', () => {
     expect(r.stderr.trim()).toBe('romshelf: configuration error: PORT="eighty" is not a whole number');
   });
 
+  it('checks the scanner variables at start, for the server and for the scan command', async () => {
+    const serve = await run(['serve'], { ...base(), SCAN_HASH_WORKERS: 'lots' });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr.trim()).toBe('romshelf: configuration error: SCAN_HASH_WORKERS="lots" is not a whole number');
+    const scan = await run(['scan'], { ...base(), SCAN_SKIP_HASH_CALCULATION: 'maybe' });
+    expect(scan.code).toBe(1);
+    expect(scan.stderr.trim()).toBe('romshelf: configuration error: SCAN_SKIP_HASH_CALCULATION="maybe" must be true or false');
+  });
+
   it('creates a user from the shell, serves, and shuts down gracefully on SIGTERM', { timeout: 120_000 }, async () => {
     const created = await run(['user', 'create', '--username', 'Root', '--password', 'pw', '--role', 'admin'], base());
     expect(created.stderr).toBe('');

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply } from 'fastify';
+import { isInside } from '../../common/paths.ts';
 import { Type } from 'typebox';
 import { ResourceStore } from '../../domain/roms/resources.ts';
 import type { RouteModule } from '../deps.ts';
@@ -54,8 +55,7 @@ async function servable(store: ResourceStore, rel: string): Promise<{ path: stri
   if (!abs) return null;
   try {
     const [real, rootReal] = await Promise.all([realpath(abs), realpath(store.root)]);
-    const inside = path.relative(rootReal, real);
-    if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return null;
+    if (!isInside(rootReal, real)) return null;
     const st = await lstat(real);
     return st.isFile() ? { path: real, size: st.size, mtimeMs: st.mtimeMs } : null;
   } catch {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileRange } from '../../archive/file-range.ts';
 import { httpDate, notModified, parseRange, rangeStillValid, type Validators } from '../../archive/http-range.ts';
 import { pump } from '../../archive/pump.ts';
+import { mediaTypeOf } from '../../archive/kinds.ts';
 import { readZipRange } from '../../archive/zip-ranges.ts';
 import type { Download } from '../../domain/downloads/downloads-service.ts';
 import { truthy } from '../../domain/downloads/names.ts';
@@ -89,7 +90,7 @@ async function send(request: FastifyRequest, reply: FastifyReply, head: boolean,
   const start = range.kind === 'partial' ? range.start : 0;
   const end = range.kind === 'partial' ? range.end : size;
   if (range.kind === 'partial') reply.code(206).header('content-range', `bytes ${start}-${end - 1}/${size}`);
-  reply.header('content-type', d.kind === 'file' ? d.contentType : 'application/zip').header('content-length', end - start);
+  reply.header('content-type', d.kind === 'file' ? d.contentType : mediaTypeOf('zip')).header('content-length', end - start);
   if (head || end === start) return reply.send();
 
   // The body is written straight to the socket with recycled buffers (see pump): constant memory per download.

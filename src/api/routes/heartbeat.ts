@@ -33,7 +33,7 @@ export const heartbeatRoutes: RouteModule = (app, { services, config }) => {
     FRONTEND: { DISABLE_USERPASS_LOGIN: false, DISABLE_LOGS_VIEWER: true, YOUTUBE_BASE_URL: 'https://www.youtube.com' },
     OIDC: { ENABLED: false, AUTOLOGIN: false, PROVIDER: '', RP_INITIATED_LOGOUT: false },
     TASKS: {
-      ENABLE_SCHEDULED_RESCAN: config.scanIntervalSeconds > 0,
+      ENABLE_SCHEDULED_RESCAN: config.scan.intervalSeconds > 0,
       SCHEDULED_RESCAN_CRON: '',
       ENABLE_SCHEDULED_UPDATE_SWITCH_TITLEDB: false,
       SCHEDULED_UPDATE_SWITCH_TITLEDB_CRON: '',

@@ -2,7 +2,9 @@ import { lstat, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { crc32OfFile } from '../../archive/crc.ts';
+import { archiveKindOfHead, archiveKindOfName, MAGIC_LENGTH } from '../../archive/kinds.ts';
 import { sameMtime } from '../../archive/file-range.ts';
+import { isInside, isInsideOrAt } from '../../common/paths.ts';
 import type { DownloadFile, DownloadsRepository, RawCrc } from '../../db/repositories/downloads-repository.ts';
 
 /** A database file row located on disk: the path to read and the size and mtime the response is planned for. */
@@ -13,13 +15,6 @@ export interface ResolvedFile {
   mtimeMs: number;
 }
 
-/** Names whose scanner hash covers decompressed content, not the container bytes (spec §10.5). */
-const CONTAINER_EXT = /\.(zip|tar|tgz|gz|7z|rar|bz2|tbz2|xz|txz|zst|lz|lzma|z)$/i;
-/** Magic numbers of containers the scanner may sniff and hash by content: zip, gzip, bzip2, 7z, xz, rar. */
-const CONTAINER_MAGIC = [
-  Buffer.from([0x50, 0x4b]), Buffer.from([0x1f, 0x8b]), Buffer.from('BZh'), Buffer.from([0x37, 0x7a, 0xbc, 0xaf]),
-  Buffer.from([0xfd, 0x37, 0x7a, 0x58]), Buffer.from('Rar!'),
-];
 const STAT_CONCURRENCY = 32;
 
 /**
@@ -43,10 +38,9 @@ export class LibraryFiles {
   /** The file on disk, or null when it is missing, not a regular file or outside the library. */
   async resolve(file: DownloadFile, dirs = new Map<string, Promise<string | null>>()): Promise<ResolvedFile | null> {
     const root = await this.realRoot();
-    const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+    const inside = (p: string) => isInsideOrAt(root, p);
     const lexical = path.resolve(this.libraryPath, file.file_path, file.file_name);
-    const lexicalRoot = path.resolve(this.libraryPath);
-    if (!lexical.startsWith(lexicalRoot + path.sep) || file.file_name.includes('/') || file.file_name === '..') return null;
+    if (!isInside(this.libraryPath, lexical) || file.file_name.includes('/') || file.file_name === '..') return null;
     const dirAbs = path.dirname(lexical);
     let dir = dirs.get(dirAbs);
     if (!dir) {
@@ -118,14 +112,14 @@ export class LibraryFiles {
   private async scannerCrcIsRaw(f: ResolvedFile): Promise<boolean> {
     const { crc_hash: crc, file_size_bytes: size, last_modified: mtime } = f.file;
     if (!crc || !/^[0-9a-f]{8}$/i.test(crc) || size !== f.size || mtime === null || !sameMtime(mtime, f.mtimeMs)) return false;
-    if (CONTAINER_EXT.test(f.file.file_name)) return false;
+    // Any archive or compressed kind, readable by the scanner or not, may have been hashed by its content.
+    if (archiveKindOfName(f.file.file_name)) return false;
     if (f.size === 0) return true;
     const handle = await open(f.path, 'r');
     try {
-      const head = Buffer.alloc(8);
-      const { bytesRead } = await handle.read(head, 0, 8, 0);
-      const bytes = head.subarray(0, bytesRead);
-      return !CONTAINER_MAGIC.some((m) => bytes.length >= m.length && bytes.subarray(0, m.length).equals(m));
+      const head = Buffer.alloc(MAGIC_LENGTH);
+      const { bytesRead } = await handle.read(head, 0, MAGIC_LENGTH, 0);
+      return archiveKindOfHead(head.subarray(0, bytesRead)) === null;
     } finally {
       await handle.close();
     }

@@ -6,6 +6,7 @@
 import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, badRequest, conflict } from '../../common/errors.ts';
+import { resolveInside } from '../../common/paths.ts';
 
 /** File-system limit for one name on ext4, XFS, Btrfs, ZFS, NTFS (in bytes of UTF-8). */
 export const NAME_MAX_BYTES = 255;
@@ -31,11 +32,8 @@ export function sanitizeFsName(input: string): string {
 
 /** Absolute path of a library-relative directory; refuses anything that is not strictly inside the library. */
 export function libraryDir(libraryRoot: string, relDir: string): string {
-  const root = path.resolve(libraryRoot);
-  if (relDir.includes('\0') || path.isAbsolute(relDir)) throw unsafe();
-  const abs = path.resolve(root, relDir);
-  const rel = path.relative(root, abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe();
+  const abs = resolveInside(libraryRoot, relDir);
+  if (!abs) throw unsafe();
   return abs;
 }
 

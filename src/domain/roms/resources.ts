@@ -10,6 +10,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { resolveInside } from '../../common/paths.ts';
 import { writeCoverFiles, type EncodedCover } from '../../media/cover-images.ts';
 
 export const romDir = (platformId: number, romId: number): string => `roms/${platformId}/${romId}`;
@@ -25,11 +26,7 @@ export class ResourceStore {
 
   /** Absolute path of a resources-relative path, or null if it is absolute, has NUL or escapes the root. */
   resolveInside(relPath: string): string | null {
-    if (relPath.includes('\0') || path.isAbsolute(relPath) || /^[a-zA-Z]:/.test(relPath)) return null;
-    const abs = path.resolve(this.root, relPath);
-    const rel = path.relative(this.root, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
-    return abs;
+    return resolveInside(this.root, relPath);
   }
 
   async storeCover(relDir: string, cover: EncodedCover): Promise<{ path_cover_l: string; path_cover_s: string }> {

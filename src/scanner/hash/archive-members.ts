@@ -1,52 +1,18 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import tarStream from 'tar-stream';
+import type { ReadableKindId } from '../../archive/kinds.ts';
 import { buildExclusions } from '../../library/exclusions.ts';
 import type { ArchiveMember, Hashes } from './types.ts';
 import { MultiHasher, type Sink } from './multi-hasher.ts';
 
 /**
- * Archive readers for hashing (spec §10.5). zip (yauzl), tar and tar.gz (tar-stream + zlib) and plain .gz are read
- * decompressed; 7z, rar, bz2 and xz have no well-kept pure-JS reader, so such files are hashed as raw bytes.
+ * Archive readers for hashing (spec §10.5), one per kind that archive/kinds.ts marks readable: zip (yauzl), tar
+ * and tar.gz (tar-stream + zlib), plain .gz. The other kinds have no well-kept pure-JS reader and are hashed as
+ * raw bytes by the caller.
  */
-export type ArchiveKind = 'zip' | 'tar' | 'tgz' | 'gz';
-
-/** Extensions RomM treats as multi-member archive ROMs (composite hash over members). */
-const ARCHIVE_ROM_SUFFIXES = ['.zip', '.tar', '.tar.gz', '.tgz', '.tar.bz2', '.tbz2', '.tar.xz', '.txz', '.7z', '.rar'];
-
-export function isArchiveRomName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return ARCHIVE_ROM_SUFFIXES.some((s) => lower.endsWith(s));
-}
-
-export function archiveKind(name: string): ArchiveKind | null {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.zip')) return 'zip';
-  if (lower.endsWith('.tar')) return 'tar';
-  if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz')) return 'tgz';
-  if (lower.endsWith('.gz')) return 'gz';
-  return null;
-}
-
-/** Content sniffing for archives with another extension (e.g. a zip-based format). */
-export function kindFromMagic(head: Uint8Array): ArchiveKind | null {
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
-  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gz';
-  return null;
-}
-
-export function sniffKind(abs: string): ArchiveKind | null {
-  const fd = openSync(abs, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const n = readSync(fd, head, 0, 4, 0);
-    return kindFromMagic(head.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const defaultExclusions = buildExclusions();
 const memberExcluded = (name: string): boolean => defaultExclusions.archiveMember(name);
@@ -120,7 +86,7 @@ async function listTar(abs: string, gz: boolean): Promise<TarMember[]> {
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Decompressed bytes of the archive's largest member into `sink`; false when the archive cannot be read. */
-export async function hashLargestMember(abs: string, kind: ArchiveKind, sink: Sink): Promise<boolean> {
+export async function hashLargestMember(abs: string, kind: ReadableKindId, sink: Sink): Promise<boolean> {
   try {
     if (kind === 'zip') {
       return await withZip(abs, async (zip, members) => {
@@ -163,7 +129,7 @@ export interface ArchiveMembersHash {
  * Member-by-member hashes in name order plus the composite hash of their concatenated decompressed bytes.
  * Null when the archive cannot be read in full (the caller then hashes the raw file).
  */
-export async function hashArchiveMembers(abs: string, kind: ArchiveKind): Promise<ArchiveMembersHash | null> {
+export async function hashArchiveMembers(abs: string, kind: ReadableKindId): Promise<ArchiveMembersHash | null> {
   if (kind === 'gz') return null;
   const composite = new MultiHasher();
   const list: ArchiveMember[] = [];

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileHashResult, HashJob, HashResult } from './types.ts';
-import { archiveKind, hashArchiveMembers, hashGzip, hashLargestMember, kindFromMagic, type ArchiveKind } from './archive-members.ts';
+import { readableKindOfHead, readableKindOfName, type ReadableKindId } from '../../archive/kinds.ts';
+import { hashArchiveMembers, hashGzip, hashLargestMember } from './archive-members.ts';
 import { MultiHasher, type Sink } from './multi-hasher.ts';
 
 /** Chunk size of every read: large enough for full disk throughput, small enough to never hold a file. */
@@ -40,7 +41,7 @@ function result(h: MultiHasher, chd = ''): FileHashResult {
   return { ...h.digest(), chdSha1: chd, archiveMembers: null };
 }
 
-async function hashDecompressed(abs: string, kind: ArchiveKind, sink: Sink): Promise<boolean> {
+async function hashDecompressed(abs: string, kind: ReadableKindId, sink: Sink): Promise<boolean> {
   return kind === 'gz' ? hashGzip(abs, sink) : hashLargestMember(abs, kind, sink);
 }
 
@@ -50,12 +51,12 @@ async function hashDecompressed(abs: string, kind: ArchiveKind, sink: Sink): Pro
  */
 export async function hashFile(abs: string, rom: MultiHasher | null): Promise<FileHashResult> {
   const sinkFor = (own: MultiHasher): Sink => (rom ? (c) => { own.update(c); rom.update(c); } : (c) => own.update(c));
-  let kind = archiveKind(abs);
+  let kind = readableKindOfName(abs);
   if (!kind) {
     const raw = new MultiHasher();
     let chd = '';
     const complete = readRaw(abs, sinkFor(raw), (head) => {
-      kind = kindFromMagic(head);
+      kind = readableKindOfHead(head);
       if (!kind && abs.toLowerCase().endsWith('.chd')) chd = chdSha1(head);
       return kind === null;
     });
@@ -73,7 +74,7 @@ export async function hashFile(abs: string, rom: MultiHasher | null): Promise<Fi
 
 /** A single-file archive ROM: composite over decompressed members, raw bytes when unreadable or empty. */
 export async function hashArchiveRom(abs: string): Promise<FileHashResult> {
-  const kind = archiveKind(abs);
+  const kind = readableKindOfName(abs);
   const members = kind ? await hashArchiveMembers(abs, kind) : null;
   if (members && members.list.length > 0) return { ...members.hashes, chdSha1: '', archiveMembers: members.list };
   const raw = new MultiHasher();
