@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
 import type { CollectionsTable, Database } from '../schema.ts';
-import { insertedId, withDeadlockRetry } from './collections-sql.ts';
+import { idListAggregate, insertReturningId, parseIdList, withDeadlockRetry } from './collections-sql.ts';
 
 export type CollectionRow = Selectable<CollectionsTable> & { owner_username: string };
 export type NewCollection = Omit<Insertable<CollectionsTable>, 'id'>;
@@ -29,11 +29,11 @@ function chunks(ids: readonly number[]): number[][] {
  */
 export class CollectionsRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   private base() {
@@ -65,25 +65,23 @@ export class CollectionsRepository {
   }
 
   /**
-   * Member ids per collection, ascending, read from the (collection_id, rom_id) key alone. SQLite and PostgreSQL
-   * return one aggregated row per collection; MySQL (whose GROUP_CONCAT is length-capped) returns member rows.
+   * Member ids per collection, ascending, read from the (collection_id, rom_id) key alone: one aggregated row per
+   * collection, or member rows where the engine's string aggregate is length-capped.
    */
   async memberIds(collectionIds: readonly number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(collectionIds.map((id) => [id, []]));
+    const agg = idListAggregate(this.caps, 'rom_id');
     for (const ids of chunks(collectionIds)) {
       if (ids.length === 0) continue;
-      if (this.engine === 'mysql') {
+      if (!agg) {
         const rows = await this.db.selectFrom('collections_roms').select(['collection_id', 'rom_id'])
           .where('collection_id', 'in', ids).orderBy('collection_id').orderBy('rom_id').execute();
         for (const r of rows) out.get(Number(r.collection_id))?.push(Number(r.rom_id));
         continue;
       }
-      const agg = this.engine === 'postgres'
-        ? sql<string>`string_agg(cast(rom_id as text), ',' order by rom_id)`
-        : sql<string>`group_concat(rom_id)`;
       const rows = await this.db.selectFrom('collections_roms').select(['collection_id', agg.as('ids')])
         .where('collection_id', 'in', ids).groupBy('collection_id').execute();
-      for (const r of rows) out.set(Number(r.collection_id), String(r.ids).split(',').map(Number).sort((a, b) => a - b));
+      for (const r of rows) out.set(Number(r.collection_id), parseIdList(r.ids));
     }
     return out;
   }
@@ -100,13 +98,8 @@ export class CollectionsRepository {
     return out;
   }
 
-  async insert(row: NewCollection): Promise<number> {
-    if (this.engine === 'mysql') {
-      const result = await this.db.insertInto('collections').values(row).executeTakeFirstOrThrow();
-      return insertedId(result.insertId);
-    }
-    const { id } = await this.db.insertInto('collections').values(row).returning('id').executeTakeFirstOrThrow();
-    return Number(id);
+  insert(row: NewCollection): Promise<number> {
+    return insertReturningId(this.caps, this.db.insertInto('collections').values(row));
   }
 
   async update(id: number, set: CollectionUpdate): Promise<void> {
@@ -119,7 +112,7 @@ export class CollectionsRepository {
 
   /** Replaces the membership with the given ids (unknown ROM ids dropped) in one transaction. */
   async replaceMembers(id: number, romIds: readonly number[], now: number): Promise<void> {
-    await withDeadlockRetry(() => this.db.transaction().execute(async (trx) => {
+    await withDeadlockRetry(this.caps, () => this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('collections_roms').where('collection_id', '=', id).execute();
       for (const ids of chunks([...new Set(romIds)])) {
         await trx.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at'])
@@ -133,10 +126,10 @@ export class CollectionsRepository {
   async addMembers(id: number, romIds: readonly number[], now: number): Promise<number> {
     let added = 0;
     for (const ids of chunks([...new Set(romIds)])) {
-      added += await withDeadlockRetry(async () => {
+      added += await withDeadlockRetry(this.caps, async () => {
         const source = this.db.selectFrom('roms').select([sql.val(id).as('collection_id'), 'id', sql.val(now).as('created_at')]).where('id', 'in', ids);
         let q = this.db.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at']).expression(source);
-        q = this.engine === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.columns(['collection_id', 'rom_id']).doNothing());
+        q = this.caps.insertOrIgnore === 'insert-ignore' ? q.ignore() : q.onConflict((oc) => oc.columns(['collection_id', 'rom_id']).doNothing());
         const result = await q.executeTakeFirst();
         return Number(result.numInsertedOrUpdatedRows ?? 0);
       });
@@ -148,7 +141,7 @@ export class CollectionsRepository {
   async removeMembers(id: number, romIds: readonly number[]): Promise<number> {
     let removed = 0;
     for (const ids of chunks([...new Set(romIds)])) {
-      removed += await withDeadlockRetry(async () => {
+      removed += await withDeadlockRetry(this.caps, async () => {
         const result = await this.db.deleteFrom('collections_roms').where('collection_id', '=', id).where('rom_id', 'in', ids).executeTakeFirst();
         return Number(result.numDeletedRows);
       });
@@ -158,6 +151,6 @@ export class CollectionsRepository {
 
   async touch(id: number, now: number): Promise<void> {
     // Never move updated_at backwards when concurrent writers race.
-    await withDeadlockRetry(() => this.db.updateTable('collections').set({ updated_at: now }).where('id', '=', id).where('updated_at', '<', now).execute());
+    await withDeadlockRetry(this.caps, () => this.db.updateTable('collections').set({ updated_at: now }).where('id', '=', id).where('updated_at', '<', now).execute());
   }
 }

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
 import type { Database, SmartCollectionsTable } from '../schema.ts';
-import { insertedId } from './collections-sql.ts';
+import { insertReturningId } from './collections-sql.ts';
 
 export type SmartCollectionRow = Selectable<SmartCollectionsTable> & { owner_username: string };
 export type NewSmartCollection = Omit<Insertable<SmartCollectionsTable>, 'id'>;
@@ -16,11 +16,11 @@ export interface CoverRow {
 /** Smart collections: saved criteria plus cached membership columns (JSON text). */
 export class SmartCollectionsRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   private base() {
@@ -61,13 +61,8 @@ export class SmartCollectionsRepository {
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
-  async insert(row: NewSmartCollection): Promise<number> {
-    if (this.engine === 'mysql') {
-      const result = await this.db.insertInto('smart_collections').values(row).executeTakeFirstOrThrow();
-      return insertedId(result.insertId);
-    }
-    const { id } = await this.db.insertInto('smart_collections').values(row).returning('id').executeTakeFirstOrThrow();
-    return Number(id);
+  insert(row: NewSmartCollection): Promise<number> {
+    return insertReturningId(this.caps, this.db.insertInto('smart_collections').values(row));
   }
 
   async update(id: number, set: SmartCollectionUpdate): Promise<void> {
