@@ -2,10 +2,19 @@ import { sql, type Insertable, type Kysely, type Selectable, type Updateable } f
 import type { Db, EngineCapabilities } from '../engine.ts';
 import type { CollectionsTable, Database } from '../schema.ts';
 import { idListAggregate, insertReturningId, parseIdList, withDeadlockRetry } from './collections-sql.ts';
+import { visibleTo } from './visibility.ts';
 
 export type CollectionRow = Selectable<CollectionsTable> & { owner_username: string };
 export type NewCollection = Omit<Insertable<CollectionsTable>, 'id'>;
 export type CollectionUpdate = Updateable<Omit<CollectionsTable, 'id' | 'user_id' | 'created_at'>>;
+
+/** Who owns a collection and whether it is public: all a smart collection over it needs to know. */
+export interface CollectionAccessRow {
+  id: number;
+  user_id: number;
+  is_public: number;
+  is_favorite: number;
+}
 
 export interface CoverRow {
   id: number;
@@ -47,15 +56,28 @@ export class CollectionsRepository {
 
   /** The caller's collections and everyone's public ones, by name (spec §7.1). */
   listVisible(userId: number, updatedAfter?: number): Promise<CollectionRow[]> {
-    let q = this.base().where((eb) => eb.or([eb('c.user_id', '=', userId), eb('c.is_public', '=', 1)]));
+    let q = this.base().where(visibleTo(userId, 'c.user_id', 'c.is_public'));
     if (updatedAfter !== undefined) q = q.where('c.updated_at', '>', updatedAfter);
     return q.orderBy('c.name').orderBy('c.id').execute();
   }
 
   async visibleIds(userId: number): Promise<number[]> {
     const rows = await this.db.selectFrom('collections').select('id')
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)])).orderBy('name').orderBy('id').execute();
+      .where(visibleTo(userId, 'user_id', 'is_public')).orderBy('name').orderBy('id').execute();
     return rows.map((r) => Number(r.id));
+  }
+
+  /** Owner and visibility of the given collections and of the given users' favourites collections. */
+  async sourceAccess(ids: readonly number[], favouritesOf: readonly number[]): Promise<CollectionAccessRow[]> {
+    const byId = [...new Set(ids)];
+    const owners = [...new Set(favouritesOf)];
+    if (byId.length === 0 && owners.length === 0) return [];
+    const rows = await this.db.selectFrom('collections').select(['id', 'user_id', 'is_public', 'is_favorite'])
+      .where((eb) => eb.or([
+        ...(byId.length ? [eb('id', 'in', byId)] : []),
+        ...(owners.length ? [eb.and([eb('is_favorite', '=', 1), eb('user_id', 'in', owners)])] : []),
+      ])).execute();
+    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), is_public: Number(r.is_public), is_favorite: Number(r.is_favorite) }));
   }
 
   async nameTaken(userId: number, name: string, exceptId?: number): Promise<boolean> {

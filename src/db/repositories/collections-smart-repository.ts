@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Db, EngineCapabilities } from '../engine.ts';
 import type { Database, SmartCollectionsTable } from '../schema.ts';
 import { insertReturningId } from './collections-sql.ts';
+import { visibleTo } from './visibility.ts';
 
 export type SmartCollectionRow = Selectable<SmartCollectionsTable> & { owner_username: string };
 export type NewSmartCollection = Omit<Insertable<SmartCollectionsTable>, 'id'>;
@@ -33,14 +34,14 @@ export class SmartCollectionsRepository {
   }
 
   listVisible(userId: number, updatedAfter?: number): Promise<SmartCollectionRow[]> {
-    let q = this.base().where((eb) => eb.or([eb('s.user_id', '=', userId), eb('s.is_public', '=', 1)]));
+    let q = this.base().where(visibleTo(userId, 's.user_id', 's.is_public'));
     if (updatedAfter !== undefined) q = q.where('s.updated_at', '>', updatedAfter);
     return q.orderBy('s.name').orderBy('s.id').execute();
   }
 
   async visibleIds(userId: number): Promise<number[]> {
     const rows = await this.db.selectFrom('smart_collections').select('id')
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)])).orderBy('name').orderBy('id').execute();
+      .where(visibleTo(userId, 'user_id', 'is_public')).orderBy('name').orderBy('id').execute();
     return rows.map((r) => Number(r.id));
   }
 

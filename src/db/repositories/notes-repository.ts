@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db, EngineCapabilities } from '../engine.ts';
 import { insertReturningId } from './collections-sql.ts';
 import type { Database } from '../schema.ts';
+import { visibleTo } from './visibility.ts';
 
 /** A note with its author, the shape the UserNoteSchema mapper reads. */
 export interface NoteWithAuthor {
@@ -52,9 +53,7 @@ export class NotesRepository {
   /** The caller's notes plus everyone's public notes on the ROM (or public ones only), newest first. */
   listVisible(romId: number, userId: number, publicOnly: boolean): Promise<NoteWithAuthor[]> {
     let q = this.withAuthor().where('n.rom_id', '=', romId);
-    q = publicOnly
-      ? q.where('n.is_public', '=', 1)
-      : q.where((eb) => eb.or([eb('n.user_id', '=', userId), eb('n.is_public', '=', 1)]));
+    q = q.where(visibleTo(publicOnly ? null : userId, 'n.user_id', 'n.is_public'));
     return q.orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc').execute();
   }
 
