@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Engine } from './engine.ts';
+import { capabilitiesOf } from './capabilities.ts';
 
 /**
  * Portable DDL helpers: the few places where the three engines need different words.
@@ -13,17 +14,18 @@ export interface Ddl {
 }
 
 export function ddlFor(db: Kysely<unknown>, engine: Engine): Ddl {
+  const caps = capabilitiesOf(engine);
   return {
     engine,
     createTable(name) {
       const builder = db.schema.createTable(name);
       // Binary collation: file names that differ only in case are different ROMs, as on disk.
-      return engine === 'mysql'
+      return caps.binaryCollationPerTable
         ? builder.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`)
         : builder;
     },
     id(table) {
-      if (engine === 'postgres') return table.addColumn('id', 'serial', (c) => c.primaryKey());
+      if (caps.autoIncrementId === 'serial') return table.addColumn('id', 'serial', (c) => c.primaryKey());
       return table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
     },
     bool(c) {

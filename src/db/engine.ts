@@ -3,10 +3,15 @@ import type { DatabaseTarget, Engine } from '../config/database-url.ts';
 
 export type { DatabaseTarget, Engine };
 import type { Database } from './schema.ts';
+import { capabilitiesOf, type EngineCapabilities } from './capabilities.ts';
+
+export type { EngineCapabilities };
 
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
+  /** What the engine can do; repositories read these flags instead of the engine's name. */
+  caps: EngineCapabilities;
   /** PostgreSQL schema in use, when not the default. */
   schema?: string;
   destroy(): Promise<void>;
@@ -18,6 +23,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   return {
     kysely,
     engine: target.engine,
+    caps: capabilitiesOf(target.engine),
     ...(target.schema ? { schema: target.schema } : {}),
     destroy: () => kysely.destroy(),
   };

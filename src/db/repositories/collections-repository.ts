@@ -1,11 +1,20 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
 import type { CollectionsTable, Database } from '../schema.ts';
-import { insertedId, withDeadlockRetry } from './collections-sql.ts';
+import { idListAggregate, insertReturningId, parseIdList, withDeadlockRetry } from './collections-sql.ts';
+import { visibleTo } from './visibility.ts';
 
 export type CollectionRow = Selectable<CollectionsTable> & { owner_username: string };
 export type NewCollection = Omit<Insertable<CollectionsTable>, 'id'>;
 export type CollectionUpdate = Updateable<Omit<CollectionsTable, 'id' | 'user_id' | 'created_at'>>;
+
+/** Who owns a collection and whether it is public: all a smart collection over it needs to know. */
+export interface CollectionAccessRow {
+  id: number;
+  user_id: number;
+  is_public: number;
+  is_favorite: number;
+}
 
 export interface CoverRow {
   id: number;
@@ -29,11 +38,11 @@ function chunks(ids: readonly number[]): number[][] {
  */
 export class CollectionsRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   private base() {
@@ -47,15 +56,28 @@ export class CollectionsRepository {
 
   /** The caller's collections and everyone's public ones, by name (spec §7.1). */
   listVisible(userId: number, updatedAfter?: number): Promise<CollectionRow[]> {
-    let q = this.base().where((eb) => eb.or([eb('c.user_id', '=', userId), eb('c.is_public', '=', 1)]));
+    let q = this.base().where(visibleTo(userId, 'c.user_id', 'c.is_public'));
     if (updatedAfter !== undefined) q = q.where('c.updated_at', '>', updatedAfter);
     return q.orderBy('c.name').orderBy('c.id').execute();
   }
 
   async visibleIds(userId: number): Promise<number[]> {
     const rows = await this.db.selectFrom('collections').select('id')
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)])).orderBy('name').orderBy('id').execute();
+      .where(visibleTo(userId, 'user_id', 'is_public')).orderBy('name').orderBy('id').execute();
     return rows.map((r) => Number(r.id));
+  }
+
+  /** Owner and visibility of the given collections and of the given users' favourites collections. */
+  async sourceAccess(ids: readonly number[], favouritesOf: readonly number[]): Promise<CollectionAccessRow[]> {
+    const byId = [...new Set(ids)];
+    const owners = [...new Set(favouritesOf)];
+    if (byId.length === 0 && owners.length === 0) return [];
+    const rows = await this.db.selectFrom('collections').select(['id', 'user_id', 'is_public', 'is_favorite'])
+      .where((eb) => eb.or([
+        ...(byId.length ? [eb('id', 'in', byId)] : []),
+        ...(owners.length ? [eb.and([eb('is_favorite', '=', 1), eb('user_id', 'in', owners)])] : []),
+      ])).execute();
+    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), is_public: Number(r.is_public), is_favorite: Number(r.is_favorite) }));
   }
 
   async nameTaken(userId: number, name: string, exceptId?: number): Promise<boolean> {
@@ -65,25 +87,23 @@ export class CollectionsRepository {
   }
 
   /**
-   * Member ids per collection, ascending, read from the (collection_id, rom_id) key alone. SQLite and PostgreSQL
-   * return one aggregated row per collection; MySQL (whose GROUP_CONCAT is length-capped) returns member rows.
+   * Member ids per collection, ascending, read from the (collection_id, rom_id) key alone: one aggregated row per
+   * collection, or member rows where the engine's string aggregate is length-capped.
    */
   async memberIds(collectionIds: readonly number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(collectionIds.map((id) => [id, []]));
+    const agg = idListAggregate(this.caps, 'rom_id');
     for (const ids of chunks(collectionIds)) {
       if (ids.length === 0) continue;
-      if (this.engine === 'mysql') {
+      if (!agg) {
         const rows = await this.db.selectFrom('collections_roms').select(['collection_id', 'rom_id'])
           .where('collection_id', 'in', ids).orderBy('collection_id').orderBy('rom_id').execute();
         for (const r of rows) out.get(Number(r.collection_id))?.push(Number(r.rom_id));
         continue;
       }
-      const agg = this.engine === 'postgres'
-        ? sql<string>`string_agg(cast(rom_id as text), ',' order by rom_id)`
-        : sql<string>`group_concat(rom_id)`;
       const rows = await this.db.selectFrom('collections_roms').select(['collection_id', agg.as('ids')])
         .where('collection_id', 'in', ids).groupBy('collection_id').execute();
-      for (const r of rows) out.set(Number(r.collection_id), String(r.ids).split(',').map(Number).sort((a, b) => a - b));
+      for (const r of rows) out.set(Number(r.collection_id), parseIdList(r.ids));
     }
     return out;
   }
@@ -100,13 +120,8 @@ export class CollectionsRepository {
     return out;
   }
 
-  async insert(row: NewCollection): Promise<number> {
-    if (this.engine === 'mysql') {
-      const result = await this.db.insertInto('collections').values(row).executeTakeFirstOrThrow();
-      return insertedId(result.insertId);
-    }
-    const { id } = await this.db.insertInto('collections').values(row).returning('id').executeTakeFirstOrThrow();
-    return Number(id);
+  insert(row: NewCollection): Promise<number> {
+    return insertReturningId(this.caps, this.db.insertInto('collections').values(row));
   }
 
   async update(id: number, set: CollectionUpdate): Promise<void> {
@@ -119,7 +134,7 @@ export class CollectionsRepository {
 
   /** Replaces the membership with the given ids (unknown ROM ids dropped) in one transaction. */
   async replaceMembers(id: number, romIds: readonly number[], now: number): Promise<void> {
-    await withDeadlockRetry(() => this.db.transaction().execute(async (trx) => {
+    await withDeadlockRetry(this.caps, () => this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('collections_roms').where('collection_id', '=', id).execute();
       for (const ids of chunks([...new Set(romIds)])) {
         await trx.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at'])
@@ -133,10 +148,10 @@ export class CollectionsRepository {
   async addMembers(id: number, romIds: readonly number[], now: number): Promise<number> {
     let added = 0;
     for (const ids of chunks([...new Set(romIds)])) {
-      added += await withDeadlockRetry(async () => {
+      added += await withDeadlockRetry(this.caps, async () => {
         const source = this.db.selectFrom('roms').select([sql.val(id).as('collection_id'), 'id', sql.val(now).as('created_at')]).where('id', 'in', ids);
         let q = this.db.insertInto('collections_roms').columns(['collection_id', 'rom_id', 'created_at']).expression(source);
-        q = this.engine === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.columns(['collection_id', 'rom_id']).doNothing());
+        q = this.caps.insertOrIgnore === 'insert-ignore' ? q.ignore() : q.onConflict((oc) => oc.columns(['collection_id', 'rom_id']).doNothing());
         const result = await q.executeTakeFirst();
         return Number(result.numInsertedOrUpdatedRows ?? 0);
       });
@@ -148,7 +163,7 @@ export class CollectionsRepository {
   async removeMembers(id: number, romIds: readonly number[]): Promise<number> {
     let removed = 0;
     for (const ids of chunks([...new Set(romIds)])) {
-      removed += await withDeadlockRetry(async () => {
+      removed += await withDeadlockRetry(this.caps, async () => {
         const result = await this.db.deleteFrom('collections_roms').where('collection_id', '=', id).where('rom_id', 'in', ids).executeTakeFirst();
         return Number(result.numDeletedRows);
       });
@@ -158,6 +173,6 @@ export class CollectionsRepository {
 
   async touch(id: number, now: number): Promise<void> {
     // Never move updated_at backwards when concurrent writers race.
-    await withDeadlockRetry(() => this.db.updateTable('collections').set({ updated_at: now }).where('id', '=', id).where('updated_at', '<', now).execute());
+    await withDeadlockRetry(this.caps, () => this.db.updateTable('collections').set({ updated_at: now }).where('id', '=', id).where('updated_at', '<', now).execute());
   }
 }

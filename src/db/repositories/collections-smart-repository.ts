@@ -1,7 +1,8 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
 import type { Database, SmartCollectionsTable } from '../schema.ts';
-import { insertedId } from './collections-sql.ts';
+import { insertReturningId } from './collections-sql.ts';
+import { visibleTo } from './visibility.ts';
 
 export type SmartCollectionRow = Selectable<SmartCollectionsTable> & { owner_username: string };
 export type NewSmartCollection = Omit<Insertable<SmartCollectionsTable>, 'id'>;
@@ -16,11 +17,11 @@ export interface CoverRow {
 /** Smart collections: saved criteria plus cached membership columns (JSON text). */
 export class SmartCollectionsRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   private base() {
@@ -33,14 +34,14 @@ export class SmartCollectionsRepository {
   }
 
   listVisible(userId: number, updatedAfter?: number): Promise<SmartCollectionRow[]> {
-    let q = this.base().where((eb) => eb.or([eb('s.user_id', '=', userId), eb('s.is_public', '=', 1)]));
+    let q = this.base().where(visibleTo(userId, 's.user_id', 's.is_public'));
     if (updatedAfter !== undefined) q = q.where('s.updated_at', '>', updatedAfter);
     return q.orderBy('s.name').orderBy('s.id').execute();
   }
 
   async visibleIds(userId: number): Promise<number[]> {
     const rows = await this.db.selectFrom('smart_collections').select('id')
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)])).orderBy('name').orderBy('id').execute();
+      .where(visibleTo(userId, 'user_id', 'is_public')).orderBy('name').orderBy('id').execute();
     return rows.map((r) => Number(r.id));
   }
 
@@ -61,13 +62,8 @@ export class SmartCollectionsRepository {
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
-  async insert(row: NewSmartCollection): Promise<number> {
-    if (this.engine === 'mysql') {
-      const result = await this.db.insertInto('smart_collections').values(row).executeTakeFirstOrThrow();
-      return insertedId(result.insertId);
-    }
-    const { id } = await this.db.insertInto('smart_collections').values(row).returning('id').executeTakeFirstOrThrow();
-    return Number(id);
+  insert(row: NewSmartCollection): Promise<number> {
+    return insertReturningId(this.caps, this.db.insertInto('smart_collections').values(row));
   }
 
   async update(id: number, set: SmartCollectionUpdate): Promise<void> {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Kysely } from 'kysely';
+import type { Db, EngineCapabilities } from '../engine.ts';
+import { idListAggregate, parseIdList } from './collections-sql.ts';
 import type { Database } from '../schema.ts';
 
 export interface VirtualGroup {
@@ -25,11 +26,11 @@ const CHUNK = 1000;
  */
 export class VirtualCollectionsRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   /** Bumped by triggers whenever facets, ROM covers or ROM rows change (migration 0401). */
@@ -52,10 +53,8 @@ export class VirtualCollectionsRepository {
   /** The groups with their member ids (ascending), in the same order as `names`. */
   async groups(kinds: readonly string[], limit?: number): Promise<VirtualGroup[]> {
     if (kinds.length === 0) return [];
-    if (this.engine === 'mysql') return this.groupsFromRows(kinds, limit);
-    const agg = this.engine === 'postgres'
-      ? sql<string>`string_agg(cast(rom_id as text), ',' order by rom_id)`
-      : sql<string>`group_concat(rom_id)`;
+    const agg = idListAggregate(this.caps, 'rom_id');
+    if (!agg) return this.groupsFromRows(kinds, limit);
     let q = this.db.selectFrom('rom_facets').select(['kind', 'value', agg.as('ids')])
       .where('kind', 'in', kinds as never[]).groupBy(['kind', 'value'])
       .having((eb) => eb.fn.countAll(), '>=', VIRTUAL_MIN_ROMS)
@@ -94,10 +93,4 @@ export class VirtualCollectionsRepository {
     }
     return out;
   }
-}
-
-function parseIdList(text: string | null): number[] {
-  if (!text) return [];
-  const ids = String(text).split(',').map(Number);
-  return ids.sort((a, b) => a - b);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { visibleTo } from './visibility.ts';
 
 /** Table added by migration 0010; declared here so the shared schema file stays untouched. */
 interface RomFileRawCrcsTable {
@@ -109,7 +110,7 @@ export class DownloadsRepository {
       .selectFrom('collections')
       .select(['id'])
       .where('id', '=', collectionId)
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)]))
+      .where(visibleTo(userId, 'user_id', 'is_public'))
       .executeTakeFirst();
     if (!collection) return null;
     const rows = await this.db
@@ -125,13 +126,16 @@ export class DownloadsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The cached member list of a smart collection the user owns or that is public; null when not visible. */
+  /**
+   * The cached member list of a smart collection the user owns; null otherwise. The cache is the owner's view and
+   * may draw on the owner's private collections, so other callers go through the query engine.
+   */
   async smartCollectionRomIds(id: number, userId: number): Promise<number[] | null> {
     const row = await this.db
       .selectFrom('smart_collections')
       .select(['rom_ids'])
       .where('id', '=', id)
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('is_public', '=', 1)]))
+      .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!row) return null;
     try {

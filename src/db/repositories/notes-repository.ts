@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
+import { insertReturningId } from './collections-sql.ts';
 import type { Database } from '../schema.ts';
+import { visibleTo } from './visibility.ts';
 
 /** A note with its author, the shape the UserNoteSchema mapper reads. */
 export interface NoteWithAuthor {
@@ -34,11 +36,11 @@ export type NoteChanges = Partial<Pick<NewNote, 'title' | 'content' | 'is_public
 /** `rom_notes`. Every read and write that can reveal or change a note is scoped by rom and by owner or visibility. */
 export class NotesRepository {
   private readonly db: Kysely<Database>;
-  private readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   private withAuthor() {
@@ -51,9 +53,7 @@ export class NotesRepository {
   /** The caller's notes plus everyone's public notes on the ROM (or public ones only), newest first. */
   listVisible(romId: number, userId: number, publicOnly: boolean): Promise<NoteWithAuthor[]> {
     let q = this.withAuthor().where('n.rom_id', '=', romId);
-    q = publicOnly
-      ? q.where('n.is_public', '=', 1)
-      : q.where((eb) => eb.or([eb('n.user_id', '=', userId), eb('n.is_public', '=', 1)]));
+    q = q.where(visibleTo(publicOnly ? null : userId, 'n.user_id', 'n.is_public'));
     return q.orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc').execute();
   }
 
@@ -67,13 +67,8 @@ export class NotesRepository {
     return (await q.executeTakeFirst()) !== undefined;
   }
 
-  async insert(note: NewNote): Promise<number> {
-    if (this.engine === 'postgres') {
-      const { id } = await this.db.insertInto('rom_notes').values(note).returning('id').executeTakeFirstOrThrow();
-      return Number(id);
-    }
-    const result = await this.db.insertInto('rom_notes').values(note).executeTakeFirst();
-    return Number(result.insertId);
+  insert(note: NewNote): Promise<number> {
+    return insertReturningId(this.caps, this.db.insertInto('rom_notes').values(note));
   }
 
   async updateOwned(romId: number, noteId: number, userId: number, set: NoteChanges): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { Db, Engine } from '../engine.ts';
+import type { Db, EngineCapabilities } from '../engine.ts';
 import type { Database, FacetKind, RomFilesTable, RomsTable } from '../schema.ts';
 
 export type EditableRom = Selectable<RomsTable>;
@@ -17,13 +17,13 @@ const FACET_CHUNK = 500;
 export class RomEditWriter {
   constructor(
     private readonly trx: Transaction<Database>,
-    private readonly engine: Engine,
+    private readonly caps: EngineCapabilities,
   ) {}
 
   /** The ROM's current fs_name, row-locked until commit (SQLite's single writer already serialises). */
   async lockFsName(id: number): Promise<string | undefined> {
     const q = this.trx.selectFrom('roms').select('fs_name').where('id', '=', id);
-    const row = await (this.engine === 'sqlite' ? q : q.forUpdate()).executeTakeFirst();
+    const row = await (this.caps.rowLocks ? q.forUpdate() : q).executeTakeFirst();
     return row?.fs_name;
   }
 
@@ -47,11 +47,11 @@ export class RomEditWriter {
 /** The SQL behind PUT /api/roms/{id} and POST /api/roms/delete. */
 export class RomEditRepository {
   private readonly db: Kysely<Database>;
-  readonly engine: Engine;
+  private readonly caps: EngineCapabilities;
 
   constructor(db: Db) {
     this.db = db.kysely;
-    this.engine = db.engine;
+    this.caps = db.caps;
   }
 
   findRom(id: number): Promise<EditableRom | undefined> {
@@ -71,7 +71,7 @@ export class RomEditRepository {
 
   /** Runs `fn` in one transaction; it commits only if `fn` resolves. */
   inTransaction<T>(fn: (w: RomEditWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new RomEditWriter(trx, this.engine)));
+    return this.db.transaction().execute((trx) => fn(new RomEditWriter(trx, this.caps)));
   }
 
   /** Deletes one ROM row; files, facets, per-user rows, notes and collection links go with it (FK cascades). */

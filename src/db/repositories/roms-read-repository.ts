@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RomFilesTable, RomsTable, RomUserTable } from '../schema.ts';
 import { SIBLING_IDS } from '../rom-query/filters.ts';
+import { visibleTo } from './visibility.ts';
 
 export type RomRow = Selectable<RomsTable> & {
   platform_slug: string;
@@ -68,7 +69,7 @@ export class RomsReadRepository {
         .where('rom_id', 'in', ids).where('kind', 'in', [...METADATA_KINDS]).execute(),
       this.siblings(ids, uid),
       this.db.selectFrom('rom_notes').select('rom_id').distinct()
-        .where('rom_id', 'in', ids).where((eb) => eb.or([eb('is_public', '=', 1), eb('user_id', '=', uid)])).execute(),
+        .where('rom_id', 'in', ids).where(visibleTo(userId, 'user_id', 'is_public')).execute(),
     ]);
     return { roms, files, userRows, facets, siblings, noteRomIds: new Set(notes.map((n) => Number(n.rom_id))) };
   }
@@ -132,25 +133,27 @@ export class RomsReadRepository {
       .select(['n.id', 'n.title', 'n.content', 'n.is_public', 'n.tags', 'n.created_at', 'n.updated_at', 'n.user_id',
         'u.username', 'u.avatar_path', 'u.updated_at as user_updated_at'])
       .where('n.rom_id', '=', romId)
-      .where((eb) => eb.or([eb('n.is_public', '=', 1), eb('n.user_id', '=', userId ?? -1)]))
+      .where(visibleTo(userId, 'n.user_id', 'n.is_public'))
       .orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc')
       .execute();
   }
 
-  /** Regular collections holding the ROM that the caller owns or that are public, then visible smart ones. */
+  /**
+   * Regular collections holding the ROM that the caller owns or that are public, then visible smart ones whose
+   * cached membership holds it (with owner and criteria: whether the caller may see that membership is decided above).
+   */
   async userCollections(romId: number, userId: number | null) {
-    const uid = userId ?? -1;
     const regular = await this.db.selectFrom('collections as c').innerJoin('collections_roms as cr', 'cr.collection_id', 'c.id')
       .select(['c.id', 'c.name']).where('cr.rom_id', '=', romId)
-      .where((eb) => eb.or([eb('c.user_id', '=', uid), eb('c.is_public', '=', 1)]))
+      .where(visibleTo(userId, 'c.user_id', 'c.is_public'))
       .orderBy('c.id').execute();
-    const smart = await this.db.selectFrom('smart_collections').select(['id', 'name', 'rom_ids'])
-      .where((eb) => eb.or([eb('user_id', '=', uid), eb('is_public', '=', 1)])).orderBy('id').execute();
-    const inSmart = smart.filter((s) => parseIds(s.rom_ids).includes(romId));
-    return [
-      ...regular.map((c) => ({ id: Number(c.id), name: c.name, is_smart: false })),
-      ...inSmart.map((c) => ({ id: Number(c.id), name: c.name, is_smart: true })),
-    ];
+    const smart = await this.db.selectFrom('smart_collections').select(['id', 'name', 'rom_ids', 'user_id', 'filter_criteria'])
+      .where(visibleTo(userId, 'user_id', 'is_public')).orderBy('id').execute();
+    return {
+      regular: regular.map((c) => ({ id: Number(c.id), name: c.name })),
+      smart: smart.filter((s) => parseIds(s.rom_ids).includes(romId))
+        .map((s) => ({ id: Number(s.id), name: s.name, user_id: Number(s.user_id), filter_criteria: s.filter_criteria })),
+    };
   }
 
   /** Owner and visibility of a regular collection, for the access check on `collection_id` selectors. */

@@ -1,13 +1,14 @@
-import type { CollectionRow, CollectionsRepository, CollectionUpdate } from '../../db/repositories/collections-repository.ts';
+import type { CollectionAccessRow, CollectionRow, CollectionsRepository, CollectionUpdate } from '../../db/repositories/collections-repository.ts';
 import { isUniqueViolation } from '../../db/repositories/collections-sql.ts';
 import type { CollectionCovers } from './covers.ts';
 import { pickCovers } from './cover-pick.ts';
 import { toCollectionSchema } from './mapper.ts';
 import type { CollectionSchema } from '../../contract/collections.ts';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
+import { canRead, ownedItem, requireAccess, type Viewer } from '../../auth/access.ts';
 
 /** Who is asking; null for an anonymous caller (download routes with auth disabled). */
-export type CallerId = number | null;
+export type CallerId = Viewer;
 
 export interface CreateCollectionInput {
   name: string;
@@ -81,7 +82,7 @@ export class CollectionsService {
   async readable(caller: CallerId, id: number): Promise<CollectionRow> {
     const c = await this.repo.find(id);
     if (!c) throw collectionNotFound(id);
-    if (Number(c.user_id) !== caller && !c.is_public) throw collectionForbidden(id);
+    requireAccess(caller, ownedItem(c), 'read', () => collectionForbidden(id));
     return c;
   }
 
@@ -89,20 +90,25 @@ export class CollectionsService {
   async owned(caller: CallerId, id: number): Promise<CollectionRow> {
     const c = await this.repo.find(id);
     if (!c) throw collectionNotFound(id);
-    if (Number(c.user_id) !== caller) throw collectionForbidden(id);
+    requireAccess(caller, ownedItem(c), 'write', () => collectionForbidden(id));
     return c;
   }
 
   /** 403 for someone else's private collection; nothing for a readable or unknown one (selectors of ROM lists). */
   async assertReadableIfExists(caller: CallerId, id: number): Promise<void> {
     const c = await this.repo.find(id);
-    if (c && Number(c.user_id) !== caller && !c.is_public) throw collectionForbidden(id);
+    if (c) requireAccess(caller, ownedItem(c), 'read', () => collectionForbidden(id));
   }
 
   /** Whether the user may read the collection, without throwing (smart criteria that name one). */
   async canRead(caller: CallerId, id: number): Promise<boolean> {
     const c = await this.repo.find(id);
-    return !!c && (Number(c.user_id) === caller || !!c.is_public);
+    return !!c && canRead(caller, ownedItem(c));
+  }
+
+  /** Owner and visibility of the collections smart criteria draw from (see SmartSources). */
+  sourceAccess(ids: readonly number[], favouritesOf: readonly number[]): Promise<CollectionAccessRow[]> {
+    return this.repo.sourceAccess(ids, favouritesOf);
   }
 
   /**

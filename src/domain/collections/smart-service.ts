@@ -8,7 +8,9 @@ import type { SmartCollectionSchema } from '../../contract/collections.ts';
 import { RESOURCES_PREFIX } from '../roms/mapper-parts.ts';
 import { checkName, collectionExists, collectionForbidden, collectionNotFound, type CallerId, type CollectionsService } from './collections-service.ts';
 import { badRequest } from '../../common/errors.ts';
+import { ownedItem, requireAccess } from '../../auth/access.ts';
 import { filterFromCriteria } from '../roms/filter.ts';
+import { SmartSources } from './smart-sources.ts';
 import { pyStrFromMs } from '../../common/time.ts';
 
 export interface SmartCollectionInput {
@@ -45,34 +47,40 @@ const stripTs = (urls: unknown): string[] => (Array.isArray(urls) ? urls.map((u)
  * A criterion naming a regular collection only matches when the evaluating user may read that collection.
  */
 export class SmartCollectionsService {
+  private readonly sources: SmartSources;
+
   constructor(
     private readonly repo: SmartCollectionsRepository,
     private readonly query: RomQueryRepository,
     private readonly collections: CollectionsService,
     private readonly context: (userId: number | null) => RomQueryContext,
-  ) {}
+  ) {
+    this.sources = new SmartSources(collections);
+  }
+
+  /** The rows as `caller` may see them: cached members drawn from a collection the caller may not read are left out. */
+  private async shown(caller: CallerId, rows: SmartCollectionRow[]): Promise<SmartCollectionRow[]> {
+    const visible = await this.sources.membershipVisible(caller, rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), filter_criteria: r.filter_criteria })));
+    return rows.map((r) => (visible.has(Number(r.id)) ? r : { ...r, rom_ids: '[]', rom_count: 0, path_covers_small: '[]', path_covers_large: '[]' }));
+  }
 
   private async readable(caller: CallerId, id: number): Promise<SmartCollectionRow> {
     const s = await this.repo.find(id);
     if (!s) throw collectionNotFound(id);
-    if (Number(s.user_id) !== caller && !s.is_public) throw collectionForbidden(id);
+    requireAccess(caller, ownedItem(s), 'read', () => collectionForbidden(id));
     return s;
   }
 
   private async owned(caller: CallerId, id: number): Promise<SmartCollectionRow> {
     const s = await this.repo.find(id);
     if (!s) throw collectionNotFound(id);
-    if (Number(s.user_id) !== caller) throw collectionForbidden(id);
+    requireAccess(caller, ownedItem(s), 'write', () => collectionForbidden(id));
     return s;
   }
 
   /** The criteria as a ROM filter for `userId`; an unreadable collection in them makes the set empty. */
-  async filterFor(userId: CallerId, criteria: Record<string, unknown>): Promise<RomFilter> {
-    const filter = filterFromCriteria(criteria);
-    if (filter.collectionId !== undefined && !(await this.collections.canRead(userId, filter.collectionId))) {
-      return { smart: null };
-    }
-    return filter;
+  filterFor(userId: CallerId, criteria: Record<string, unknown>): Promise<RomFilter> {
+    return this.sources.filterFor(userId, criteria, 'empty');
   }
 
   /** Live filter for `GET /api/roms?smart_collection_id=` and downloads: 404/403 like the detail route. */
@@ -88,7 +96,7 @@ export class SmartCollectionsService {
   async assertReadableIfExists(caller: CallerId, id: number): Promise<void> {
     const s = await this.repo.find(id);
     if (!s) return;
-    if (Number(s.user_id) !== caller && !s.is_public) throw collectionForbidden(id);
+    requireAccess(caller, ownedItem(s), 'read', () => collectionForbidden(id));
     const { collectionId } = filterFromCriteria(criteriaObject(s.filter_criteria));
     if (collectionId !== undefined) await this.collections.assertReadableIfExists(caller, collectionId);
   }
@@ -101,7 +109,7 @@ export class SmartCollectionsService {
   }
 
   async list(caller: number, updatedAfter?: number): Promise<SmartCollectionSchema[]> {
-    return (await this.repo.listVisible(caller, updatedAfter)).map(toSmartCollectionSchema);
+    return (await this.shown(caller, await this.repo.listVisible(caller, updatedAfter))).map(toSmartCollectionSchema);
   }
 
   /**
@@ -109,7 +117,7 @@ export class SmartCollectionsService {
    * parsed and serialised again, which is most of the work for collections of tens of thousands of ROMs.
    */
   async listJson(caller: number, updatedAfter?: number): Promise<string> {
-    const rows = await this.repo.listVisible(caller, updatedAfter);
+    const rows = await this.shown(caller, await this.repo.listVisible(caller, updatedAfter));
     const parts = rows.map((row) => {
       const ids = row.rom_ids.trim();
       if (!/^\[[\d,\s]*\]$/.test(ids)) return JSON.stringify(toSmartCollectionSchema(row));
@@ -125,7 +133,8 @@ export class SmartCollectionsService {
   }
 
   async get(caller: CallerId, id: number): Promise<SmartCollectionSchema> {
-    return toSmartCollectionSchema(await this.readable(caller, id));
+    const [row] = await this.shown(caller, [await this.readable(caller, id)]);
+    return toSmartCollectionSchema(row as SmartCollectionRow);
   }
 
   private async checkCriteria(caller: number, criteria: Record<string, unknown>): Promise<void> {

@@ -163,7 +163,7 @@ export class DownloadsService {
       } else if (req.smartCollectionId && this.romsRead) {
         ids = await this.viaQueryEngine({ smart_collection_id: req.smartCollectionId }, userId);
       } else if (req.smartCollectionId) {
-        // Without the query engine: the collection's cached member list (the owner's view).
+        // Without the query engine: the cached member list, to its owner only (it is the owner's view).
         ids = await this.repo.smartCollectionRomIds(req.smartCollectionId, userId);
         if (ids?.length) {
           const hidden = await this.repo.personallyHidden(ids, userId);

@@ -6,11 +6,15 @@ import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec,
 import { RomsReadRepository, type HashQuery, type RomBundle } from '../../db/repositories/roms-read-repository.ts';
 import { collectionForbidden } from '../collections/collections-service.ts';
 import { badRequest, notFound } from '../../common/errors.ts';
+import { ownedItem, requireAccess } from '../../auth/access.ts';
 import { toDetailedRomSchema } from './mapper-detail.ts';
 import { toRomFileSchema } from './mapper-parts.ts';
 import { extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
 import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
-import { filterFromCriteria, filterFromInput, type FilterInput } from './filter.ts';
+import { filterFromInput, type FilterInput } from './filter.ts';
+import { CollectionsRepository } from '../../db/repositories/collections-repository.ts';
+import { SmartSources } from '../collections/smart-sources.ts';
+import { criteriaObject } from '../collections/mapper.ts';
 import type { Db } from '../../db/engine.ts';
 
 export interface RomListOptions {
@@ -33,11 +37,13 @@ export class RomsReadService {
   readonly query: RomQueryRepository;
   readonly repo: RomsReadRepository;
   readonly cache: RomQueryCache;
+  private readonly smartSources: SmartSources;
 
   constructor(db: Db, private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY) {
     this.query = new RomQueryRepository(db.kysely);
     this.repo = new RomsReadRepository(db.kysely);
     this.cache = new RomQueryCache(db.kysely);
+    this.smartSources = new SmartSources(new CollectionsRepository(db));
   }
 
   private allCounts(version: number): Promise<FacetCounts> {
@@ -57,17 +63,17 @@ export class RomsReadService {
     const filter = filterFromInput(input);
     if (filter.collectionId !== undefined) await this.assertCollectionReadable(filter.collectionId, userId);
     if (typeof input.smart_collection_id === 'number') {
-      const smart = await this.repo.findSmartCollection(input.smart_collection_id);
-      if (smart && !smart.is_public && Number(smart.user_id) !== userId) throw collectionForbidden(input.smart_collection_id);
-      filter.smart = smart ? filterFromCriteria(parseCriteria(smart.filter_criteria)) : null;
-      if (filter.smart?.collectionId !== undefined) await this.assertCollectionReadable(filter.smart.collectionId, userId);
+      const smartId = input.smart_collection_id;
+      const smart = await this.repo.findSmartCollection(smartId);
+      if (smart) requireAccess(userId, ownedItem(smart), 'read', () => collectionForbidden(smartId));
+      filter.smart = smart ? await this.smartSources.filterFor(userId, criteriaObject(smart.filter_criteria), 'forbid') : null;
     }
     return filter;
   }
 
   private async assertCollectionReadable(id: number, userId: number | null): Promise<void> {
     const c = await this.repo.findCollectionAccess(id);
-    if (c && !c.is_public && Number(c.user_id) !== userId) throw collectionForbidden(id);
+    if (c) requireAccess(userId, ownedItem(c), 'read', () => collectionForbidden(id));
   }
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
@@ -147,11 +153,17 @@ export class RomsReadService {
   }
 
   async detailed(id: number, userId: number | null): Promise<DetailedRomSchema> {
-    const [bundle, notes, collections] = await Promise.all([
+    const [bundle, notes, holding] = await Promise.all([
       this.repo.hydrate([id], userId),
       this.repo.notes(id, userId),
       this.repo.userCollections(id, userId),
     ]);
+    // A smart collection is listed only when the caller may see its membership, as on its own route.
+    const smartShown = await this.smartSources.membershipVisible(userId, holding.smart);
+    const collections = [
+      ...holding.regular.map((c) => ({ ...c, is_smart: false })),
+      ...holding.smart.filter((s) => smartShown.has(s.id)).map((s) => ({ id: s.id, name: s.name, is_smart: true })),
+    ];
     const rom = bundle.roms[0];
     const ex = extrasByRom(bundle).get(id);
     if (!rom || !ex) throw romNotFound(id);
@@ -185,11 +197,3 @@ export class RomsReadService {
 
 /** JSON key in which an absent field (undefined) and an empty scope (null) stay distinct. */
 const cacheKey = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (v === undefined ? '\u0000' : v));
-
-function parseCriteria(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
-}
