@@ -23,7 +23,7 @@ const TokenForm = Type.Object({
 
 export const authRoutes: RouteModule = (app, { services, config }) => {
   app.post('/api/login', {
-    config: { auth: 'public' },
+    config: { auth: 'public', checksOwnPassword: true },
     schema: {
       tags: ['auth'],
       summary: 'Session login with HTTP Basic credentials',
@@ -53,7 +53,7 @@ export const authRoutes: RouteModule = (app, { services, config }) => {
   });
 
   app.post('/api/token', {
-    config: { auth: 'public' },
+    config: { auth: 'public', checksOwnPassword: true },
     schema: {
       tags: ['auth'],
       summary: 'OAuth2 password and refresh-token grants',
