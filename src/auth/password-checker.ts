@@ -1,5 +1,5 @@
 import type { UserRow, UsersRepository } from '../db/repositories/users-repository.ts';
-import type { PasswordGate } from './password-gate.ts';
+import { verifierBusy, type PasswordGate } from './password-gate.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import type { AuthThrottle, ThrottleKey } from './throttle.ts';
 import { THROTTLE_KIND } from './throttle-policies.ts';
@@ -17,6 +17,8 @@ export class PasswordChecker {
 
   /** The user when the password matches (enabled or not); null otherwise. Throws 429 when blocked, 503 when busy. */
   async check(username: string, password: string, clientIp: string): Promise<UserRow | null> {
+    // Turned away before any database work: under a flood of bad logins, refusals must cost next to nothing.
+    if (this.gate.saturated) throw verifierBusy();
     const name = username.toLowerCase();
     const account: ThrottleKey = { kind: THROTTLE_KIND.account, key: name };
     const keys = [{ kind: THROTTLE_KIND.address, key: clientIp }, account];

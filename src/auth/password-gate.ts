@@ -23,7 +23,7 @@ export class PasswordGate {
   /** Runs `task` when a slot is free; throws 503 with Retry-After when the queue is already full. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.settings.maxConcurrent) {
-      if (this.waiting.length >= this.settings.maxQueued) throw verifierBusy();
+      if (this.saturated) throw verifierBusy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.active += 1;
@@ -36,6 +36,11 @@ export class PasswordGate {
       if (next) next();
       else this.active -= 1;
     }
+  }
+
+  /** True when a new task would be refused. */
+  get saturated(): boolean {
+    return this.active >= this.settings.maxConcurrent && this.waiting.length >= this.settings.maxQueued;
   }
 
   get load(): { active: number; queued: number } {
