@@ -4,6 +4,11 @@ import { AuthService } from './auth/auth-service.ts';
 import { ClientTokenService } from './auth/client-token-service.ts';
 import { CsrfGuard } from './auth/csrf.ts';
 import { JwtSigner } from './auth/tokens.ts';
+import { PasswordChecker } from './auth/password-checker.ts';
+import { PasswordGate } from './auth/password-gate.ts';
+import { AuthThrottle } from './auth/throttle.ts';
+import { throttlePolicies } from './auth/throttle-policies.ts';
+import { AuthThrottleRepository } from './db/repositories/auth-throttle-repository.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/engine.ts';
 import { AuthRepository } from './db/repositories/auth-repository.ts';
@@ -25,6 +30,9 @@ import { UsersAdminRepository } from './db/repositories/users-admin-repository.t
 export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
   const usersRepo = new UsersRepository(db.kysely);
   const authRepo = new AuthRepository(db.kysely);
+  const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config));
+  const passwordGate = new PasswordGate({ maxConcurrent: config.passwordVerifyConcurrency, maxQueued: config.passwordVerifyQueue });
+  const auth = new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate));
   const romsRead = new RomsReadService(db);
   const downloadsRepo = new DownloadsRepository(db.kysely);
   const downloads = new DownloadsService(downloadsRepo, config.libraryPath, logger, romsRead);
@@ -35,12 +43,14 @@ export function createServices(config: Config, db: Db, authSecret: string, logge
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
     usersRepo,
-    auth: new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config),
+    auth,
     authRepo,
-    clientTokens: new ClientTokenService(authRepo),
+    throttle,
+    passwordGate,
+    clientTokens: new ClientTokenService(authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
     stats: new StatsService(db),
-    usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost),
+    usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
     romsRead,
     collections,
     ...createRomWriteServices(config, db, logger),

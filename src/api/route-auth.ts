@@ -12,6 +12,11 @@ export type RouteAuth = 'public' | { scopes: readonly Scope[]; downloadEndpoint?
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /**
+     * The handler verifies a password itself (login, token grant): the auth hook leaves the Authorization header
+     * alone, so one attempt runs bcrypt once and counts as one failure.
+     */
+    checksOwnPassword?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext | null;

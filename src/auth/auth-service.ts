@@ -3,8 +3,9 @@ import type { UserRow, UsersRepository } from '../db/repositories/users-reposito
 import { AppError, badRequest, forbidden, unauthorized } from '../common/errors.ts';
 import { nowMs } from '../common/time.ts';
 import type { TokenResponse } from '../contract/auth.ts';
+import { BasicCredentialCache } from './basic-cache.ts';
 import type { AuthContext } from './context.ts';
-import { decoyHash, verifyPassword } from './passwords.ts';
+import type { PasswordChecker } from './password-checker.ts';
 import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';
 import { type JwtSigner, OAUTH_ISSUER, newJti, newSessionId, sha256Hex, unverifiedIssuer } from './tokens.ts';
 
@@ -22,24 +23,25 @@ export interface TokenForm {
   refresh_token?: string | undefined;
 }
 
-const BASIC_CACHE_TTL_MS = 5 * 60 * 1000;
-const BASIC_CACHE_MAX = 1000;
-
 const invalidCredentials = () => new AppError(401, 'Could not validate credentials', { 'www-authenticate': 'Bearer' });
 
 /** Resolves every RomM credential type to a user and scope set, and issues sessions and OAuth tokens. */
 export class AuthService {
-  private readonly basicCache = new Map<string, { userId: number; hash: string; expires: number }>();
+  private readonly basicCache = new BasicCredentialCache();
 
   constructor(
     private readonly users: UsersRepository,
     private readonly repo: AuthRepository,
     private readonly jwt: JwtSigner,
     private readonly settings: AuthSettings,
+    private readonly passwords: PasswordChecker,
   ) {}
 
-  /** Spec §2.3 order: session cookie, Basic, client token, JWT. Null when nothing authenticates. */
-  async authenticate(authorization: string | undefined, sessionId: string | undefined): Promise<AuthContext | null> {
+  /**
+   * Spec §2.3 order: session cookie, Basic, client token, JWT. Null when nothing authenticates. `clientIp` keys the
+   * failed-password throttle of HTTP Basic.
+   */
+  async authenticate(authorization: string | undefined, sessionId: string | undefined, clientIp: string): Promise<AuthContext | null> {
     if (sessionId) {
       const fromSession = await this.fromSession(sessionId);
       if (fromSession) return fromSession;
@@ -50,7 +52,7 @@ export class AuthService {
     const [scheme, credential] = parts as [string, string];
     switch (scheme.toLowerCase()) {
       case 'basic':
-        return this.fromBasic(credential);
+        return this.fromBasic(credential, clientIp);
       case 'bearer':
         return credential.startsWith('rmm_') ? this.fromClientToken(credential) : this.fromJwt(credential);
       default:
@@ -58,24 +60,15 @@ export class AuthService {
     }
   }
 
-  /** Checks a username/password pair; distinguishes a disabled account only after the password matched. */
-  async checkPassword(username: string, password: string): Promise<UserRow | null> {
-    const user = await this.users.findByUsername(username.toLowerCase());
-    if (!user) {
-      await verifyPassword(password, await decoyHash());
-      return null;
-    }
-    return (await verifyPassword(password, user.hashed_password)) ? user : null;
-  }
-
-  async login(authorization: string | undefined): Promise<{ sessionId: string; user: UserRow }> {
+  async login(authorization: string | undefined, clientIp: string): Promise<{ sessionId: string; user: UserRow }> {
     const basic = parseBasic(authorization);
-    const user = basic ? await this.checkPassword(basic.username, basic.password) : null;
+    // A disabled account is told apart only after the password matched.
+    const user = basic ? await this.passwords.check(basic.username, basic.password, clientIp) : null;
     if (!user) throw unauthorized('Incorrect username or password');
     if (!user.enabled) throw unauthorized('Disabled user');
     const sessionId = newSessionId();
     const now = nowMs();
-    await this.repo.createSession(sha256Hex(sessionId), user.id, now + this.settings.sessionMaxAgeSeconds * 1000, now);
+    await this.repo.createSession(sha256Hex(sessionId), user.id, now + this.settings.sessionMaxAgeSeconds * 1000, now, user.token_generation);
     await this.users.touchLogin(user.id, now);
     return { sessionId, user };
   }
@@ -83,23 +76,29 @@ export class AuthService {
   /** Drops expired sessions and refresh-token ids; run periodically. */
   async purgeExpired(): Promise<void> {
     await this.repo.deleteExpired(nowMs());
+    await this.passwords.purgeExpired();
   }
 
   async logout(sessionId: string | undefined): Promise<void> {
     if (sessionId) await this.repo.deleteSession(sha256Hex(sessionId));
   }
 
-  async token(form: TokenForm): Promise<TokenResponse> {
+  /** Ends every credential of a user in this process at once (the database side is the caller's). */
+  forgetUser(userId: number): void {
+    this.basicCache.forgetUser(userId);
+  }
+
+  async token(form: TokenForm, clientIp: string): Promise<TokenResponse> {
     const grant = form.grant_type || 'password';
-    if (grant === 'password') return this.passwordGrant(form);
+    if (grant === 'password') return this.passwordGrant(form, clientIp);
     if (grant === 'refresh_token') return this.refreshGrant(form);
     if (grant === 'client_credentials') throw badRequest('Client credentials are not yet supported');
     throw badRequest('Invalid or unsupported grant type');
   }
 
-  private async passwordGrant(form: TokenForm): Promise<TokenResponse> {
+  private async passwordGrant(form: TokenForm, clientIp: string): Promise<TokenResponse> {
     if (!form.username || !form.password) throw badRequest('Missing username or password');
-    const user = await this.checkPassword(form.username, form.password);
+    const user = await this.passwords.check(form.username, form.password, clientIp);
     if (!user) throw new AppError(401, 'Invalid username or password', { 'www-authenticate': 'Bearer' });
     if (!user.enabled) throw forbidden('User account is disabled');
     const requested = parseScopeString(form.scope ?? '');
@@ -114,7 +113,7 @@ export class AuthService {
     if (!claims || claims.iss !== OAUTH_ISSUER || claims.type !== 'refresh' || !claims.jti) throw invalidCredentials();
     if (!(await this.repo.consumeRefreshToken(claims.jti, nowMs()))) throw invalidCredentials();
     const user = await this.users.findByUsername(claims.sub);
-    if (!user) throw invalidCredentials();
+    if (!user || claims.gen !== user.token_generation) throw invalidCredentials();
     if (!user.enabled) throw unauthorized('Disabled user');
     return this.issueTokens(user, intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role)));
   }
@@ -122,12 +121,13 @@ export class AuthService {
   private async issueTokens(user: UserRow, scopes: Scope[]): Promise<TokenResponse> {
     const scopeText = scopes.join(' ');
     const jti = newJti();
+    const gen = user.token_generation;
     const { accessTokenExpireSeconds: accessTtl, refreshTokenExpireSeconds: refreshTtl } = this.settings;
     const now = nowMs();
     await this.repo.recordRefreshToken(jti, user.id, now + refreshTtl * 1000, now);
     return {
-      access_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'access', expiresInSeconds: accessTtl }),
-      refresh_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'refresh', expiresInSeconds: refreshTtl, jti }),
+      access_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'access', expiresInSeconds: accessTtl, gen }),
+      refresh_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'refresh', expiresInSeconds: refreshTtl, jti, gen }),
       token_type: 'bearer',
       expires: accessTtl,
       refresh_expires: refreshTtl,
@@ -143,7 +143,7 @@ export class AuthService {
       return null;
     }
     const user = await this.users.findById(session.user_id);
-    if (!user?.enabled) {
+    if (!user?.enabled || user.token_generation !== session.token_generation) {
       await this.repo.deleteSession(session.id);
       return null;
     }
@@ -153,26 +153,21 @@ export class AuthService {
   }
 
   /**
-   * Many clients send Basic on every request; bcrypt per request would cost ~0.2 s of CPU each. A verified
-   * credential is remembered for a few minutes, keyed by its SHA-256 and tied to the stored hash, so a password
-   * change invalidates it at once.
+   * Many clients send Basic on every request; bcrypt per request would cost ~0.2 s of CPU each, so verified
+   * credentials are cached. A cached credential proves its sender knew the current password, so it is served even
+   * while the account or address is blocked: an attacker's guesses never lock out the owner's running clients.
    */
-  private async fromBasic(credential: string): Promise<AuthContext | null> {
-    const key = sha256Hex(credential);
-    const cached = this.basicCache.get(key);
-    if (cached && cached.expires > nowMs()) {
+  private async fromBasic(credential: string, clientIp: string): Promise<AuthContext | null> {
+    const cached = this.basicCache.lookup(credential);
+    if (cached) {
       const user = await this.users.findById(cached.userId);
-      if (user?.enabled && user.hashed_password === cached.hash) {
-        return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
-      }
-      this.basicCache.delete(key);
+      if (this.basicCache.stillValid(cached.key, user)) return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
     }
     const basic = decodeBasic(credential);
     if (!basic) return null;
-    const user = await this.checkPassword(basic.username, basic.password);
+    const user = await this.passwords.check(basic.username, basic.password, clientIp);
     if (!user?.enabled) return null;
-    if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear();
-    this.basicCache.set(key, { userId: user.id, hash: user.hashed_password ?? '', expires: nowMs() + BASIC_CACHE_TTL_MS });
+    this.basicCache.remember(credential, user);
     return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
   }
 
@@ -193,7 +188,8 @@ export class AuthService {
     const claims = await this.jwt.verify(token);
     if (!claims || claims.type !== 'access') throw invalidCredentials();
     const user = await this.users.findByUsername(claims.sub);
-    if (!user?.enabled) throw invalidCredentials();
+    // Tokens from before the user's last password change or disable carry an older generation.
+    if (!user?.enabled || claims.gen !== user.token_generation) throw invalidCredentials();
     const scopes = intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role));
     return { user, scopes: new Set(scopes), via: 'jwt' };
   }

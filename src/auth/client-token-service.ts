@@ -4,6 +4,8 @@ import { AppError, badRequest, forbidden, notFound } from '../common/errors.ts';
 import { nowMs } from '../common/time.ts';
 import type { AuthContext } from './context.ts';
 import { FULL_SCOPES } from './scopes.ts';
+import type { AuthThrottle, ThrottleKey } from './throttle.ts';
+import { THROTTLE_KIND } from './throttle-policies.ts';
 import { newClientToken, sha256Hex } from './tokens.ts';
 
 export const MAX_TOKENS_PER_USER = 25;
@@ -11,8 +13,6 @@ const DAY = 24 * 3600 * 1000;
 const EXPIRY: Record<string, number> = { '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY };
 const PAIR_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const PAIR_TTL_SECONDS = 60;
-const EXCHANGE_LIMIT = 5;
-const EXCHANGE_WINDOW_MS = 60_000;
 
 export interface CreateTokenInput {
   name: string;
@@ -24,9 +24,11 @@ export interface CreateTokenInput {
 export class ClientTokenService {
   // Pair codes live for 60 s: process memory is the right store (no Redis needed).
   private readonly pairs = new Map<string, { tokenId: number; userId: number; expires: number }>();
-  private readonly exchangeAttempts = new Map<string, { count: number; windowStart: number }>();
 
-  constructor(private readonly repo: AuthRepository) {}
+  constructor(
+    private readonly repo: AuthRepository,
+    private readonly throttle: AuthThrottle,
+  ) {}
 
   async create(auth: AuthContext, input: CreateTokenInput): Promise<{ row: ClientTokenRow; raw: string }> {
     // Checked against the credential in use, so a narrow token cannot mint a wider one.
@@ -86,39 +88,39 @@ export class ClientTokenService {
     return { code, expires_in: PAIR_TTL_SECONDS };
   }
 
-  pairStatus(code: string): void {
+  /** Whether a code is pending. Unknown codes count as guesses: the answer tells a valid code from an invalid one. */
+  async pairStatus(code: string, clientIp: string): Promise<void> {
+    const keys = pairingKeys(clientIp);
+    await this.throttle.assertAllowed(keys);
     this.sweep();
-    if (!this.pairs.has(normalizeCode(code))) throw notFound('Not Found');
+    if (!this.pairs.has(normalizeCode(code))) {
+      await this.throttle.recordFailure(keys);
+      throw notFound('Not Found');
+    }
   }
 
   /** Trades a pair code for a fresh raw token (the old one is rotated), as a device-pairing flow needs. */
   async exchange(code: string, clientIp: string): Promise<{ row: ClientTokenRow; raw: string }> {
-    this.rateLimit(clientIp);
+    const keys = pairingKeys(clientIp);
+    await this.throttle.assertAllowed(keys);
     this.sweep();
     const key = normalizeCode(code);
     const pair = this.pairs.get(key);
-    if (!pair) throw notFound('Invalid or expired pairing code');
+    if (!pair) {
+      await this.throttle.recordFailure(keys);
+      throw notFound('Invalid or expired pairing code');
+    }
     this.pairs.delete(key);
     return this.regenerate(pair.tokenId, pair.userId);
-  }
-
-  private rateLimit(ip: string): void {
-    const now = nowMs();
-    const entry = this.exchangeAttempts.get(ip);
-    if (!entry || now - entry.windowStart > EXCHANGE_WINDOW_MS) {
-      this.exchangeAttempts.set(ip, { count: 1, windowStart: now });
-      return;
-    }
-    entry.count += 1;
-    if (entry.count > EXCHANGE_LIMIT) throw new AppError(429, 'Too many exchange attempts. Try again later.');
   }
 
   private sweep(): void {
     const now = nowMs();
     for (const [code, pair] of this.pairs) if (pair.expires <= now) this.pairs.delete(code);
-    for (const [ip, e] of this.exchangeAttempts) if (now - e.windowStart > EXCHANGE_WINDOW_MS) this.exchangeAttempts.delete(ip);
   }
 }
+
+const pairingKeys = (clientIp: string): ThrottleKey[] => [{ kind: THROTTLE_KIND.pairing, key: clientIp }];
 
 function normalizeCode(code: string): string {
   return code.replace(/-/g, '').toUpperCase();

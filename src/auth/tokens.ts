@@ -10,6 +10,8 @@ export interface JwtClaims {
   type: 'access' | 'refresh';
   exp: number;
   jti?: string;
+  /** The user's token generation when issued; tokens from before the last password change are refused. */
+  gen: number;
 }
 
 export class JwtSigner {
@@ -19,8 +21,8 @@ export class JwtSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(claims: { sub: string; scopes: string; type: 'access' | 'refresh'; expiresInSeconds: number; jti?: string }): Promise<string> {
-    const payload: Record<string, unknown> = { scopes: claims.scopes, type: claims.type };
+  async sign(claims: { sub: string; scopes: string; type: 'access' | 'refresh'; expiresInSeconds: number; jti?: string; gen: number }): Promise<string> {
+    const payload: Record<string, unknown> = { scopes: claims.scopes, type: claims.type, gen: claims.gen };
     const jwt = new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
@@ -42,6 +44,8 @@ export class JwtSigner {
         scopes: typeof payload.scopes === 'string' ? payload.scopes : '',
         type: payload.type,
         exp: payload.exp,
+        // Tokens signed before generations existed carry none: they belong to generation 0.
+        gen: typeof payload.gen === 'number' && Number.isInteger(payload.gen) ? payload.gen : 0,
         ...(typeof payload.jti === 'string' ? { jti: payload.jti } : {}),
       };
     } catch {

@@ -23,6 +23,8 @@ export interface UsersTable {
   ui_settings: string | null;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** Bumped on password change or disable; tokens carrying an older value are refused. */
+  token_generation: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -31,6 +33,8 @@ export interface SessionsTable {
   user_id: number;
   expires_at: EpochMs;
   created_at: EpochMs;
+  /** The user's token generation at login. */
+  token_generation: Generated<number>;
 }
 
 export interface ClientTokensTable {
@@ -52,6 +56,20 @@ export interface RefreshTokensTable {
   user_id: number;
   expires_at: EpochMs;
   created_at: EpochMs;
+}
+
+/** Failed-attempt counter of one throttled key (account, client address, pairing flow). */
+export interface AuthThrottleTable {
+  kind: string;
+  /** SHA-256 hex of the key, so attacker-chosen names have a bounded size. */
+  key_hash: string;
+  failures: number;
+  window_start: EpochMs;
+  /** 0 when not blocked. */
+  blocked_until: EpochMs;
+  /** Blocks imposed so far; each one doubles the next. */
+  strikes: number;
+  updated_at: EpochMs;
 }
 
 export interface PlatformsTable {
@@ -260,6 +278,7 @@ export interface Database {
   sessions: SessionsTable;
   client_tokens: ClientTokensTable;
   refresh_tokens: RefreshTokensTable;
+  auth_throttle: AuthThrottleTable;
   platforms: PlatformsTable;
   roms: RomsTable;
   rom_files: RomFilesTable;

@@ -31,7 +31,9 @@ export function registerAuth(app: App, deps: AppDeps, registry: RegisteredRoute[
   });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    request.auth = await services.auth.authenticate(request.headers.authorization, request.cookies[SESSION_COOKIE]);
+    const { checksOwnPassword } = request.routeOptions.config;
+    const authorization = checksOwnPassword ? undefined : request.headers.authorization;
+    request.auth = await services.auth.authenticate(authorization, request.cookies[SESSION_COOKIE], request.ip);
 
     // Scopes first: an anonymous caller learns nothing from a CSRF failure, and a 401 tells it what is missing.
     const routeAuth = request.routeOptions.config.auth;

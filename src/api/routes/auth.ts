@@ -6,10 +6,14 @@ import { TokenForm, TokenResponse } from '../../contract/auth.ts';
 
 export const authRoutes: RouteModule = (app, { services, config }) => {
   app.post('/api/login', {
-    config: { auth: 'public' },
-    schema: { tags: ['auth'], summary: 'Session login with HTTP Basic credentials', response: { 200: Type.Null(), 401: Detail } },
+    config: { auth: 'public', checksOwnPassword: true },
+    schema: {
+      tags: ['auth'],
+      summary: 'Session login with HTTP Basic credentials',
+      response: { 200: Type.Null(), 401: Detail, 429: Detail, 503: Detail },
+    },
   }, async (request, reply) => {
-    const { sessionId, user } = await services.auth.login(request.headers.authorization);
+    const { sessionId, user } = await services.auth.login(request.headers.authorization, request.ip);
     request.auth = { user, scopes: new Set(), via: 'session' };
     reply.setCookie(SESSION_COOKIE, sessionId, {
       path: '/',
@@ -32,12 +36,12 @@ export const authRoutes: RouteModule = (app, { services, config }) => {
   });
 
   app.post('/api/token', {
-    config: { auth: 'public' },
+    config: { auth: 'public', checksOwnPassword: true },
     schema: {
       tags: ['auth'],
       summary: 'OAuth2 password and refresh-token grants',
       body: TokenForm,
-      response: { 200: TokenResponse, 400: Detail, 401: Detail, 403: Detail },
+      response: { 200: TokenResponse, 400: Detail, 401: Detail, 403: Detail, 429: Detail, 503: Detail },
     },
-  }, async (request) => services.auth.token(request.body));
+  }, async (request) => services.auth.token(request.body, request.ip));
 };

@@ -105,9 +105,13 @@ export const clientTokenRoutes: RouteModule = (app, { services }) => {
 
   app.get('/api/client-tokens/pair/:code/status', {
     config: { auth: 'public' },
-    schema: { tags: ['client-tokens'], params: Type.Object({ code: Type.String({ maxLength: 20 }) }), response: { 200: Type.Null(), 404: Detail } },
+    schema: {
+      tags: ['client-tokens'],
+      params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
+      response: { 200: Type.Null(), 404: Detail, 429: Detail },
+    },
   }, async (request) => {
-    tokens.pairStatus(request.params.code);
+    await tokens.pairStatus(request.params.code, request.ip);
     return null;
   });
 

@@ -7,8 +7,10 @@ export type ClientTokenRow = Selectable<ClientTokensTable>;
 export class AuthRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async createSession(id: string, userId: number, expiresAt: number, now: number): Promise<void> {
-    await this.db.insertInto('sessions').values({ id, user_id: userId, expires_at: expiresAt, created_at: now }).execute();
+  async createSession(id: string, userId: number, expiresAt: number, now: number, tokenGeneration: number): Promise<void> {
+    await this.db.insertInto('sessions')
+      .values({ id, user_id: userId, expires_at: expiresAt, created_at: now, token_generation: tokenGeneration })
+      .execute();
   }
 
   findSession(id: string) {

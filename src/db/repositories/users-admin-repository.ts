@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
 
 /** Writes on existing users (edit, disable, delete); creation lives in UsersRepository. */
@@ -9,13 +9,24 @@ export class UsersAdminRepository {
     await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
   }
 
+  /**
+   * Applies the changes and, in the same transaction, ends every credential the server issued to the user: the
+   * token generation moves on (access and refresh tokens carrying the old one are refused), sessions and refresh
+   * token ids are deleted. Client API tokens are device credentials and stay until revoked.
+   */
+  async updateAndRevoke(id: number, changes: Updateable<UsersTable>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users')
+        .set({ ...changes, token_generation: sql<number>`token_generation + 1` })
+        .where('id', '=', id)
+        .execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await trx.deleteFrom('refresh_tokens').where('user_id', '=', id).execute();
+    });
+  }
+
   /** Sessions, tokens, props, notes and collections go with the user (ON DELETE CASCADE). */
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('users').where('id', '=', id).execute();
-  }
-
-  /** Ends every web session of a user, e.g. after a password change or when disabled. */
-  async endSessions(userId: number): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   }
 }

@@ -19,6 +19,11 @@ export interface UserUpdate {
   ui_settings?: string | undefined;
 }
 
+/** Drops what this process caches about a user's credentials (verified Basic credentials). */
+export interface CredentialCache {
+  forgetUser(userId: number): void;
+}
+
 const USERNAME = /^[A-Za-z0-9_.@-]{1,255}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -28,6 +33,7 @@ export class UsersAdminService {
     private readonly users: UsersRepository,
     private readonly admin: UsersAdminRepository,
     private readonly passwordCost: number,
+    private readonly credentials: CredentialCache,
   ) {}
 
   async update(id: number, form: UserUpdate, caller: AuthContext): Promise<UserRow> {
@@ -66,9 +72,14 @@ export class UsersAdminService {
     if (form.ui_settings !== undefined) changes.ui_settings = parseUiSettings(form.ui_settings);
 
     if (Object.keys(changes).length > 0) {
-      await this.admin.update(id, { ...changes, updated_at: nowMs() });
-      // Other people's sessions end when their password changes or they are disabled; the caller keeps theirs.
-      if (!self && (changes.hashed_password || changes.enabled === 0)) await this.admin.endSessions(id);
+      // A new password or a disable ends every session and token issued to the user, the caller's own included
+      // (as RomM clears the session of a user changing their own credentials); client API tokens stay.
+      if (changes.hashed_password || changes.enabled === 0) {
+        await this.admin.updateAndRevoke(id, { ...changes, updated_at: nowMs() });
+        this.credentials.forgetUser(id);
+      } else {
+        await this.admin.update(id, { ...changes, updated_at: nowMs() });
+      }
     }
     const updated = await this.users.findById(id);
     if (!updated) throw notFound(`Username with id ${id} not found`);
