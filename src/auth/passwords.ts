@@ -4,7 +4,7 @@ import { hash, verify } from '@node-rs/bcrypt';
 export const DEFAULT_PASSWORD_COST = 12;
 
 export function hashPassword(password: string, cost = DEFAULT_PASSWORD_COST): Promise<string> {
-  return hash(password, { cost });
+  return hash(password, cost);
 }
 
 export async function verifyPassword(password: string, hashed: string | null): Promise<boolean> {
@@ -19,6 +19,6 @@ export async function verifyPassword(password: string, hashed: string | null): P
 /** A hash of a random password, verified against when the user does not exist, so timing does not leak usernames. */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hash('romshelf-decoy-password', { cost: DEFAULT_PASSWORD_COST });
+  decoy ??= hash('romshelf-decoy-password', DEFAULT_PASSWORD_COST);
   return decoy;
 }
