@@ -44,6 +44,7 @@ export class DamagedDatabaseError extends StorageError {
 }
 
 interface CodedError {
+  cause?: unknown;
   code?: unknown;
   errno?: unknown;
   path?: unknown;
@@ -57,10 +58,13 @@ const SERVER_FULL_CODES = new Set(['53100', 'ER_RECORD_FILE_FULL', 'ER_DISK_FULL
  * The storage failure an error stands for, with the place named, or null when it is something else. `sqliteFile`
  * is the database file a bare SQLITE_FULL refers to.
  */
-export function asStorageError(err: unknown, sqliteFile?: string): StorageError | null {
+export function asStorageError(err: unknown, sqliteFile?: string, depth = 0): StorageError | null {
   if (err instanceof StorageError) return err;
   if (typeof err !== 'object' || err === null) return null;
   const e = err as CodedError;
+  // Wrappers (a failed migration, a failed batch) keep the original as `cause`.
+  const inner = e.cause !== undefined && depth < 5 ? asStorageError(e.cause, sqliteFile, depth + 1) : null;
+  if (inner) return inner;
   if (e.code === 'SQLITE_FULL') {
     return new StorageFullError(sqliteFile ? `the disk holding ${path.dirname(sqliteFile)}` : 'the disk holding the database');
   }
