@@ -12,6 +12,7 @@ import { migration as m4 } from './0201-library-version.ts';
 import { migration as m4b } from './0202-user-version.ts';
 import { migration as m5 } from './0400-collection-names-unique.ts';
 import { migration as m6 } from './0401-collections-facets-version.ts';
+import { migration as m7 } from './0510-file-change-identity.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0202-user-version', m4b],
   ['0400-collection-names-unique', m5],
   ['0401-collections-facets-version', m6],
+  ['0510-file-change-identity', m7],
 ];
