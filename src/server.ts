@@ -11,7 +11,7 @@ export async function startServer(): Promise<void> {
   const logger = pino({ level: config.logLevel });
   await ensureWritableDir(config.dataPath, 'DATA_PATH');
   await ensureWritableDir(config.libraryPath, 'LIBRARY_PATH');
-  const db = await openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config, (message) => logger.warn(message));
   const services = createServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), logger);
   const { app } = await buildApp({ config, db, services }, logger);
 

@@ -1,11 +1,13 @@
 import { crc32 } from 'node:zlib';
-import { FileChangedError, readFileRange } from './file-range.ts';
+import { FileChangedError, readFileRange, type Expected } from './file-range.ts';
 
 /** CRC-32 of a file's raw bytes, streamed once; fails when the file changes while it is read. */
-export async function crc32OfFile(path: string, size: number, mtimeMs: number): Promise<number> {
+export async function crc32OfFile(
+  path: string, size: number, mtimeMs: number, change: Pick<Expected, 'ctimeMs' | 'ino'> = {},
+): Promise<number> {
   let crc = 0;
   let seen = 0;
-  for await (const chunk of readFileRange(path, 0, size, { size, mtimeMs })) {
+  for await (const chunk of readFileRange(path, 0, size, { ...change, size, mtimeMs })) {
     crc = crc32(chunk, crc);
     seen += chunk.length;
   }

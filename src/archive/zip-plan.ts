@@ -9,9 +9,9 @@ import {
   type ZipEntryMeta,
 } from './zip-format.ts';
 
-/** Where an entry's bytes come from: a file on disk (checked against size and mtime when read) or memory. */
+/** Where an entry's bytes come from: a file on disk (checked against size, mtime, ctime and inode when read) or memory. */
 export type ZipSource =
-  | { kind: 'file'; path: string; mtimeMs: number }
+  | { kind: 'file'; path: string; mtimeMs: number; ctimeMs?: number; ino?: number }
   | { kind: 'bytes'; data: Buffer };
 
 export interface ZipEntryInput {
@@ -42,7 +42,7 @@ export interface ZipPlan {
   endOffset: number;
   totalLength: number;
   zip64: boolean;
-  /** Strong validator: a digest of names, sizes and mtimes (which determine the bytes). */
+  /** Strong validator: a digest of names, sizes, mtimes, change times and inodes (which determine the bytes). */
   etag: string;
 }
 
@@ -66,9 +66,10 @@ export function planZip(inputs: readonly ZipEntryInput[]): ZipPlan {
     entries.push({ meta, source: input.source, headerOffset: offset, dataOffset: offset + headerLength });
     if (needsZip64Size(input.size) || offset >= 0xffffffff) zip64 = true;
     offset += headerLength + input.size;
-    // CRCs are left out: they follow from the content, which size and mtime stand for, so HEAD (planned
-    // without CRCs) and GET agree on the validator.
-    digest.update(`${input.name}\0${input.size}\0${Math.floor(input.mtimeMs)}\n`);
+    // CRCs are left out: they follow from the content, which size, mtime, ctime and inode stand for, so HEAD
+    // (planned without CRCs) and GET agree on the validator.
+    const change = input.source.kind === 'file' ? `\0${input.source.ctimeMs ?? ''}\0${input.source.ino ?? ''}` : '';
+    digest.update(`${input.name}\0${input.size}\0${Math.floor(input.mtimeMs)}${change}\n`);
   }
   const centralOffsets = new Float64Array(entries.length);
   let size = 0;

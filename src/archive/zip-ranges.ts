@@ -94,5 +94,8 @@ function* pieces(plan: ZipPlan, start: number, end: number, take?: (size: number
 
 function entryData(e: PlannedEntry, from: number, to: number, take?: (size: number) => Buffer): Piece {
   if (e.source.kind === 'bytes') return e.source.data.subarray(from, to);
-  return readFileRange(e.source.path, from, to, { size: e.meta.size, mtimeMs: e.source.mtimeMs }, take);
+  const { mtimeMs, ctimeMs, ino } = e.source;
+  return readFileRange(e.source.path, from, to, {
+    size: e.meta.size, mtimeMs, ...(ctimeMs === undefined ? {} : { ctimeMs }), ...(ino === undefined ? {} : { ino }),
+  }, take);
 }

@@ -28,7 +28,7 @@ export async function runScanCommand(argv: string[]): Promise<number> {
     const config = loadConfigOrExplain();
     await ensureWritableDir(config.dataPath, 'DATA_PATH');
     const settings = loadScanSettings(config.scan);
-    const db = await openConfiguredDatabase(config);
+    const db = await openConfiguredDatabase(config, (message) => console.error(`romshelf scan: warning: ${message}`));
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
@@ -51,7 +51,7 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       console.error(`romshelf scan: ${err.detail}`);
       return 1;
     }
-    return explainAndExit(err);
+    return explainAndExit(err, 'romshelf scan');
   }
 }
 

@@ -6,6 +6,7 @@ import type { Database } from './schema.ts';
 import { capabilitiesOf, type EngineCapabilities } from './capabilities.ts';
 
 export type { EngineCapabilities };
+import { SqliteFileGuard } from './sqlite-guard.ts';
 
 export interface Db {
   kysely: Kysely<Database>;
@@ -41,7 +42,7 @@ async function createDialect(target: DatabaseTarget): Promise<Dialect> {
       // ~64 MiB page cache: a 100k-ROM library's hot indexes stay in memory.
       sqlite.pragma('cache_size = -65536');
       sqlite.pragma('temp_store = MEMORY');
-      return new SqliteDialect({ database: sqlite });
+      return new SqliteDialect({ database: target.location === ':memory:' ? sqlite : new SqliteFileGuard(sqlite, target.location) });
     }
     case 'postgres': {
       const pg = await import('pg');

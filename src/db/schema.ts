@@ -182,6 +182,9 @@ export interface RomFilesTable {
   file_size_bytes: number;
   /** File mtime in epoch milliseconds as recorded at the last hash. */
   last_modified: number | null;
+  /** Change time (whole epoch ms) and inode at the last hash; null for rows scanned before they were recorded. */
+  file_ctime_ms: number | null;
+  file_ino: number | null;
   crc_hash: string | null;
   md5_hash: string | null;
   sha1_hash: string | null;

@@ -51,6 +51,8 @@ export function fileWrites(files: DiskFile[], hashes: FileHashResult[] | null, k
       file_path: f.relDir,
       file_size_bytes: f.size,
       last_modified: f.mtimeMs,
+      file_ctime_ms: f.ctimeMs,
+      file_ino: f.ino,
       crc_hash: h ? h.crc : (k?.crc_hash ?? ''),
       md5_hash: h ? h.md5 : (k?.md5_hash ?? ''),
       sha1_hash: h ? h.sha1 : (k?.sha1_hash ?? ''),
@@ -66,13 +68,17 @@ export function fileWrites(files: DiskFile[], hashes: FileHashResult[] | null, k
   });
 }
 
-/** True when the files on disk are exactly the known ones, unchanged in size and mtime. */
+/**
+ * True when the files on disk are exactly the known ones, unchanged in size and mtime, and in change time and inode
+ * where those were recorded (rows hashed before they were have only size and mtime to go by).
+ */
 export function filesUnchanged(files: DiskFile[], known: KnownFile[]): boolean {
   if (files.length !== known.length) return false;
   const knownByPath = new Map(known.map((k) => [`${k.file_path}/${k.file_name}`, k]));
   return files.every((f) => {
     const k = knownByPath.get(`${f.relDir}/${f.name}`);
-    return !!k && k.file_size_bytes === f.size && k.last_modified !== null && Math.abs(k.last_modified - f.mtimeMs) < 1;
+    if (!k || k.file_size_bytes !== f.size || k.last_modified === null || Math.abs(k.last_modified - f.mtimeMs) >= 1) return false;
+    return (k.file_ctime_ms == null || k.file_ctime_ms === f.ctimeMs) && (k.file_ino == null || k.file_ino === f.ino);
   });
 }
 
@@ -171,6 +177,7 @@ export function fileWritesUnchanged(writes: FileWrite[], known: KnownFile[]): bo
   return writes.every((w) => {
     const k = w.id === undefined ? undefined : byId.get(w.id);
     return !!k && k.file_size_bytes === w.file_size_bytes && k.last_modified === w.last_modified
+      && k.file_ctime_ms === w.file_ctime_ms && k.file_ino === w.file_ino
       && k.crc_hash === w.crc_hash && k.md5_hash === w.md5_hash && k.sha1_hash === w.sha1_hash
       && k.chd_sha1_hash === w.chd_sha1_hash && k.archive_members === w.archive_members && k.category === w.category;
   });

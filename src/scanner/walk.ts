@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
+import { fileIdentity } from '../common/file-identity.ts';
 import type { Exclusions } from '../library/exclusions.ts';
 import type { ScanIssues } from './issues.ts';
 
@@ -18,6 +19,9 @@ export interface DiskFile {
   name: string;
   size: number;
   mtimeMs: number;
+  /** Change time (whole ms) and inode: a same-size rewrite with its mtime set back still changes them. */
+  ctimeMs: number;
+  ino: number;
 }
 
 /** Longest name that fits `roms.fs_name` / `rom_files.file_name`. */
@@ -89,7 +93,8 @@ export async function statFile(abs: string, relDir: string, name: string, issues
     return null;
   }
   if (!s.isFile()) return null;
-  return { abs, relDir, name, size: s.size, mtimeMs: s.mtimeMs };
+  const { ctimeMs, ino } = fileIdentity(s);
+  return { abs, relDir, name, size: s.size, mtimeMs: s.mtimeMs, ctimeMs, ino };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.ts';
+import { asStorageError } from '../../common/storage-errors.ts';
 import type { App } from '../deps.ts';
 
 const LOCATIONS: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'header' };
@@ -33,6 +34,12 @@ export function registerErrorHandling(app: App): void {
     }
     if (error.validation) {
       return reply.code(422).send({ detail: validationDetail(error) });
+    }
+    // Storage that cannot keep a change: 503 (a retry may succeed once an administrator acts), never a false 200.
+    const storage = asStorageError(error);
+    if (storage) {
+      request.log.error({ err: error }, storage.message);
+      return reply.code(503).send({ detail: storage.detail });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -97,7 +97,7 @@ async function send(request: FastifyRequest, reply: FastifyReply, head: boolean,
   reply.hijack();
   reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
   await pump(reply.raw, (take) => d.kind === 'file'
-    ? readFileRange(d.path, start, end, { size: d.size, mtimeMs: d.mtimeMs }, take)
+    ? readFileRange(d.path, start, end, { size: d.size, mtimeMs: d.mtimeMs, ctimeMs: d.ctimeMs, ino: d.ino }, take)
     : readZipRange(d.plan, start, end, take));
   return reply;
 }

@@ -14,6 +14,7 @@ import { migration as m5 } from './0400-collection-names-unique.ts';
 import { migration as m6 } from './0401-collections-facets-version.ts';
 import { migration as m7 } from './0500-auth-throttle.ts';
 import { migration as m7b } from './0501-user-token-generation.ts';
+import { migration as m8 } from './0510-file-change-identity.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -27,4 +28,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0401-collections-facets-version', m6],
   ['0500-auth-throttle', m7],
   ['0501-user-token-generation', m7b],
+  ['0510-file-change-identity', m8],
 ];

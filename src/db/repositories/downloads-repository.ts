@@ -7,6 +7,8 @@ interface RomFileRawCrcsTable {
   rom_file_id: number;
   size_bytes: number;
   mtime_ms: number;
+  ctime_ms: number | null;
+  ino: number | null;
   crc: string;
   updated_at: number;
 }
@@ -26,6 +28,8 @@ export interface DownloadFile {
   file_path: string;
   file_size_bytes: number;
   last_modified: number | null;
+  file_ctime_ms: number | null;
+  file_ino: number | null;
   crc_hash: string | null;
   category: string | null;
 }
@@ -34,6 +38,9 @@ export interface RawCrc {
   rom_file_id: number;
   size_bytes: number;
   mtime_ms: number;
+  /** Change time and inode the CRC was computed for; null in rows cached before they were recorded. */
+  ctime_ms: number | null;
+  ino: number | null;
   crc: string;
 }
 
@@ -42,14 +49,18 @@ const SLICE = 1000;
 
 const FILE_COLUMNS = [
   'rom_files.id', 'rom_files.rom_id', 'rom_files.file_name', 'rom_files.file_path', 'rom_files.file_size_bytes',
-  'rom_files.last_modified', 'rom_files.crc_hash', 'rom_files.category',
+  'rom_files.last_modified', 'rom_files.file_ctime_ms', 'rom_files.file_ino', 'rom_files.crc_hash', 'rom_files.category',
 ] as const;
+
+const numberOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 
 function toFile(row: DownloadFile): DownloadFile {
   return {
     ...row,
     file_size_bytes: Number(row.file_size_bytes),
-    last_modified: row.last_modified == null ? null : Number(row.last_modified),
+    last_modified: numberOrNull(row.last_modified),
+    file_ctime_ms: numberOrNull(row.file_ctime_ms),
+    file_ino: numberOrNull(row.file_ino),
   };
 }
 
@@ -167,10 +178,14 @@ export class DownloadsRepository {
     for (let i = 0; i < fileIds.length; i += SLICE) {
       const rows = await this.db
         .selectFrom('rom_file_raw_crcs')
-        .select(['rom_file_id', 'size_bytes', 'mtime_ms', 'crc'])
+        .select(['rom_file_id', 'size_bytes', 'mtime_ms', 'ctime_ms', 'ino', 'crc'])
         .where('rom_file_id', 'in', fileIds.slice(i, i + SLICE))
         .execute();
-      for (const r of rows) out.set(r.rom_file_id, { ...r, size_bytes: Number(r.size_bytes), mtime_ms: Number(r.mtime_ms) });
+      for (const r of rows) {
+        out.set(r.rom_file_id, {
+          ...r, size_bytes: Number(r.size_bytes), mtime_ms: Number(r.mtime_ms), ctime_ms: numberOrNull(r.ctime_ms), ino: numberOrNull(r.ino),
+        });
+      }
     }
     return out;
   }
@@ -182,7 +197,7 @@ export class DownloadsRepository {
       for (let i = 0; i < rows.length; i += SLICE) {
         const slice = rows.slice(i, i + SLICE);
         await trx.deleteFrom('rom_file_raw_crcs').where('rom_file_id', 'in', slice.map((r) => r.rom_file_id)).execute();
-        // 5 parameters a row: 200 rows stay under SQLite's and PostgreSQL's limits.
+        // 7 parameters a row: 200 rows stay under SQLite's and PostgreSQL's limits.
         for (let j = 0; j < slice.length; j += 200) {
           await trx.insertInto('rom_file_raw_crcs').values(slice.slice(j, j + 200).map((r) => ({ ...r, updated_at: now }))).execute();
         }

@@ -29,6 +29,8 @@ export interface KnownFile {
   file_path: string;
   file_size_bytes: number;
   last_modified: number | null;
+  file_ctime_ms: number | null;
+  file_ino: number | null;
   crc_hash: string | null;
   md5_hash: string | null;
   sha1_hash: string | null;
@@ -79,7 +81,8 @@ export class ScanRepository {
       .innerJoin('roms', 'roms.id', 'rom_files.rom_id')
       .select([
         'rom_files.id', 'rom_files.rom_id', 'rom_files.file_name', 'rom_files.file_path',
-        'rom_files.file_size_bytes', 'rom_files.last_modified', 'rom_files.crc_hash', 'rom_files.md5_hash',
+        'rom_files.file_size_bytes', 'rom_files.last_modified', 'rom_files.file_ctime_ms', 'rom_files.file_ino',
+        'rom_files.crc_hash', 'rom_files.md5_hash',
         'rom_files.sha1_hash', 'rom_files.chd_sha1_hash', 'rom_files.archive_members', 'rom_files.category',
       ])
       .where('roms.platform_id', '=', platformId)
@@ -105,7 +108,8 @@ export class ScanRepository {
 
   filesOfRom(romId: number): Promise<KnownFile[]> {
     return this.db.selectFrom('rom_files')
-      .select(['id', 'rom_id', 'file_name', 'file_path', 'file_size_bytes', 'last_modified', 'crc_hash', 'md5_hash',
+      .select(['id', 'rom_id', 'file_name', 'file_path', 'file_size_bytes', 'last_modified', 'file_ctime_ms', 'file_ino',
+        'crc_hash', 'md5_hash',
         'sha1_hash', 'chd_sha1_hash', 'archive_members', 'category'])
       .where('rom_id', '=', romId).orderBy('id').execute();
   }

@@ -13,6 +13,8 @@ export interface FileDownload {
   path: string;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
   contentType: string;
   contentDisposition: string;
   /** Extra headers (nosniff for inline files). */
@@ -202,7 +204,7 @@ export class DownloadsService {
       size: r.size,
       crc32: crcs ? (crcs[i] as number) : 0,
       mtimeMs: r.mtimeMs,
-      source: { kind: 'file', path: r.path, mtimeMs: r.mtimeMs },
+      source: { kind: 'file', path: r.path, mtimeMs: r.mtimeMs, ctimeMs: r.ctimeMs, ino: r.ino },
     }));
   }
 }
@@ -213,10 +215,13 @@ function singleFile(r: ResolvedFile, contentType: string, disposition: 'attachme
     path: r.path,
     size: r.size,
     mtimeMs: r.mtimeMs,
+    ctimeMs: r.ctimeMs,
+    ino: r.ino,
     contentType,
     contentDisposition: contentDisposition(disposition, r.file.file_name),
     headers: disposition === 'inline' ? { 'x-content-type-options': 'nosniff' } : {},
-    etag: `"f${r.file.id}-${r.size.toString(16)}-${Math.floor(r.mtimeMs).toString(16)}"`,
+    // The change time and inode make a rewrite visible to If-Range even when size and mtime were kept.
+    etag: `"f${r.file.id}-${r.size.toString(16)}-${Math.floor(r.mtimeMs).toString(16)}-${r.ctimeMs.toString(16)}-${r.ino.toString(16)}"`,
   };
 }
 

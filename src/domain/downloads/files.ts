@@ -3,16 +3,19 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { crc32OfFile } from '../../archive/crc.ts';
 import { archiveKindOfHead, archiveKindOfName, MAGIC_LENGTH } from '../../archive/kinds.ts';
-import { sameMtime } from '../../archive/file-range.ts';
 import { isInside, isInsideOrAt } from '../../common/paths.ts';
+import { fileIdentity, sameChange, sameMtime } from '../../common/file-identity.ts';
 import type { DownloadFile, DownloadsRepository, RawCrc } from '../../db/repositories/downloads-repository.ts';
 
-/** A database file row located on disk: the path to read and the size and mtime the response is planned for. */
+/** A database file row located on disk: the path to read and the identity the response is planned for. */
 export interface ResolvedFile {
   file: DownloadFile;
   path: string;
   size: number;
   mtimeMs: number;
+  /** Change time (whole ms) and inode: what a same-size rewrite with its mtime set back cannot keep. */
+  ctimeMs: number;
+  ino: number;
 }
 
 const STAT_CONCURRENCY = 32;
@@ -58,7 +61,8 @@ export class LibraryFiles {
       }
       const st = link.isSymbolicLink() ? await stat(target) : link;
       if (!st.isFile()) return null;
-      return { file, path: target, size: st.size, mtimeMs: st.mtimeMs };
+      const { ctimeMs, ino } = fileIdentity(st);
+      return { file, path: target, size: st.size, mtimeMs: st.mtimeMs, ctimeMs, ino };
     } catch {
       return null;
     }
@@ -80,9 +84,10 @@ export class LibraryFiles {
   }
 
   /**
-   * CRC-32 of each file's raw bytes. Taken from the raw-CRC cache when it matches the file's size and mtime,
-   * else from the scanner's `crc_hash` when that provably covers the raw bytes (unchanged plain file), else
-   * computed now by reading the file once, and cached so the next request is instant.
+   * CRC-32 of each file's raw bytes. Taken from the raw-CRC cache when it matches the file's size, mtime, change
+   * time and inode, else from the scanner's `crc_hash` when that provably covers the raw bytes (unchanged plain
+   * file, same four), else computed now by reading the file once, and cached so the next request is instant.
+   * Records without a change time (from before it was kept) are never trusted: the file is read again.
    */
   async rawCrcs(files: readonly ResolvedFile[]): Promise<number[]> {
     const cached = await this.repo.rawCrcs(files.map((f) => f.file.id));
@@ -90,7 +95,8 @@ export class LibraryFiles {
     const out: number[] = [];
     for (const f of files) {
       const hit = cached.get(f.file.id);
-      if (hit && hit.size_bytes === f.size && sameMtime(hit.mtime_ms, f.mtimeMs) && /^[0-9a-f]{8}$/.test(hit.crc)) {
+      if (hit && hit.size_bytes === f.size && sameMtime(hit.mtime_ms, f.mtimeMs)
+        && sameChange({ ctimeMs: hit.ctime_ms, ino: hit.ino }, f) && /^[0-9a-f]{8}$/.test(hit.crc)) {
         out.push(parseInt(hit.crc, 16));
         continue;
       }
@@ -99,10 +105,13 @@ export class LibraryFiles {
         crc = parseInt(f.file.crc_hash as string, 16);
       } else {
         this.logger.info({ file: f.path, size: f.size }, 'computing CRC-32 for a zip download');
-        crc = await crc32OfFile(f.path, f.size, f.mtimeMs);
+        crc = await crc32OfFile(f.path, f.size, f.mtimeMs, { ctimeMs: f.ctimeMs, ino: f.ino });
       }
       out.push(crc);
-      fresh.push({ rom_file_id: f.file.id, size_bytes: f.size, mtime_ms: f.mtimeMs, crc: crc.toString(16).padStart(8, '0') });
+      fresh.push({
+        rom_file_id: f.file.id, size_bytes: f.size, mtime_ms: f.mtimeMs, ctime_ms: f.ctimeMs, ino: f.ino,
+        crc: crc.toString(16).padStart(8, '0'),
+      });
     }
     // A cache write that loses a race with another download is harmless: both computed the same value.
     await this.repo.saveRawCrcs(fresh, Date.now()).catch((err: unknown) => this.logger.warn({ err }, 'could not cache raw CRCs'));
@@ -110,8 +119,9 @@ export class LibraryFiles {
   }
 
   private async scannerCrcIsRaw(f: ResolvedFile): Promise<boolean> {
-    const { crc_hash: crc, file_size_bytes: size, last_modified: mtime } = f.file;
+    const { crc_hash: crc, file_size_bytes: size, last_modified: mtime, file_ctime_ms: ctimeMs, file_ino: ino } = f.file;
     if (!crc || !/^[0-9a-f]{8}$/i.test(crc) || size !== f.size || mtime === null || !sameMtime(mtime, f.mtimeMs)) return false;
+    if (!sameChange({ ctimeMs, ino }, f)) return false;
     // Any archive or compressed kind, readable by the scanner or not, may have been hashed by its content.
     if (archiveKindOfName(f.file.file_name)) return false;
     if (f.size === 0) return true;
