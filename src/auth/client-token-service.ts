@@ -6,7 +6,7 @@ import type { AuthContext } from './context.ts';
 import { FULL_SCOPES } from './scopes.ts';
 import { newClientToken, sha256Hex } from './tokens.ts';
 
-export const MAX_TOKENS_PER_USER = 25;
+const MAX_TOKENS_PER_USER = 25;
 const DAY = 24 * 3600 * 1000;
 const EXPIRY: Record<string, number> = { '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY };
 const PAIR_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

@@ -3,7 +3,6 @@ import { toUserSchema } from '../../domain/users/mapper.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam, Nullable } from '../../contract/common.ts';
-import { notFound } from '../../common/errors.ts';
 
 export const UserSchema = Type.Object({
   id: Type.Integer(),
@@ -41,7 +40,7 @@ export const userRoutes: RouteModule = (app, { services }) => {
   app.get('/api/users', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], response: { 200: Type.Array(UserSchema) } },
-  }, async () => (await services.usersRepo.list()).map(toUserSchema));
+  }, async () => (await services.users.list()).map(toUserSchema));
 
   app.get('/api/users/me', {
     config: { auth: { scopes: ['me.read'] } },
@@ -51,9 +50,5 @@ export const userRoutes: RouteModule = (app, { services }) => {
   app.get('/api/users/:id', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], params: IdParam, response: { 200: UserSchema, 404: Detail } },
-  }, async (request) => {
-    const user = await services.usersRepo.findById(request.params.id);
-    if (!user) throw notFound('User not found');
-    return toUserSchema(user);
-  });
+  }, async (request) => toUserSchema(await services.users.get(request.params.id)));
 };

@@ -1,5 +1,4 @@
-import { METADATA_SOURCE_COLUMNS, type MetadataSource, StatsRepository } from '../../db/repositories/stats-repository.ts';
-import type { Db } from '../../db/engine.ts';
+import { METADATA_SOURCE_COLUMNS, type MetadataSource, type StatsRepository } from '../../db/repositories/stats-repository.ts';
 
 export interface MetadataCoverageItem { source: string; matched: number }
 export interface RegionBreakdownItem { region: string; count: number }
@@ -17,11 +16,7 @@ export interface StatsReturn {
 }
 
 export class StatsService {
-  private readonly repo: StatsRepository;
-
-  constructor(db: Db) {
-    this.repo = new StatsRepository(db.kysely);
-  }
+  constructor(private readonly repo: StatsRepository) {}
 
   async stats(includePlatformStats: boolean): Promise<StatsReturn> {
     const totals = await this.repo.totals();
