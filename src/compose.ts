@@ -41,9 +41,9 @@ import { ResourceStore } from './domain/roms/resources.ts';
 import { StatsService } from './domain/stats/stats-service.ts';
 import { UsersAdminService } from './domain/users/users-admin-service.ts';
 import { UsersService } from './domain/users/users-service.ts';
-import { ScanManager, startBackgroundScans, type ScanRunner } from './jobs/scan-manager.ts';
-import { loadScanSettings, type ScanSettings } from './scanner/scan-config.ts';
-import { runScan } from './scanner/scanner.ts';
+import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
+import { loadScanSettings } from './scanner/scan-config.ts';
+import { composeScanner } from './compose/scanner.ts';
 
 /**
  * The one composition root: every repository, service and job, built once from the configuration and database
@@ -129,9 +129,4 @@ function composeCollections(config: Config, db: Db, romQuery: RomQueryRepository
   );
   regular.onMembershipChange((c) => smart.refreshForCollection(c));
   return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db)) };
-}
-
-/** The scanner bound to one library and database: what `romshelf scan` runs, and the server's scan jobs. */
-export function composeScanner(db: Db, libraryPath: string, settings: ScanSettings): ScanRunner {
-  return (hooks, options) => runScan({ db, libraryPath, settings, ...hooks }, options);
 }

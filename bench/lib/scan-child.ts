@@ -1,4 +1,4 @@
-import { composeScanner } from '../../src/compose.ts';
+import { composeScanner } from '../../src/compose/scanner.ts';
 import { openDatabase } from '../../src/db/engine.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
 import { settingsFromYaml } from '../../src/scanner/scan-config.ts';

@@ -1,6 +1,6 @@
 import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
-import { composeScanner } from '../compose.ts';
+import { composeScanner } from '../compose/scanner.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
 import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
