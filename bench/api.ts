@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import type { Engine } from '../src/db/engine.ts';
-import { createServices } from '../src/compose.ts';
+import { composeServices, type Services } from '../src/compose.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
 import { openBenchDatabase } from './lib/bench-db.ts';
@@ -43,7 +43,7 @@ async function runEngine(engine: Engine) {
   const dataPath = path.join(values.dir, `data-${engine}`);
   mkdirSync(dataPath, { recursive: true });
   const config = { ...loadConfig({ DATA_PATH: dataPath, LIBRARY_PATH: path.join(values.dir, 'library'), SCAN_ON_START: 'false' }), database: target };
-  const services = createServices(config, db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
+  const services = composeServices(config, db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
   const { app } = await buildApp({ config, db, services });
   const headers = { authorization: `Bearer ${await benchToken(services, lib.userId)}` };
 
@@ -63,7 +63,7 @@ async function runEngine(engine: Engine) {
   for (const [name, url] of Object.entries(requests)) {
     results[name] = {
       warm: await measure(app, url, headers, runs),
-      cold: await measure(app, url, headers, coldRuns, 1, () => services.romsRead.cache.clear()),
+      cold: await measure(app, url, headers, coldRuns, 1, () => services.romsRead.forgetCachedResults()),
     };
   }
   await app.close();
@@ -72,9 +72,8 @@ async function runEngine(engine: Engine) {
 }
 
 /** A client token with roms.read for the bench user, minted through the normal service. */
-async function benchToken(services: ReturnType<typeof createServices>, userId: number): Promise<string> {
-  const user = await services.usersRepo.findById(userId);
-  if (!user) throw new Error('bench user missing');
+async function benchToken(services: Services, userId: number): Promise<string> {
+  const user = await services.users.get(userId);
   const created = await services.clientTokens.create({ user, scopes: new Set(['roms.read']), via: 'session' }, { name: 'bench', scopes: ['roms.read'] });
   return created.raw;
 }

@@ -8,7 +8,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import type { Engine } from '../src/db/engine.ts';
 import type { Database, FacetKind } from '../src/db/schema.ts';
-import { createServices } from '../src/compose.ts';
+import { composeServices } from '../src/compose.ts';
 import { buildLibrary } from './lib/api-data.ts';
 import { measure } from './lib/api-measure.ts';
 import { openBenchDatabase } from './lib/bench-db.ts';
@@ -82,9 +82,8 @@ async function runEngine(engine: Engine) {
   const dataPath = path.join(values.dir, `data-${engine}`);
   mkdirSync(dataPath, { recursive: true });
   const config = { ...loadConfig({ DATA_PATH: dataPath, LIBRARY_PATH: path.join(values.dir, 'library'), SCAN_ON_START: 'false' }), database: target };
-  const services = createServices(config, db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
-  const user = await services.usersRepo.findById(lib.userId);
-  if (!user) throw new Error('bench user missing');
+  const services = composeServices(config, db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
+  const user = await services.users.get(lib.userId);
   const other = await services.users.createFromCli({ username: 'other', password: 'other-password', role: 'viewer' });
 
   // Regular collections: the bench user's and another user's (half public), 10-500 ROMs each.

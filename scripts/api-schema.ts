@@ -7,7 +7,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { openDatabase } from '../src/db/engine.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
-import { createServices } from '../src/compose.ts';
+import { composeServices } from '../src/compose.ts';
 
 export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../web/src/lib/api/schema.d.ts');
 
@@ -20,7 +20,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const db = await openDatabase({ engine: 'sqlite', location: path.join(dir, 'openapi.db') });
   try {
     await migrateToLatest(db);
-    const services = createServices(config, db, 'openapi-generation-secret-0123456789abcdef', pino({ level: 'silent' }));
+    const services = composeServices(config, db, 'openapi-generation-secret-0123456789abcdef', pino({ level: 'silent' }));
     const { app } = await buildApp({ config, db, services });
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     await app.close();

@@ -12,58 +12,135 @@ import { AuthThrottleRepository } from './db/repositories/auth-throttle-reposito
 import type { Config } from './config/config.ts';
 import type { Db } from './db/engine.ts';
 import { AuthRepository } from './db/repositories/auth-repository.ts';
+import { CollectionsRepository } from './db/repositories/collections-repository.ts';
+import { SmartCollectionsRepository } from './db/repositories/collections-smart-repository.ts';
+import { VirtualCollectionsRepository } from './db/repositories/collections-virtual-repository.ts';
 import { DownloadsRepository } from './db/repositories/downloads-repository.ts';
+import { NotesRepository } from './db/repositories/notes-repository.ts';
+import { PlatformsRepository } from './db/repositories/platforms-repository.ts';
+import { RomEditRepository } from './db/repositories/rom-edit-repository.ts';
+import { RomUserRepository } from './db/repositories/rom-user-repository.ts';
+import { RomsReadRepository } from './db/repositories/roms-read-repository.ts';
+import { ScanLockRepository } from './db/repositories/scan-lock-repository.ts';
+import { StatsRepository } from './db/repositories/stats-repository.ts';
+import { UsersAdminRepository } from './db/repositories/users-admin-repository.ts';
 import { UsersRepository } from './db/repositories/users-repository.ts';
+import { RomQueryCache } from './db/rom-query/cache.ts';
+import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
+import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
+import { CollectionsService } from './domain/collections/collections-service.ts';
+import { DiskCollectionCovers } from './domain/collections/covers.ts';
+import { SmartCollectionsService } from './domain/collections/smart-service.ts';
+import { VirtualCollectionsService } from './domain/collections/virtual-service.ts';
 import { DownloadsService } from './domain/downloads/downloads-service.ts';
+import { LibraryFiles } from './domain/downloads/files.ts';
+import { NotesService } from './domain/notes/notes-service.ts';
 import { PatchService } from './domain/patch/patch-service.ts';
-import { createCollectionsServices } from './domain/collections-services.ts';
+import { PlatformsService } from './domain/platforms/platforms-service.ts';
+import { RomDeleteService } from './domain/roms/delete-service.ts';
+import { DEFAULT_MEDIA_LIMITS, RomMedia } from './domain/roms/edit-cover.ts';
+import { RomEditService } from './domain/roms/edit-service.ts';
+import { RomPropsService } from './domain/roms/props-service.ts';
 import { RomsReadService } from './domain/roms/read-service.ts';
-import { UsersService } from './domain/users/users-service.ts';
-import { createRomWriteServices } from './domain/rom-edit-services.ts';
-import { createPlatformsService } from './domain/platforms/platforms-service.ts';
-import { createScanManager } from './jobs/scan-manager.ts';
+import { SmartSources } from './domain/collections/smart-sources.ts';
+import { ResourceStore } from './domain/roms/resources.ts';
 import { StatsService } from './domain/stats/stats-service.ts';
 import { UsersAdminService } from './domain/users/users-admin-service.ts';
-import { UsersAdminRepository } from './db/repositories/users-admin-repository.ts';
+import { UsersService } from './domain/users/users-service.ts';
+import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
+import { loadScanSettings } from './scanner/scan-config.ts';
+import { composeScanner } from './compose/scanner.ts';
 
-/** Every use case, built once from the configuration and database; routes reach them as deps.services. */
-export function createServices(config: Config, db: Db, authSecret: string, logger: Logger) {
+/**
+ * The one composition root: every repository, service and job, built once from the configuration and database
+ * and wired together. Repositories stay inside; routes, commands and benchmarks reach only the services.
+ */
+export function composeServices(config: Config, db: Db, authSecret: string, logger: Logger) {
   const usersRepo = new UsersRepository(db.kysely);
   const authRepo = new AuthRepository(db.kysely);
   const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config));
   const passwordGate = new PasswordGate({ maxConcurrent: config.passwordVerifyConcurrency, maxQueued: config.passwordVerifyQueue });
   const auth = new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate));
-  const romsRead = new RomsReadService(db);
   const downloadsRepo = new DownloadsRepository(db.kysely);
-  const downloads = new DownloadsService(downloadsRepo, config.libraryPath, logger, romsRead);
-  const collections = createCollectionsServices(db, config);
-  const scans = createScanManager(config, db, (issue) => logger.warn(issue, 'scan problem'));
+  const romQuery = new RomQueryRepository(db.kysely);
+  const romEditRepo = new RomEditRepository(db);
+
+  const collectionsRepo = new CollectionsRepository(db);
+  const romsRead = new RomsReadService(
+    romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo),
+  );
+  const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
+  const resources = new ResourceStore(config.dataPath);
+  const collections = composeCollections(config, db, romQuery, collectionsRepo);
+  const scans = new ScanManager({
+    run: composeScanner(db, config.libraryPath, loadScanSettings(config.scan)),
+    lock: new ScanLockRepository(db.kysely),
+    onIssue: (issue) => logger.warn(issue, 'scan problem'),
+  });
   // A scan adds, removes and re-tags ROMs: smart collections' cached membership follows.
   scans.on('done', () => collections.smart.scheduleRefresh());
+  const mediaLimits = { ...DEFAULT_MEDIA_LIMITS, fetch: { ...DEFAULT_MEDIA_LIMITS.fetch } };
+
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
-    usersRepo,
     auth,
-    authRepo,
     throttle,
     passwordGate,
     clientTokens: new ClientTokenService(authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
-    stats: new StatsService(db),
+    stats: new StatsService(new StatsRepository(db.kysely)),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
     romsRead,
     collections,
-    ...createRomWriteServices(config, db, logger),
-    downloads,
-    patcher: new PatchService(downloadsRepo, downloads.files, {
+    resources,
+    romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),
+    romProps: new RomPropsService(romEditRepo, new RomUserRepository(db)),
+    romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger),
+    notes: new NotesService(romEditRepo, new NotesRepository(db)),
+    downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead),
+    patcher: new PatchService(downloadsRepo, libraryFiles, {
       maxFileSizeBytes: config.romPatcherMaxFileSizeBytes,
       maxConcurrency: config.romPatcherMaxConcurrency,
       timeoutSeconds: config.romPatcherTimeoutSeconds,
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger),
-    platforms: createPlatformsService(db.kysely),
+    platforms: new PlatformsService(new PlatformsRepository(db.kysely)),
     scans,
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type Services = ReturnType<typeof composeServices>;
+
+/** The server's background work: hourly session cleanup and the periodic library scans. */
+export function startBackgroundJobs(services: Services, config: Config, logger: Logger): { stop(): void } {
+  const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), 3600_000);
+  purgeTimer.unref();
+  // New files are picked up by a periodic quick scan (an unchanged library costs about a second), which, unlike a
+  // file watcher, also sees changes made on network shares by other machines.
+  const scans = startBackgroundScans(services.scans, {
+    scanOnStart: config.scan.onStart,
+    intervalSeconds: config.scan.intervalSeconds,
+    log: (msg, err) => logger.error({ err }, msg),
+  });
+  return {
+    stop: () => {
+      clearInterval(purgeTimer);
+      scans.stop();
+    },
+  };
+}
+
+/** Regular, smart and virtual collections; smart ones follow regular membership changes. */
+function composeCollections(config: Config, db: Db, romQuery: RomQueryRepository, collectionsRepo: CollectionsRepository) {
+  const regular = new CollectionsService(collectionsRepo, new DiskCollectionCovers(path.join(config.dataPath, 'resources')));
+  const smart = new SmartCollectionsService(
+    new SmartCollectionsRepository(db),
+    romQuery,
+    regular,
+    (userId) => ({ userId, regionPriority: DEFAULT_REGION_PRIORITY }),
+  );
+  regular.onMembershipChange((c) => smart.refreshForCollection(c));
+  return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db)) };
+}

@@ -2,17 +2,16 @@ import pino from 'pino';
 import { buildApp } from './api/app.ts';
 import { resolveAuthSecret } from './auth/secret.ts';
 import { ensureWritableDir, loadConfigOrExplain, openConfiguredDatabase, StartupError } from './startup.ts';
-import { createServices } from './compose.ts';
-import { startBackgroundScans } from './jobs/scan-manager.ts';
+import { composeServices, startBackgroundJobs } from './compose.ts';
 
-/** Composition root: configuration, database, services, HTTP server, background work, shutdown. */
+/** The server process: configuration, database, services and jobs (from compose.ts), HTTP server, shutdown. */
 export async function startServer(): Promise<void> {
   const config = loadConfigOrExplain();
   const logger = pino({ level: config.logLevel });
   await ensureWritableDir(config.dataPath, 'DATA_PATH');
   await ensureWritableDir(config.libraryPath, 'LIBRARY_PATH');
   const db = await openConfiguredDatabase(config, (message) => logger.warn(message));
-  const services = createServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), logger);
+  const services = composeServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), logger);
   const { app } = await buildApp({ config, db, services }, logger);
 
   try {
@@ -26,18 +25,7 @@ export async function startServer(): Promise<void> {
   }
   logger.info({ engine: db.engine, library: config.libraryPath, data: config.dataPath }, 'romshelf is ready');
 
-  const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
-  void purge();
-  const purgeTimer = setInterval(() => void purge(), 3600_000);
-  purgeTimer.unref();
-
-  // New files are picked up by a periodic quick scan (an unchanged library costs about a second), which, unlike a
-  // file watcher, also sees changes made on network shares by other machines.
-  const background = startBackgroundScans(services.scans, {
-    scanOnStart: config.scan.onStart,
-    intervalSeconds: config.scan.intervalSeconds,
-    log: (msg, err) => logger.error({ err }, msg),
-  });
+  const jobs = startBackgroundJobs(services, config, logger);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -47,8 +35,7 @@ export async function startServer(): Promise<void> {
     // A stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(1), 10_000).unref();
     void (async () => {
-      clearInterval(purgeTimer);
-      background.stop();
+      jobs.stop();
       // A cancelled scan stops between ROMs; let its last batch commit before the database closes.
       await services.scans.done()?.catch(() => undefined);
       await app.close();

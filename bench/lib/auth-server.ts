@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { createServices } from '../../src/compose.ts';
+import { composeServices } from '../../src/compose.ts';
 import { openBenchDatabase } from './bench-db.ts';
 
 /**
@@ -12,7 +12,7 @@ const [dir, name, envJson] = process.argv.slice(2) as [string, string, string];
 const opened = await openBenchDatabase('sqlite', dir, name);
 if (opened.skipped !== undefined) throw new Error(opened.skipped);
 const config = { ...loadConfig({ DATA_PATH: dir, LIBRARY_PATH: dir, SCAN_ON_START: 'false', ...(JSON.parse(envJson) as Record<string, string>) }), database: opened.target };
-const services = createServices(config, opened.db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
+const services = composeServices(config, opened.db, 'bench-secret-0123456789abcdef0123456789', pino({ level: 'silent' }));
 const { app } = await buildApp({ config, db: opened.db, services });
 await services.users.createFromCli({ username: 'owner', password: 'the-right-password', role: 'viewer' });
 await app.listen({ host: '127.0.0.1', port: 0 });

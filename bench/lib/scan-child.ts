@@ -1,7 +1,7 @@
+import { composeScanner } from '../../src/compose/scanner.ts';
 import { openDatabase } from '../../src/db/engine.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
 import { settingsFromYaml } from '../../src/scanner/scan-config.ts';
-import { runScan } from '../../src/scanner/scanner.ts';
 import type { ScanType } from '../../src/scanner/types.ts';
 
 /** Runs one scan in its own process so its peak memory (maxRSS, workers included) is measured alone. */
@@ -9,7 +9,7 @@ const [libraryPath, dbFile, type] = process.argv.slice(2) as [string, string, Sc
 const db = await openDatabase({ engine: 'sqlite', location: dbFile });
 await migrateToLatest(db);
 const started = performance.now();
-const result = await runScan({ db, libraryPath, settings: settingsFromYaml({}, process.env) }, { type });
+const result = await composeScanner(db, libraryPath, settingsFromYaml({}, process.env))({}, { type });
 const seconds = (performance.now() - started) / 1000;
 await db.destroy();
 const mem = process.memoryUsage();

@@ -8,7 +8,7 @@ import type { AuthThrottle, ThrottleKey } from './throttle.ts';
 import { THROTTLE_KIND } from './throttle-policies.ts';
 import { newClientToken, sha256Hex } from './tokens.ts';
 
-export const MAX_TOKENS_PER_USER = 25;
+const MAX_TOKENS_PER_USER = 25;
 const DAY = 24 * 3600 * 1000;
 const EXPIRY: Record<string, number> = { '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY };
 const PAIR_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

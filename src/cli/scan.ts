@@ -1,7 +1,7 @@
 import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
+import { composeScanner } from '../compose/scanner.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
-import { runScan } from '../scanner/scanner.ts';
 import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
 import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
 
@@ -34,8 +34,8 @@ export async function runScanCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', onSignal);
     const progress = new ProgressPrinter(process.stderr.isTTY === true);
     try {
-      const result = await runScan({
-        db, libraryPath: config.libraryPath, settings,
+      const scan = composeScanner(db, config.libraryPath, settings);
+      const result = await scan({
         onIssue: (i) => progress.line(`warning: ${i.kind}: ${i.path}: ${i.message}`),
         onProgress: (p) => progress.update(p),
       }, { type, platformFsSlugs: platforms, signal: controller.signal });

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { resolveAuthSecret } from '../auth/secret.ts';
 import { AppError } from '../common/errors.ts';
-import { createServices } from '../compose.ts';
+import { composeServices } from '../compose.ts';
 import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
 
 export async function runUserCommand(argv: string[]): Promise<number> {
@@ -31,7 +31,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
     await ensureWritableDir(config.dataPath, 'DATA_PATH');
     const db = await openConfiguredDatabase(config);
     try {
-      const services = createServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), pino({ level: 'silent' }));
+      const services = composeServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), pino({ level: 'silent' }));
       const user = await services.users.createFromCli({ username: values.username, password: values.password, role: values.role, email: values.email ?? null });
       console.log(`created ${user.role} '${user.username}' (id ${user.id})`);
       return 0;

@@ -1,13 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { ScanEnvironment } from '../config/scan.ts';
-import type { Db } from '../db/engine.ts';
-import { HashPool } from '../scanner/hash/pool.ts';
 import type { ScanIssue } from '../scanner/issues.ts';
-import { loadScanSettings, type ScanSettings } from '../scanner/scan-config.ts';
-import { runScan } from '../scanner/scanner.ts';
+import type { ScannerDeps } from '../scanner/scanner.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats, type ScanType } from '../scanner/types.ts';
 import { AppError, conflict } from '../common/errors.ts';
-import { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
+import type { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
 import { SCAN_LOCK_STALE_MS } from '../scanner/scan-lock.ts';
 
 export interface ScanStatus {
@@ -24,10 +20,13 @@ export interface ScanStatus {
   error: string | null;
 }
 
+/** One scan of the library into its database (bound by the composition root); the hooks vary per run. */
+export type ScanRunner = (hooks: Pick<ScannerDeps, 'onIssue' | 'onProgress'>, options: ScanOptions) => Promise<ScanResult>;
+
 export interface ScanManagerOptions {
-  db: Db;
-  libraryPath: string;
-  settings: ScanSettings;
+  run: ScanRunner;
+  /** The database-wide lock, read to refuse a scan while another process holds it. */
+  lock: Pick<ScanLockRepository, 'holder'>;
   onIssue?: (issue: ScanIssue) => void;
 }
 
@@ -67,12 +66,7 @@ export class ScanManager extends EventEmitter {
       task_id: `scan-${Date.now().toString(36)}-${++this.seq}`, running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
       finished_at: null, current_platform: null, stats: emptyStats(), cancelled: false, error: null,
     };
-    const pool = new HashPool(this.options.settings.hashWorkers);
-    this.current = runScan({
-      db: this.options.db,
-      libraryPath: this.options.libraryPath,
-      settings: this.options.settings,
-      pool,
+    this.current = this.options.run({
       ...(this.options.onIssue ? { onIssue: this.options.onIssue } : {}),
       onProgress: (p: ScanProgress) => {
         this.state.stats = p.stats;
@@ -92,7 +86,6 @@ export class ScanManager extends EventEmitter {
         Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null });
         this.current = null;
         this.controller = null;
-        void pool.close();
       });
     this.current.then((r) => this.emit('done', r, this.status()), (e: unknown) => this.emit('error', e, this.status()));
     return this.status();
@@ -104,7 +97,7 @@ export class ScanManager extends EventEmitter {
    */
   async startWhenFree(options: Omit<ScanOptions, 'signal'>): Promise<ScanStatus> {
     if (this.current) throw conflict('A scan is already in progress');
-    const holder = await new ScanLockRepository(this.options.db.kysely).holder();
+    const holder = await this.options.lock.holder();
     if (holder?.owner && holder.heartbeat_at >= Date.now() - SCAN_LOCK_STALE_MS) throw conflict('A scan is already in progress');
     return this.start(options);
   }
@@ -150,9 +143,4 @@ export function startBackgroundScans(manager: ScanManager, opts: { scanOnStart: 
   const timer = opts.intervalSeconds > 0 ? setInterval(tick, opts.intervalSeconds * 1000) : null;
   timer?.unref();
   return { stop: () => { if (timer) clearInterval(timer); manager.cancel(); } };
-}
-
-/** The manager the server uses: settings from RomM's config.yml and the checked SCAN_* variables. */
-export function createScanManager(config: { libraryPath: string; scan: ScanEnvironment }, db: Db, log?: (issue: ScanIssue) => void): ScanManager {
-  return new ScanManager({ db, libraryPath: config.libraryPath, settings: loadScanSettings(config.scan), ...(log ? { onIssue: log } : {}) });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AuthRepository } from '../../src/db/repositories/auth-repository.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 
@@ -26,7 +27,7 @@ describeEachEngine('client API tokens', (ctx) => {
     expect(body.raw_token).toMatch(/^rmm_[0-9a-f]{64}$/);
     expect(body.scopes).toEqual(['me.read', 'roms.read']);
     expect(body.expires_at).not.toBeNull();
-    const stored = await t.services.authRepo.findClientToken(body.id);
+    const stored = await new AuthRepository(ctx().db.kysely).findClientToken(body.id);
     expect(stored?.hashed_token).not.toContain(body.raw_token.slice(4, 20));
 
     const me = await t.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(body.raw_token) });

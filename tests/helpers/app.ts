@@ -7,7 +7,7 @@ import type { RegisteredRoute } from '../../src/api/plugins/auth.ts';
 import type { Role } from '../../src/auth/scopes.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { UserRow } from '../../src/db/repositories/users-repository.ts';
-import { createServices, type Services } from '../../src/compose.ts';
+import { composeServices, type Services } from '../../src/compose.ts';
 import type { TestDb } from './engines.ts';
 
 export interface TestApp {
@@ -30,7 +30,7 @@ export async function createTestApp(t: TestDb, env: Record<string, string> = {},
     database: t.target,
     ...overrides,
   };
-  const services = createServices(config, t.db, TEST_SECRET, pino({ level: 'silent' }));
+  const services = composeServices(config, t.db, TEST_SECRET, pino({ level: 'silent' }));
   const { app, routes } = await buildApp({ config, db: t.db, services });
   return { app, routes, services, config };
 }

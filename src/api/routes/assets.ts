@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { isInside } from '../../common/paths.ts';
 import { Type } from 'typebox';
-import { ResourceStore } from '../../domain/roms/resources.ts';
+import type { ResourceStore } from '../../domain/roms/resources.ts';
 import type { RouteModule } from '../deps.ts';
 
 /** Types served inline; anything else is an attachment, so a stray HTML or SVG file can never render. */
@@ -18,8 +18,8 @@ const INLINE_TYPES: Record<string, string> = {
  * regular files strictly inside the resources directory are served (after resolving symlinks); no directory
  * listings; every response carries nosniff and a sandboxing CSP.
  */
-export const assetRoutes: RouteModule = async (app, { config }) => {
-  const store = new ResourceStore(config.dataPath);
+export const assetRoutes: RouteModule = async (app, { services }) => {
+  const store = services.resources;
   await mkdir(store.root, { recursive: true });
 
   app.get('/assets/romm/resources/*', {

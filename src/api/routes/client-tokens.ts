@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import type { ClientTokenRow } from '../../db/repositories/auth-repository.ts';
-import { isoFromMs, isoOrNull } from '../../common/time.ts';
+import { toAdminClientTokenJson, toClientTokenJson, toIssuedClientTokenJson } from '../../auth/client-token-mapper.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, Nullable } from '../../contract/common.ts';
@@ -30,19 +29,6 @@ const CreateBody = Type.Object({
 });
 const TokenIdParam = Type.Object({ token_id: Type.Integer({ minimum: 1 }) });
 
-function toSchema(row: ClientTokenRow) {
-  return {
-    id: row.id,
-    name: row.name,
-    scopes: row.scopes.split(' ').filter(Boolean),
-    expires_at: isoOrNull(row.expires_at),
-    last_used_at: isoOrNull(row.last_used_at),
-    created_at: isoFromMs(row.created_at),
-    user_id: row.user_id,
-    device_id: null,
-  };
-}
-
 export const clientTokenRoutes: RouteModule = (app, { services }) => {
   const tokens = services.clientTokens;
 
@@ -50,25 +36,18 @@ export const clientTokenRoutes: RouteModule = (app, { services }) => {
     config: { auth: { scopes: ['me.write'] } },
     schema: { tags: ['client-tokens'], body: CreateBody, response: { 201: ClientTokenCreated, 400: Detail, 403: Detail } },
   }, async (request, reply) => {
-    const { row, raw } = await tokens.create(caller(request), request.body);
-    return reply.code(201).send({ ...toSchema(row), raw_token: raw });
+    return reply.code(201).send(toIssuedClientTokenJson(await tokens.create(caller(request), request.body)));
   });
 
   app.get('/api/client-tokens', {
     config: { auth: { scopes: ['me.read'] } },
     schema: { tags: ['client-tokens'], response: { 200: Type.Array(ClientToken) } },
-  }, async (request) => (await tokens.list(caller(request).user.id)).map(toSchema));
+  }, async (request) => (await tokens.list(caller(request).user.id)).map(toClientTokenJson));
 
   app.get('/api/client-tokens/all', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['client-tokens'], response: { 200: Type.Array(ClientTokenAdmin) } },
-  }, async () =>
-    (await tokens.listAll()).map((row) => ({
-      ...toSchema(row),
-      username: row.username,
-      user_avatar_path: row.user_avatar_path,
-      user_updated_at: isoFromMs(row.user_updated_at),
-    })));
+  }, async () => (await tokens.listAll()).map(toAdminClientTokenJson));
 
   app.delete('/api/client-tokens/:token_id', {
     config: { auth: { scopes: ['me.write'] } },
@@ -90,8 +69,7 @@ export const clientTokenRoutes: RouteModule = (app, { services }) => {
     config: { auth: { scopes: ['me.write'] } },
     schema: { tags: ['client-tokens'], params: TokenIdParam, response: { 200: ClientTokenCreated, 404: Detail } },
   }, async (request) => {
-    const { row, raw } = await tokens.regenerate(request.params.token_id, caller(request).user.id);
-    return { ...toSchema(row), raw_token: raw };
+    return toIssuedClientTokenJson(await tokens.regenerate(request.params.token_id, caller(request).user.id));
   });
 
   app.post('/api/client-tokens/:token_id/pair', {
@@ -123,7 +101,6 @@ export const clientTokenRoutes: RouteModule = (app, { services }) => {
       response: { 200: ClientTokenCreated, 404: Detail, 429: Detail },
     },
   }, async (request) => {
-    const { row, raw } = await tokens.exchange(request.body.code, request.ip);
-    return { ...toSchema(row), raw_token: raw };
+    return toIssuedClientTokenJson(await tokens.exchange(request.body.code, request.ip));
   });
 };

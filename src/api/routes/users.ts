@@ -4,7 +4,6 @@ import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam, Nullable } from '../../contract/common.ts';
 import { UserSchema } from '../../contract/user.ts';
-import { notFound } from '../../common/errors.ts';
 
 const CreateUser = Type.Object({
   username: Type.String({ maxLength: 255 }),
@@ -23,7 +22,7 @@ export const userRoutes: RouteModule = (app, { services }) => {
   app.get('/api/users', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], response: { 200: Type.Array(UserSchema) } },
-  }, async () => (await services.usersRepo.list()).map(toUserSchema));
+  }, async () => (await services.users.list()).map(toUserSchema));
 
   app.get('/api/users/me', {
     config: { auth: { scopes: ['me.read'] } },
@@ -33,9 +32,5 @@ export const userRoutes: RouteModule = (app, { services }) => {
   app.get('/api/users/:id', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], params: IdParam, response: { 200: UserSchema, 404: Detail } },
-  }, async (request) => {
-    const user = await services.usersRepo.findById(request.params.id);
-    if (!user) throw notFound('User not found');
-    return toUserSchema(user);
-  });
+  }, async (request) => toUserSchema(await services.users.get(request.params.id)));
 };

@@ -115,64 +115,6 @@ export class DownloadsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** ROM ids of a collection the user owns or that is public; null when the collection is not visible. */
-  async romIdsOfCollection(collectionId: number, userId: number): Promise<number[] | null> {
-    const collection = await this.db
-      .selectFrom('collections')
-      .select(['id'])
-      .where('id', '=', collectionId)
-      .where(visibleTo(userId, 'user_id', 'is_public'))
-      .executeTakeFirst();
-    if (!collection) return null;
-    const rows = await this.db
-      .selectFrom('collections_roms')
-      .innerJoin('roms', 'roms.id', 'collections_roms.rom_id')
-      .leftJoin('rom_user', (j) => j.onRef('rom_user.rom_id', '=', 'roms.id').on('rom_user.user_id', '=', userId))
-      .select('roms.id')
-      .where('collections_roms.collection_id', '=', collectionId)
-      .where((eb) => eb.or([eb('rom_user.hidden', 'is', null), eb('rom_user.hidden', '=', 0)]))
-      .orderBy('roms.fs_name')
-      .orderBy('roms.id')
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * The cached member list of a smart collection the user owns; null otherwise. The cache is the owner's view and
-   * may draw on the owner's private collections, so other callers go through the query engine.
-   */
-  async smartCollectionRomIds(id: number, userId: number): Promise<number[] | null> {
-    const row = await this.db
-      .selectFrom('smart_collections')
-      .select(['rom_ids'])
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!row) return null;
-    try {
-      const ids = JSON.parse(row.rom_ids || '[]') as unknown;
-      return Array.isArray(ids) ? ids.filter((v): v is number => Number.isSafeInteger(v)) : [];
-    } catch {
-      return [];
-    }
-  }
-
-  /** ROM ids (of `ids`) the user has hidden for themselves. */
-  async personallyHidden(ids: readonly number[], userId: number): Promise<Set<number>> {
-    const out = new Set<number>();
-    for (let i = 0; i < ids.length; i += SLICE) {
-      const rows = await this.db
-        .selectFrom('rom_user')
-        .select('rom_id')
-        .where('user_id', '=', userId)
-        .where('hidden', '=', 1)
-        .where('rom_id', 'in', ids.slice(i, i + SLICE))
-        .execute();
-      for (const r of rows) out.add(r.rom_id);
-    }
-    return out;
-  }
-
   async rawCrcs(fileIds: readonly number[]): Promise<Map<number, RawCrc>> {
     const out = new Map<number, RawCrc>();
     for (let i = 0; i < fileIds.length; i += SLICE) {

@@ -1,8 +1,7 @@
-import type { Logger } from 'pino';
 import { crcOfBytes, crcToHex } from '../../archive/crc.ts';
 import { planZip, ZipPlanError, type ZipEntryInput, type ZipPlan } from '../../archive/zip-plan.ts';
 import type { DownloadFile, DownloadRom, DownloadsRepository } from '../../db/repositories/downloads-repository.ts';
-import { LibraryFiles, type ResolvedFile } from './files.ts';
+import type { LibraryFiles, ResolvedFile } from './files.ts';
 import { contentDisposition, fileExtension, mediaFor, parseIdList, sanitizeFilename } from './names.ts';
 import { badRequest, conflict, notFound } from '../../common/errors.ts';
 import type { RomsReadService } from '../roms/read-service.ts';
@@ -59,17 +58,12 @@ const fullPath = (f: DownloadFile) => `${f.file_path}/${f.file_name}`;
 
 /** Downloads (spec §6.1-6.3): selection rules, names and archive layout; no HTTP here. */
 export class DownloadsService {
-  readonly files: LibraryFiles;
-
   constructor(
     private readonly repo: DownloadsRepository,
-    libraryPath: string,
-    logger: Logger,
-    /** The gallery's query engine: virtual and smart collections expand exactly as `GET /api/roms` does. */
-    private readonly romsRead: RomsReadService | null = null,
-  ) {
-    this.files = new LibraryFiles(libraryPath, repo, logger);
-  }
+    private readonly files: LibraryFiles,
+    /** The gallery's read side: collections of every kind expand exactly as `GET /api/roms` does. */
+    private readonly romsRead: Pick<RomsReadService, 'visibleIds'>,
+  ) {}
 
   /** §6.1: one file as is, several as a zip named after the URL (plus an M3U playlist when the ROM has none). */
   async romContent(req: RomContentRequest): Promise<Download> {
@@ -152,27 +146,18 @@ export class DownloadsService {
   private async selectRomIds(req: BulkRequest): Promise<number[]> {
     const { userId } = req;
     if (req.platformId || req.collectionId || req.virtualCollectionId || req.smartCollectionId) {
-      let ids: number[] | null = [];
+      let ids: number[];
       if (req.platformId) {
         ids = await this.repo.romIdsOfPlatform(req.platformId, userId);
-      } else if (req.collectionId && this.romsRead) {
-        // Through the gallery engine, which refuses someone else's private collection with 403.
-        ids = await this.viaQueryEngine({ collection_id: req.collectionId }, userId);
       } else if (req.collectionId) {
-        ids = await this.repo.romIdsOfCollection(req.collectionId, userId);
+        // The gallery's filter refuses someone else's private collection with 403.
+        ids = await this.romsRead.visibleIds({ collection_id: req.collectionId }, userId);
       } else if (req.virtualCollectionId) {
-        ids = this.romsRead ? await this.viaQueryEngine({ virtual_collection_id: req.virtualCollectionId }, userId) : [];
-      } else if (req.smartCollectionId && this.romsRead) {
-        ids = await this.viaQueryEngine({ smart_collection_id: req.smartCollectionId }, userId);
-      } else if (req.smartCollectionId) {
-        // Without the query engine: the cached member list, to its owner only (it is the owner's view).
-        ids = await this.repo.smartCollectionRomIds(req.smartCollectionId, userId);
-        if (ids?.length) {
-          const hidden = await this.repo.personallyHidden(ids, userId);
-          ids = ids.filter((id) => !hidden.has(id));
-        }
+        ids = await this.romsRead.visibleIds({ virtual_collection_id: req.virtualCollectionId }, userId);
+      } else {
+        ids = await this.romsRead.visibleIds({ smart_collection_id: req.smartCollectionId }, userId);
       }
-      return [...new Set(ids ?? [])];
+      return [...new Set(ids)];
     }
     if (req.romIds) {
       const ids = parseIdList(req.romIds);
@@ -180,13 +165,6 @@ export class DownloadsService {
       return [...new Set(ids)];
     }
     throw badRequest('No ROM IDs or platform/collection selector provided');
-  }
-
-  /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order. */
-  private async viaQueryEngine(input: Record<string, unknown>, userId: number): Promise<number[]> {
-    const engine = this.romsRead as RomsReadService;
-    const filter = await engine.filter(input, userId);
-    return engine.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, engine.context(userId));
   }
 
   private async resolveOrFail(files: DownloadFile[], missing: (f: DownloadFile) => string): Promise<ResolvedFile[]> {

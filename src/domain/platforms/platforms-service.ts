@@ -1,4 +1,4 @@
-import { PlatformsRepository, type PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
+import type { PlatformsRepository, PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
 import { notFound, unprocessable } from '../../common/errors.ts';
 import { isoFromMs } from '../../common/time.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
@@ -42,8 +42,4 @@ export class PlatformsService {
     if (!p) throw notFound(`Platform with id '${id}' not found`);
     return toPlatformSchema(p);
   }
-}
-
-export function createPlatformsService(kysely: ConstructorParameters<typeof PlatformsRepository>[0]): PlatformsService {
-  return new PlatformsService(new PlatformsRepository(kysely));
 }

@@ -1,9 +1,9 @@
-import { RomQueryRepository } from '../../db/rom-query/rom-query-repository.ts';
-import { RomQueryCache } from '../../db/rom-query/cache.ts';
+import type { RomQueryRepository } from '../../db/rom-query/rom-query-repository.ts';
+import type { RomQueryCache } from '../../db/rom-query/cache.ts';
 import { toFilterValues, type FacetCounts } from '../../db/rom-query/sidecars.ts';
 import { DEFAULT_REGION_PRIORITY } from '../../db/rom-query/group.ts';
 import { emptyFilterValues, type FilterValues, type RomFilter, type RomListSpec, type RomQueryContext } from '../../contract/rom-filter.ts';
-import { RomsReadRepository, type HashQuery, type RomBundle } from '../../db/repositories/roms-read-repository.ts';
+import type { HashQuery, RomBundle, RomsReadRepository } from '../../db/repositories/roms-read-repository.ts';
 import { collectionForbidden } from '../collections/collections-service.ts';
 import { badRequest, notFound } from '../../common/errors.ts';
 import { ownedItem, requireAccess } from '../../auth/access.ts';
@@ -12,10 +12,8 @@ import { toRomFileSchema } from './mapper-parts.ts';
 import { extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
 import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
 import { filterFromInput, type FilterInput } from './filter.ts';
-import { CollectionsRepository } from '../../db/repositories/collections-repository.ts';
-import { SmartSources } from '../collections/smart-sources.ts';
+import type { SmartSources } from '../collections/smart-sources.ts';
 import { criteriaObject } from '../collections/mapper.ts';
-import type { Db } from '../../db/engine.ts';
 
 export interface RomListOptions {
   limit: number;
@@ -34,23 +32,19 @@ const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
 
 /** The read side of ROMs: gallery list, lookups and single ROMs, as RomM shapes them (spec §3, §4). */
 export class RomsReadService {
-  readonly query: RomQueryRepository;
-  readonly repo: RomsReadRepository;
-  readonly cache: RomQueryCache;
-  private readonly smartSources: SmartSources;
-
-  constructor(db: Db, private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY) {
-    this.query = new RomQueryRepository(db.kysely);
-    this.repo = new RomsReadRepository(db.kysely);
-    this.cache = new RomQueryCache(db.kysely);
-    this.smartSources = new SmartSources(new CollectionsRepository(db));
-  }
+  constructor(
+    private readonly query: RomQueryRepository,
+    private readonly repo: RomsReadRepository,
+    private readonly cache: RomQueryCache,
+    private readonly smartSources: SmartSources,
+    private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY,
+  ) {}
 
   private allCounts(version: number): Promise<FacetCounts> {
     return this.cache.get(version, 'facet-counts', () => this.query.allFacetCounts());
   }
 
-  context(userId: number | null): RomQueryContext {
+  private context(userId: number | null): RomQueryContext {
     return { userId, regionPriority: this.regionPriority };
   }
 
@@ -59,7 +53,7 @@ export class RomsReadService {
    * private collection answers 403, as `GET /api/collections/{id}` does, whether it is named directly or by the
    * criteria of a smart collection; an unknown id simply matches nothing.
    */
-  async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
+  private async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
     const filter = filterFromInput(input);
     if (filter.collectionId !== undefined) await this.assertCollectionReadable(filter.collectionId, userId);
     if (typeof input.smart_collection_id === 'number') {
@@ -113,7 +107,7 @@ export class RomsReadService {
   }
 
   /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); six statements whatever the count. */
-  async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
+  private async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
     const bundle: RomBundle = await this.repo.hydrate(ids, userId);
     const extras = extrasByRom(bundle);
     const byId = new Map(bundle.roms.map((r) => [Number(r.id), r]));
@@ -132,6 +126,17 @@ export class RomsReadService {
     const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
     const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
     return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, this.context(userId)));
+  }
+
+  /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order; not memoised. */
+  async visibleIds(input: FilterInput, userId: number | null): Promise<number[]> {
+    const filter = await this.filter(input, userId);
+    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId));
+  }
+
+  /** Drops every memoised result, as a library change does (benchmarks measure cold queries this way). */
+  forgetCachedResults(): void {
+    this.cache.clear();
   }
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {

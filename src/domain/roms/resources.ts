@@ -6,7 +6,7 @@
  *   storeCover(relDir, cover) → { path_cover_l, path_cover_s }  writes an EncodedCover into relDir
  *   removeDir(relDir)                                             recursive delete, missing is fine
  *   resolveInside(relPath) → absolute path | null                 null when relPath would leave the root
- *   romDir(platformId, romId), romCoverDir(...), collectionCoverDir(id)   the relative layout
+ *   romDir(platformId, romId), romCoverDir(platformId, romId)     the relative layout
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +15,6 @@ import { writeCoverFiles, type EncodedCover } from '../../media/cover-images.ts'
 
 export const romDir = (platformId: number, romId: number): string => `roms/${platformId}/${romId}`;
 export const romCoverDir = (platformId: number, romId: number): string => `${romDir(platformId, romId)}/cover`;
-export const collectionCoverDir = (collectionId: number): string => `collections/${collectionId}/cover`;
 
 export class ResourceStore {
   readonly root: string;

@@ -1,13 +1,8 @@
-import { METADATA_SOURCE_COLUMNS, type MetadataSource, StatsRepository } from '../../db/repositories/stats-repository.ts';
-import type { Db } from '../../db/engine.ts';
+import { METADATA_SOURCE_COLUMNS, type MetadataSource, type StatsRepository } from '../../db/repositories/stats-repository.ts';
 import type { MetadataCoverageItem, RegionBreakdownItem, StatsReturn } from '../../contract/stats.ts';
 
 export class StatsService {
-  private readonly repo: StatsRepository;
-
-  constructor(db: Db) {
-    this.repo = new StatsRepository(db.kysely);
-  }
+  constructor(private readonly repo: StatsRepository) {}
 
   async stats(includePlatformStats: boolean): Promise<StatsReturn> {
     const totals = await this.repo.totals();

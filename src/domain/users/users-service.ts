@@ -2,7 +2,7 @@ import type { UserRow, UsersRepository } from '../../db/repositories/users-repos
 import type { AuthContext } from '../../auth/context.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { ROLES, type Role } from '../../auth/scopes.ts';
-import { badRequest, forbidden } from '../../common/errors.ts';
+import { badRequest, forbidden, notFound } from '../../common/errors.ts';
 import { nowMs } from '../../common/time.ts';
 
 export interface CreateUserInput {
@@ -23,6 +23,16 @@ export class UsersService {
 
   async setupRequired(): Promise<boolean> {
     return (await this.users.countAdmins()) === 0;
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.users.list();
+  }
+
+  async get(id: number): Promise<UserRow> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('User not found');
+    return user;
   }
 
   /**
