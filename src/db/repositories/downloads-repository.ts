@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { visibleTo } from './visibility.ts';
 
 /** Table added by migration 0010; declared here so the shared schema file stays untouched. */
 interface RomFileRawCrcsTable {
