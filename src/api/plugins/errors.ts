@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.ts';
 import type { App } from '../deps.ts';
+import { isMalformedMultipart } from './multipart.ts';
 
 const LOCATIONS: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'header' };
 
@@ -33,6 +34,10 @@ export function registerErrorHandling(app: App): void {
     }
     if (error.validation) {
       return reply.code(422).send({ detail: validationDetail(error) });
+    }
+    // A multipart body cut inside a file part fails while the route reads the file stream.
+    if (isMalformedMultipart(error, request)) {
+      return reply.code(400).send({ detail: 'Malformed multipart body' });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
