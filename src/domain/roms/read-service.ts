@@ -10,6 +10,7 @@ import { toDetailedRomSchema, type DetailedRomSchema } from './mapper-detail.ts'
 import { toRomFileSchema, type RomFileSchema } from './mapper-parts.ts';
 import { extrasByRom, screenshotPath, toRomSchema, type SimpleRomSchema } from './mapper.ts';
 import { filterFromCriteria, filterFromInput, type FilterInput } from './filter.ts';
+import { PROVIDER_ID_PARAMS, type ProviderIdLookup } from '../../contract/rom-queries.ts';
 import type { Db } from '../../db/engine.ts';
 
 export interface RomListOptions {
@@ -167,8 +168,9 @@ export class RomsReadService {
     return toDetailedRomSchema(rom, ex, notes, collections);
   }
 
-  async byProviderIds(ids: Record<string, number | string | undefined>, userId: number | null): Promise<DetailedRomSchema> {
-    const given = Object.fromEntries(Object.entries(ids).filter((e): e is [string, number | string] => e[1] !== undefined && e[1] !== ''));
+  async byProviderIds(ids: ProviderIdLookup, userId: number | null): Promise<DetailedRomSchema> {
+    const given: ProviderIdLookup = {};
+    for (const key of PROVIDER_ID_PARAMS) if (ids[key] !== undefined && ids[key] !== '') given[key] = ids[key];
     if (Object.keys(given).length === 0) throw badRequest('At least one metadata ID must be provided');
     const id = await this.repo.findByProviderIds(given);
     if (id === null) throw notFound('ROM not found with given metadata IDs');
