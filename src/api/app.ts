@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { guardConnections, serverOptions } from './connection-limits.ts';
 import type { App, AppDeps } from './deps.ts';
 import { registerAuth, type RegisteredRoute } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
@@ -23,7 +24,9 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     trustProxy: false,
+    ...serverOptions(deps.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  guardConnections(app.server, deps.config.http);
 
   const routes: RegisteredRoute[] = [];
   registerErrorHandling(app);
