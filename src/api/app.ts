@@ -1,12 +1,13 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { guardConnections, serverOptions } from './connection-limits.ts';
 import type { App, AppDeps } from './deps.ts';
 import { registerAuth, type RegisteredRoute } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerMultipart } from './plugins/multipart.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { routeModules } from './routes/index.ts';
 
@@ -23,7 +24,9 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     trustProxy: false,
+    ...serverOptions(deps.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  guardConnections(app.server, deps.config.http);
 
   const routes: RegisteredRoute[] = [];
   registerErrorHandling(app);
@@ -33,7 +36,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     await app.register(cors, { origin: deps.config.corsOrigins, credentials: true });
   }
   await app.register(formbody);
-  await app.register(multipart, { limits: { fileSize: 64 * 1024 * 1024, files: 1, fields: 100 } });
+  await registerMultipart(app);
   registerAuth(app, deps, routes);
   await registerOpenApi(app);
   for (const register of routeModules) await register(app, deps);

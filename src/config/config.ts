@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 import { bool, int, list, oneOf, str, type Env } from './env-values.ts';
+import { loadHttpLimits, type HttpLimits } from './http.ts';
 import { loadScanEnvironment, type ScanEnvironment } from './scan.ts';
 
 export { ConfigError } from './env-values.ts';
@@ -44,6 +45,8 @@ export interface Config {
   /** bcrypt verifications running at once, server-wide, and how many more may wait. */
   passwordVerifyConcurrency: number;
   passwordVerifyQueue: number;
+  /** Connection limits (HTTP_*). */
+  http: HttpLimits;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -78,5 +81,6 @@ export function loadConfig(env: Env = process.env): Config {
     // Half the cores: bcrypt must leave a core and most libuv threads to everything else.
     passwordVerifyConcurrency: int(env, 'AUTH_MAX_CONCURRENT_VERIFICATIONS', Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2))), 1, 64),
     passwordVerifyQueue: int(env, 'AUTH_VERIFY_QUEUE', 8, 0, 1000),
+    http: loadHttpLimits(env),
   };
 }

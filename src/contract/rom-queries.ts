@@ -42,6 +42,19 @@ export const RomRandomQuery = Type.Object(scope);
 
 const ProviderId = Type.Optional(Type.Integer({ minimum: -MAX_ID, maximum: MAX_ID }));
 
+/**
+ * The provider ids RomM's lookup takes (spec §4.3). Other query keys are ignored like FastAPI ignores them; they
+ * must never reach the database as column names.
+ */
+export const PROVIDER_ID_PARAMS = [
+  'igdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'hltb_id', 'flashpoint_id',
+] as const;
+export type ProviderIdParam = (typeof PROVIDER_ID_PARAMS)[number];
+export type ProviderIdLookup = Partial<Record<ProviderIdParam, number | string>>;
+
+/** The rom-level hash columns RomM's hash lookup takes (spec §4.4). */
+export const HASH_PARAMS = ['crc_hash', 'md5_hash', 'sha1_hash', 'ra_hash'] as const;
+
 export const ByMetadataProviderQuery = Type.Object({
   igdb_id: ProviderId, moby_id: ProviderId, ss_id: ProviderId, ra_id: ProviderId, launchbox_id: ProviderId,
   hasheous_id: ProviderId, tgdb_id: ProviderId, hltb_id: ProviderId,

@@ -81,4 +81,20 @@ describeEachEngine('GET /api/roms: bad input is a 422 or data, never SQL and nev
     expect((await t.app.inject({ method: 'GET', url: '/api/roms/by-metadata-provider?flashpoint_id=%27%00', headers: { authorization: alice.basic } })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/api/roms/random?platform_ids=x', headers: { authorization: alice.basic } })).statusCode).toBe(422);
   });
+
+  it('looks ROMs up by provider ids only, never by another column named in the query', async () => {
+    const lookup = (query: string) => t.app.inject({ method: 'GET', url: `/api/roms/by-metadata-provider?${query}`, headers: { authorization: alice.basic } });
+    // Columns of roms that are not provider ids, and names that are no column at all: ignored like FastAPI ignores
+    // unknown query parameters, so the lookup has no id to go by.
+    for (const query of ['id=1', 'fs_size_bytes=4096', 'fs_name=Super%20Mario%20Advance%20(USA).gba', 'no_such_column=1', 'r.id=1', 'id%20or%201=1']) {
+      const res = await lookup(query);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json(), query).toEqual({ detail: 'At least one metadata ID must be provided' });
+    }
+    // Beside a real provider id, an unknown key neither widens nor breaks the match.
+    const miss = await lookup('igdb_id=424242&id=1&fs_size_bytes=4096');
+    expect(miss.statusCode).toBe(404);
+    expect(miss.json()).toEqual({ detail: 'ROM not found with given metadata IDs' });
+    expect((await lookup('igdb_id=100&no_such_column=1')).statusCode).toBe(200);
+  });
 });

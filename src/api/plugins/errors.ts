@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.ts';
 import { asStorageError } from '../../common/storage-errors.ts';
 import type { App } from '../deps.ts';
+import { isMalformedMultipart } from './multipart.ts';
 
 const LOCATIONS: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'header' };
 
@@ -40,6 +41,10 @@ export function registerErrorHandling(app: App): void {
     if (storage) {
       request.log.error({ err: error }, storage.message);
       return reply.code(503).send({ detail: storage.detail });
+    }
+    // A multipart body cut inside a file part fails while the route reads the file stream.
+    if (isMalformedMultipart(error, request)) {
+      return reply.code(400).send({ detail: 'Malformed multipart body' });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

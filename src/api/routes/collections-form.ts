@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { formParts } from '../plugins/multipart.ts';
 
 /** Text fields and the optional `artwork` file of a collection form (multipart, url-encoded or JSON). */
 export interface CollectionForm {
@@ -16,7 +17,7 @@ export async function readCollectionForm(request: FastifyRequest): Promise<Colle
   const fields: Record<string, string> = {};
   let artwork: Buffer | undefined;
   if (request.isMultipart()) {
-    for await (const part of request.parts()) {
+    for await (const part of formParts(request)) {
       if (part.type === 'file') {
         const bytes = await part.toBuffer();
         // An empty file input (no file chosen) arrives as a nameless, empty part.

@@ -8,6 +8,7 @@ import { contentDisposition } from '../../domain/downloads/names.ts';
 import { AppError, badRequest } from '../../common/errors.ts';
 import type { PatchRequest } from '../../domain/patch/patch-service.ts';
 import type { RouteModule } from '../deps.ts';
+import { formParts } from '../plugins/multipart.ts';
 import { caller } from '../route-auth.ts';
 import { errorResponses, IdParam } from '../../contract/common.ts';
 
@@ -26,7 +27,7 @@ const PatchForm = {
 async function readForm(request: FastifyRequest, romFileId: number, dir: string, max: number): Promise<PatchRequest> {
   if (!request.isMultipart()) throw new AppError(415, 'Expected multipart/form-data');
   const form: PatchRequest = { romFileId };
-  for await (const part of request.parts({ limits: { fileSize: max, files: 1, fields: 10 } })) {
+  for await (const part of formParts(request, { fileSize: max, files: 1, fields: 10 })) {
     if (part.type === 'file') {
       if (part.fieldname !== 'patch_file') {
         part.file.resume();

@@ -5,7 +5,9 @@ import type { RouteModule } from '../deps.ts';
 import { errorResponses, Nullable } from '../../contract/common.ts';
 import { parseQueryBool, parseQueryDateTime } from '../../contract/query.ts';
 import { DetailedRomSchema, RomFileSchema, RomFiltersDict, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
-import { ByHashQuery, ByMetadataProviderQuery, RomIdParam, RomListQuery, RomRandomQuery } from '../../contract/rom-queries.ts';
+import {
+  ByHashQuery, ByMetadataProviderQuery, PROVIDER_ID_PARAMS, RomIdParam, RomListQuery, RomRandomQuery, type ProviderIdLookup,
+} from '../../contract/rom-queries.ts';
 
 const read = { auth: { scopes: ['roms.read' as const] } };
 const download = { auth: { scopes: ['roms.read' as const], downloadEndpoint: true } };
@@ -80,8 +82,10 @@ export const romsReadRoutes: RouteModule = (app, { services }) => {
     schema: { tags, querystring: ByMetadataProviderQuery, response: { 200: DetailedRomSchema, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const flashpoint = q.flashpoint_id === undefined ? undefined : cleanText(q.flashpoint_id, 100);
-    return roms.byProviderIds({ ...q, flashpoint_id: flashpoint }, userIdOf(request));
+    const lookup: ProviderIdLookup = {};
+    for (const key of PROVIDER_ID_PARAMS) if (q[key] !== undefined) lookup[key] = q[key];
+    if (q.flashpoint_id !== undefined) lookup.flashpoint_id = cleanText(q.flashpoint_id, 100);
+    return roms.byProviderIds(lookup, userIdOf(request));
   });
 
   app.get('/api/roms/by-hash', {

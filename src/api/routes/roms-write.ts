@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError, forbidden } from '../../common/errors.ts';
 import type { RomEditInput } from '../../domain/roms/edit-service.ts';
 import type { RouteModule } from '../deps.ts';
+import { formParts } from '../plugins/multipart.ts';
 import { caller } from '../route-auth.ts';
 import { errorResponses } from '../../contract/common.ts';
 import { parseQueryBool } from '../../contract/query.ts';
@@ -67,7 +68,7 @@ async function readEditForm(request: FastifyRequest, maxArtworkBytes: number): P
     return { fields, artwork };
   }
   try {
-    for await (const part of request.parts({ limits: { fileSize: maxArtworkBytes, fieldSize: MAX_FIELD_BYTES, fields: 100, files: 1 } })) {
+    for await (const part of formParts(request, { fileSize: maxArtworkBytes, fieldSize: MAX_FIELD_BYTES, fields: 100, files: 1 })) {
       if (part.type === 'file') {
         if (part.fieldname !== 'artwork') {
           part.file.resume();

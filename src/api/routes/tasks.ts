@@ -68,6 +68,12 @@ export const taskRoutes: RouteModule = (app, { services }) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // The HEAD twin shares this handler: Node sends no headers for a bodiless response until it ends, so a HEAD
+    // that stayed open like the stream would never be answered.
+    if (request.method === 'HEAD') {
+      res.end();
+      return;
+    }
     const send = (event: string, s: ScanStatus) => res.write(`event: ${event}\ndata: ${JSON.stringify(taskJson(s))}\n\n`);
     send('status', scans.status());
     const onProgress = (s: ScanStatus) => send('progress', s);

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
+import { formParts } from '../plugins/multipart.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam } from '../../contract/common.ts';
 import { toUserSchema } from '../../domain/users/mapper.ts';
@@ -21,7 +22,7 @@ const UserForm = Type.Object({
 async function multipartFields(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return;
   const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
+  for await (const part of formParts(request)) {
     if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
     else if (part.type === 'file') await part.toBuffer(); // avatars are not stored; drain the stream
   }

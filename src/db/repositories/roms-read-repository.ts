@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RomFilesTable, RomsTable, RomUserTable } from '../schema.ts';
 import { SIBLING_IDS } from '../rom-query/filters.ts';
 import { visibleTo } from './visibility.ts';
+import { HASH_PARAMS, PROVIDER_ID_PARAMS, type ProviderIdLookup } from '../../contract/rom-queries.ts';
 
 export type RomRow = Selectable<RomsTable> & {
   platform_slug: string;
@@ -104,8 +105,9 @@ export class RomsReadRepository {
   }
 
   /** First ROM (lowest id) where any given provider id matches. */
-  async findByProviderIds(ids: Record<string, number | string>): Promise<number | null> {
-    const entries = Object.entries(ids);
+  async findByProviderIds(ids: ProviderIdLookup): Promise<number | null> {
+    // Column names come from the fixed list, never from the caller's keys.
+    const entries = PROVIDER_ID_PARAMS.flatMap((col) => (ids[col] === undefined ? [] : [[col, ids[col]] as const]));
     if (entries.length === 0) return null;
     const row = await this.db.selectFrom('roms as r').select('r.id')
       .where((eb) => eb.or(entries.map(([col, v]) => eb(sql.ref(`r.${col}`), '=', v))))
@@ -115,7 +117,7 @@ export class RomsReadRepository {
 
   /** First ROM whose own hashes or any of whose files' hashes match one of the given values. */
   async findByHash(q: HashQuery): Promise<number | null> {
-    const entries = Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const entries = HASH_PARAMS.flatMap((col) => (typeof q[col] === 'string' ? [[col, q[col]] as const] : []));
     if (entries.length === 0) return null;
     const row = await this.db.selectFrom('roms as r').select('r.id')
       .where((eb) => eb.or([

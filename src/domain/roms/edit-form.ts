@@ -3,6 +3,7 @@
  * sent empty means "clear", an absent field means "keep".
  */
 import { badRequest } from '../../common/errors.ts';
+import { refusePathAsName } from './edit-paths.ts';
 import type { Provider } from './metadata-derivation.ts';
 
 export const INT_ID_FIELDS = ['igdb_id', 'sgdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'hltb_id'] as const;
@@ -77,7 +78,8 @@ export function parseRomEditForm(fields: ReadonlyMap<string, string>): RomEditFo
   for (const f of TEXT_FIELDS) {
     const v = fields.get(f);
     if (v === undefined) continue;
-    if (v.includes('\0') && f !== 'fs_name') throw badRequest(`${f} must not contain NUL characters`);
+    if (f === 'fs_name') refusePathAsName(f, v);
+    else if (v.includes('\0')) throw badRequest(`${f} must not contain NUL characters`);
     if (v.length > TEXT_LIMITS[f]) throw badRequest(`${f} is too long (max ${TEXT_LIMITS[f]} characters)`);
     form.text[f] = v;
   }

@@ -30,6 +30,17 @@ export function sanitizeFsName(input: string): string {
   return name;
 }
 
+/**
+ * A new name asked for by a user must be one plain segment: sanitizing `../../x.sfc` to `x.sfc` would rename the file
+ * to something the user did not ask for. Without separators `..` can only be the whole name, so names merely
+ * containing dots (`Wait... What.sfc`) stay valid.
+ */
+export function refusePathAsName(field: string, input: string): void {
+  if (/[/\\\0]/.test(input)) throw badRequest(`${field} must be a file name, without path separators or NUL characters`);
+  const trimmed = input.trim();
+  if (trimmed === '.' || trimmed === '..') throw badRequest(`${field} must be a file name, not . or ..`);
+}
+
 /** Absolute path of a library-relative directory; refuses anything that is not strictly inside the library. */
 export function libraryDir(libraryRoot: string, relDir: string): string {
   const abs = resolveInside(libraryRoot, relDir);

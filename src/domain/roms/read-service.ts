@@ -14,6 +14,7 @@ import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } f
 import { filterFromInput, type FilterInput } from './filter.ts';
 import type { SmartSources } from '../collections/smart-sources.ts';
 import { criteriaObject } from '../collections/mapper.ts';
+import { PROVIDER_ID_PARAMS, type ProviderIdLookup } from '../../contract/rom-queries.ts';
 
 export interface RomListOptions {
   limit: number;
@@ -175,8 +176,9 @@ export class RomsReadService {
     return toDetailedRomSchema(rom, ex, notes, collections);
   }
 
-  async byProviderIds(ids: Record<string, number | string | undefined>, userId: number | null): Promise<DetailedRomSchema> {
-    const given = Object.fromEntries(Object.entries(ids).filter((e): e is [string, number | string] => e[1] !== undefined && e[1] !== ''));
+  async byProviderIds(ids: ProviderIdLookup, userId: number | null): Promise<DetailedRomSchema> {
+    const given: ProviderIdLookup = {};
+    for (const key of PROVIDER_ID_PARAMS) if (ids[key] !== undefined && ids[key] !== '') given[key] = ids[key];
     if (Object.keys(given).length === 0) throw badRequest('At least one metadata ID must be provided');
     const id = await this.repo.findByProviderIds(given);
     if (id === null) throw notFound('ROM not found with given metadata IDs');

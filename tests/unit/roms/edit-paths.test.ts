@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/common/errors.ts';
-import { childPath, libraryDir, sanitizeFsName } from '../../../src/domain/roms/edit-paths.ts';
+import { childPath, libraryDir, refusePathAsName, sanitizeFsName } from '../../../src/domain/roms/edit-paths.ts';
 import { renamedFileRows } from '../../../src/domain/roms/edit-rename.ts';
 import { parseRomEditForm, safeIntOrNull } from '../../../src/domain/roms/edit-form.ts';
 
@@ -86,5 +86,15 @@ describe('edit form', () => {
     expect(() => parseRomEditForm(new Map([['name', 'x'.repeat(351)]]))).toThrow(/too long/);
     expect(() => parseRomEditForm(new Map([['libretro_id', 'x'.repeat(65)]]))).toThrow(/too long/);
     expect(() => parseRomEditForm(new Map([['summary', 'a\0b']]))).toThrow(/NUL/);
+  });
+});
+
+describe('refusePathAsName', () => {
+  it.each(['../../x.sfc', '/etc/x', 'a/b', 'a\\b', '..\\x', 'nul\0.sfc', '..', '.', ' .. '])('refuses %j', (input) => {
+    expect(() => refusePathAsName('fs_name', input)).toThrow(AppError);
+  });
+
+  it.each(['Game (USA).sfc', 'Wait... What.sfc', '..hidden', 'a..b'])('accepts %j', (input) => {
+    expect(() => refusePathAsName('fs_name', input)).not.toThrow();
   });
 });
