@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../db/engine.ts';
-import { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
+import type { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
 import { conflict } from '../common/errors.ts';
 
 const HEARTBEAT_MS = 10_000;
@@ -12,8 +11,7 @@ export const SCAN_LOCK_STALE_MS = 60_000;
  * Holds the database-wide scan lock for the duration of `work`, so a `romshelf scan` and the server's own scans (or
  * two servers on one database) never write the same ROMs at once. Refuses with RomM's message when it is taken.
  */
-export async function withScanLock<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  const repo = new ScanLockRepository(db.kysely);
+export async function withScanLock<T>(repo: ScanLockRepository, work: () => Promise<T>): Promise<T> {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   if (!(await repo.acquire(owner, Date.now(), SCAN_LOCK_STALE_MS))) {
     const holder = (await repo.holder())?.owner ?? null;

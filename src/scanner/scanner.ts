@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { Db } from '../db/engine.ts';
-import { PlatformsRepository } from '../db/repositories/platforms-repository.ts';
-import { RomWriter, type RomChange, type RomInsert } from '../db/repositories/rom-writer.ts';
-import { ScanRepository, type KnownFile, type KnownRom } from '../db/repositories/scan-repository.ts';
+import type { PlatformsRepository } from '../db/repositories/platforms-repository.ts';
+import type { RomWriter, RomChange, RomInsert } from '../db/repositories/rom-writer.ts';
+import type { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
+import type { ScanRepository, KnownFile, KnownRom } from '../db/repositories/scan-repository.ts';
 import { buildExclusions, type Exclusions } from '../library/exclusions.ts';
 import { detectLayout, type PlatformDir } from '../library/layout.ts';
 import { resolvePlatform } from '../library/platform-catalogue.ts';
@@ -20,8 +20,16 @@ import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type 
 import { listRomEntries, statFile, walkRomDir, type DiskFile, type RomEntry } from './walk.ts';
 import { WriteQueue } from './apply.ts';
 
+/** The repositories a scan reads and writes, built by the composition root. */
+export interface ScannerStore {
+  scans: ScanRepository;
+  platforms: PlatformsRepository;
+  writer: RomWriter;
+  lock: ScanLockRepository;
+}
+
 export interface ScannerDeps {
-  db: Db;
+  store: ScannerStore;
   libraryPath: string;
   settings: ScanSettings;
   /** A shared pool; when absent the scan starts its own and closes it at the end. */
@@ -45,7 +53,7 @@ interface PlatformPass {
  */
 export async function runScan(deps: ScannerDeps, options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
-  const run = await withScanLock(deps.db, async () => {
+  const run = await withScanLock(deps.store.lock, async () => {
     const ownPool = deps.pool ? null : new HashPool(deps.settings.hashWorkers);
     const scan = new ScanRun(deps, options, deps.pool ?? (ownPool as HashPool));
     try {
@@ -85,9 +93,9 @@ class ScanRun {
       this.stats.errors++;
       deps.onIssue?.(issue);
     });
-    this.scanRepo = new ScanRepository(deps.db.kysely);
-    this.platforms = new PlatformsRepository(deps.db.kysely);
-    this.writer = new RomWriter(deps.db.kysely);
+    this.scanRepo = deps.store.scans;
+    this.platforms = deps.store.platforms;
+    this.writer = deps.store.writer;
     this.exclusions = buildExclusions(deps.settings.exclusions);
     this.queue = new WriteQueue(this.writer, deps.settings.batchSize);
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Db } from '../../../src/db/engine.ts';
 import { settingsFromYaml, type ScanSettings } from '../../../src/scanner/scan-config.ts';
-import { runScan } from '../../../src/scanner/scanner.ts';
+import { composeScanner } from '../../../src/compose/scanner.ts';
 import type { ScanResult, ScanType } from '../../../src/scanner/types.ts';
 
 /** Writes `files` (library-relative path → content) under `root`; returns absolute paths. */
@@ -42,7 +42,7 @@ export function testSettings(yaml: unknown = {}): ScanSettings {
 }
 
 export function scan(db: Db, libraryPath: string, type: ScanType = 'quick', settings = testSettings(), platformFsSlugs?: string[]): Promise<ScanResult> {
-  return runScan({ db, libraryPath, settings }, { type, ...(platformFsSlugs ? { platformFsSlugs } : {}) });
+  return composeScanner(db, libraryPath, settings)({}, { type, ...(platformFsSlugs ? { platformFsSlugs } : {}) });
 }
 
 /** Empties the scanner's tables so each test starts from a blank library. */
