@@ -51,10 +51,6 @@ export function scopesForRole(role: Role): readonly Scope[] {
   return ROLE_SCOPES[role];
 }
 
-export function isScope(value: string): value is Scope {
-  return (FULL_SCOPES as readonly string[]).includes(value);
-}
-
 /** Intersection in canonical order. */
 export function intersectScopes(requested: Iterable<string>, allowed: readonly Scope[]): Scope[] {
   const want = new Set(requested);

@@ -84,20 +84,6 @@ export const CollectionForm = Type.Object({
   artwork: Type.Optional(Type.String({ format: 'binary' })),
 });
 
-export const UpdateCollectionForm = Type.Object({
-  rom_ids: Type.String({ description: 'JSON array of ROM ids, e.g. [1,2,3]' }),
-  name: Type.Optional(Type.String()),
-  description: Type.Optional(Type.String()),
-  url_cover: Type.Optional(Type.String()),
-  artwork: Type.Optional(Type.String({ format: 'binary' })),
-});
-
-export const SmartCollectionForm = Type.Object({
-  name: Type.Optional(Type.String()),
-  description: Type.Optional(Type.String()),
-  filter_criteria: Type.Optional(Type.String({ description: 'JSON object of GET /api/roms filters' })),
-});
-
 /** Error bodies of the collection routes: 409 for duplicate names, and 422 either FastAPI's list or RomM's string. */
 export const collectionErrors = {
   ...errorResponses,

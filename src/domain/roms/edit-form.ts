@@ -29,10 +29,6 @@ export type RawMetadataField = keyof typeof RAW_METADATA_FIELDS | 'raw_manual_me
 export const TEXT_FIELDS = ['name', 'name_sort_key', 'summary', 'fs_name', 'url_cover', 'url_manual'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
-export const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
-  ...INT_ID_FIELDS, ...Object.keys(STRING_ID_FIELDS), ...Object.keys(RAW_METADATA_FIELDS), 'raw_manual_metadata', ...TEXT_FIELDS,
-]);
-
 /** Column limits (spec §8.1): a longer value would fail on PostgreSQL and MariaDB, so it is refused up front. */
 const TEXT_LIMITS: Record<TextField, number> = {
   name: 350, name_sort_key: 500, summary: 65_000, fs_name: 450, url_cover: 4000, url_manual: 4000,

@@ -58,16 +58,6 @@ export function childPath(dir: string, name: string): string {
 
 const unsafe = () => new AppError(400, 'Path is outside the library');
 
-export async function pathExists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-}
-
 /**
  * Renames `from` to `to` without replacing anything: 409 when `to` exists (unless it is the same entry, as after
  * a case-only rename on a case-insensitive file system). Returns false, touching nothing, when `from` is not on

@@ -103,4 +103,3 @@ export function defaultHashWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-export const hashWorkerPath = workerPath;
