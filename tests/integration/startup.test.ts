@@ -4,25 +4,9 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROMSHELF_BIN, runCli } from '../helpers/cli.ts';
 
-const BIN = path.resolve('bin/romshelf');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function run(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string>, timeoutMs = 20_000) => runCli(args, env, { timeoutMs });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -83,7 +67,7 @@ describe('start-up', () => {
     expect(dup.stderr.trim()).toBe('romshelf user create: Username root already exists');
 
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve'], {
+    const child = spawn(process.execPath, [ROMSHELF_BIN, 'serve'], {
       env: { ...process.env, ...base(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SCAN_ON_START: 'false' },
       stdio: 'ignore',
     });

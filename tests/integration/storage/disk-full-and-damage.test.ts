@@ -1,33 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.ts';
 
-const BIN = path.resolve('bin/romshelf');
 const FULL_DISK = path.resolve('tests/fixtures/sqlite-max-pages.cjs');
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function run(args: string[], env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', SCAN_ON_START: 'false', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 30_000) =>
+  runCli(args, { SCAN_ON_START: 'false', PORT: '0', HOST: '127.0.0.1', ...env }, { nodeArgs, timeoutMs });
 
 // SQLite only by nature: the file, its pages and the disk under it belong to PostgreSQL/MariaDB servers otherwise.
 describe('full disk and damaged SQLite database', () => {
