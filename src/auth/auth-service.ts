@@ -7,7 +7,7 @@ import { BasicCredentialCache } from './basic-cache.ts';
 import type { AuthContext } from './context.ts';
 import type { PasswordChecker } from './password-checker.ts';
 import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';
-import { type JwtSigner, OAUTH_ISSUER, newJti, newSessionId, sha256Hex, unverifiedIssuer } from './tokens.ts';
+import { type JwtClaims, type JwtSigner, OAUTH_ISSUER, newJti, newSessionId, sha256Hex, unverifiedIssuer } from './tokens.ts';
 
 export interface AuthSettings {
   sessionMaxAgeSeconds: number;
@@ -113,7 +113,7 @@ export class AuthService {
     if (!claims || claims.iss !== OAUTH_ISSUER || claims.type !== 'refresh' || !claims.jti) throw invalidCredentials();
     if (!(await this.repo.consumeRefreshToken(claims.jti, nowMs()))) throw invalidCredentials();
     const user = await this.users.findByUsername(claims.sub);
-    if (!user || claims.gen !== user.token_generation) throw invalidCredentials();
+    if (!user || !sameHolder(claims, user)) throw invalidCredentials();
     if (!user.enabled) throw unauthorized('Disabled user');
     return this.issueTokens(user, intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role)));
   }
@@ -126,8 +126,8 @@ export class AuthService {
     const now = nowMs();
     await this.repo.recordRefreshToken(jti, user.id, now + refreshTtl * 1000, now);
     return {
-      access_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'access', expiresInSeconds: accessTtl, gen }),
-      refresh_token: await this.jwt.sign({ sub: user.username, scopes: scopeText, type: 'refresh', expiresInSeconds: refreshTtl, jti, gen }),
+      access_token: await this.jwt.sign({ sub: user.username, uid: user.id, scopes: scopeText, type: 'access', expiresInSeconds: accessTtl, gen }),
+      refresh_token: await this.jwt.sign({ sub: user.username, uid: user.id, scopes: scopeText, type: 'refresh', expiresInSeconds: refreshTtl, jti, gen }),
       token_type: 'bearer',
       expires: accessTtl,
       refresh_expires: refreshTtl,
@@ -189,10 +189,18 @@ export class AuthService {
     if (!claims || claims.type !== 'access') throw invalidCredentials();
     const user = await this.users.findByUsername(claims.sub);
     // Tokens from before the user's last password change or disable carry an older generation.
-    if (!user?.enabled || claims.gen !== user.token_generation) throw invalidCredentials();
+    if (!user?.enabled || !sameHolder(claims, user)) throw invalidCredentials();
     const scopes = intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role));
     return { user, scopes: new Set(scopes), via: 'jwt' };
   }
+}
+
+/**
+ * The token was issued to this very account, at its current generation. Tokens signed before ids were stamped carry
+ * none and are judged by name and generation alone until they expire.
+ */
+function sameHolder(claims: JwtClaims, user: UserRow): boolean {
+  return claims.gen === user.token_generation && (claims.uid === undefined || claims.uid === user.id);
 }
 
 export function parseBasic(header: string | undefined): { username: string; password: string } | null {

@@ -12,6 +12,8 @@ export interface JwtClaims {
   jti?: string;
   /** The user's token generation when issued; tokens from before the last password change are refused. */
   gen: number;
+  /** The user's id: `sub` is the username (as RomM signs it), which a rename frees for another account. */
+  uid?: number;
 }
 
 export class JwtSigner {
@@ -21,8 +23,8 @@ export class JwtSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(claims: { sub: string; scopes: string; type: 'access' | 'refresh'; expiresInSeconds: number; jti?: string; gen: number }): Promise<string> {
-    const payload: Record<string, unknown> = { scopes: claims.scopes, type: claims.type, gen: claims.gen };
+  async sign(claims: { sub: string; uid: number; scopes: string; type: 'access' | 'refresh'; expiresInSeconds: number; jti?: string; gen: number }): Promise<string> {
+    const payload: Record<string, unknown> = { scopes: claims.scopes, type: claims.type, gen: claims.gen, uid: claims.uid };
     const jwt = new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
@@ -47,6 +49,7 @@ export class JwtSigner {
         // Tokens signed before generations existed carry none: they belong to generation 0.
         gen: typeof payload.gen === 'number' && Number.isInteger(payload.gen) ? payload.gen : 0,
         ...(typeof payload.jti === 'string' ? { jti: payload.jti } : {}),
+        ...(typeof payload.uid === 'number' && Number.isSafeInteger(payload.uid) ? { uid: payload.uid } : {}),
       };
     } catch {
       return null;

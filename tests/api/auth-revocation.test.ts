@@ -100,6 +100,19 @@ describeEachEngine('credential revocation on password change and disable', (ctx)
     expect((await me({ authorization: `Bearer ${creds.clientToken}` })).statusCode).toBe(200);
   });
 
+  it('tokens name their user by id too: after a rename, a new account with the old name is not reachable through them', async () => {
+    const user = await createUser(t.services, 'viewer');
+    const oldName = user.user.username;
+    const grant = await token({ username: oldName, password: user.password, scope: 'me.read' });
+    expect(grant.statusCode).toBe(200);
+    const { access_token: access, refresh_token: refresh } = grant.json();
+    expect((await put(user.user.id, admin.basic, { username: `${oldName}-renamed` })).statusCode).toBe(200);
+    const newcomer = await createUser(t.services, 'viewer', oldName);
+    expect(newcomer.user.id).not.toBe(user.user.id);
+    expect((await me({ authorization: `Bearer ${access}` })).statusCode, 'access token').toBe(401);
+    expect((await token({ grant_type: 'refresh_token', refresh_token: refresh })).statusCode, 'refresh token').toBe(401);
+  });
+
   it('other edits (email, role) leave credentials alone', async () => {
     const user = await createUser(t.services, 'viewer');
     const creds = await signIn(user);
