@@ -84,7 +84,6 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
     auth,
-    throttle,
     passwordGate,
     clientTokens: new ClientTokenService(authRepo, throttle),
     csrf: new CsrfGuard(authSecret),

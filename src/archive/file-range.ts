@@ -2,8 +2,6 @@ import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileIdentity, sameMtime } from '../common/file-identity.ts';
 
-export { sameMtime };
-
 /** Read size: large enough for full disk and socket throughput, small enough to keep memory flat. */
 export const CHUNK_SIZE = 1024 * 1024;
 

@@ -159,10 +159,6 @@ export class RomsReadRepository {
   }
 
   /** Owner and visibility of a regular collection, for the access check on `collection_id` selectors. */
-  findCollectionAccess(id: number) {
-    return this.db.selectFrom('collections').select(['user_id', 'is_public']).where('id', '=', id).executeTakeFirst();
-  }
-
   findSmartCollection(id: number) {
     return this.db.selectFrom('smart_collections').select(['id', 'user_id', 'is_public', 'filter_criteria'])
       .where('id', '=', id).executeTakeFirst();

@@ -1,4 +1,4 @@
-import { canRead, isOwner, ownedItem, type Viewer } from '../../auth/access.ts';
+import { canRead, isOwner, ownedItem, requireAccess, type Viewer } from '../../auth/access.ts';
 import type { RomFilter } from '../../contract/rom-filter.ts';
 import type { CollectionAccessRow } from '../../db/repositories/collections-repository.ts';
 import { filterFromCriteria } from '../roms/filter.ts';
@@ -76,10 +76,20 @@ export class SmartSources {
   async filterFor(viewer: Viewer, criteria: Record<string, unknown>, unreadable: 'forbid' | 'empty'): Promise<RomFilter> {
     const filter = filterFromCriteria(criteria);
     if (filter.collectionId === undefined) return filter;
-    const named = (await this.lookup.sourceAccess([filter.collectionId], [])).find((c) => c.id === filter.collectionId);
+    const named = await this.collection(filter.collectionId);
     if (named && canRead(viewer, ownedItem(named))) return filter;
     if (named && unreadable === 'forbid') throw collectionForbidden(filter.collectionId);
     // An unknown collection matches nothing either way; the ROM list keeps the id in its filter.
     return !named && unreadable === 'forbid' ? filter : { smart: null };
+  }
+
+  /** 403 when `viewer` may not read regular collection `id`; an unknown id passes (as a scope it matches nothing). */
+  async requireCollectionReadable(viewer: Viewer, id: number): Promise<void> {
+    const named = await this.collection(id);
+    if (named) requireAccess(viewer, ownedItem(named), 'read', () => collectionForbidden(id));
+  }
+
+  private async collection(id: number): Promise<CollectionAccessRow | undefined> {
+    return (await this.lookup.sourceAccess([id], [])).find((c) => c.id === id);
   }
 }

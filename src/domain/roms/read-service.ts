@@ -56,7 +56,7 @@ export class RomsReadService {
    */
   private async filter(input: FilterInput, userId: number | null): Promise<RomFilter> {
     const filter = filterFromInput(input);
-    if (filter.collectionId !== undefined) await this.assertCollectionReadable(filter.collectionId, userId);
+    if (filter.collectionId !== undefined) await this.smartSources.requireCollectionReadable(userId, filter.collectionId);
     if (typeof input.smart_collection_id === 'number') {
       const smartId = input.smart_collection_id;
       const smart = await this.repo.findSmartCollection(smartId);
@@ -64,11 +64,6 @@ export class RomsReadService {
       filter.smart = smart ? await this.smartSources.filterFor(userId, criteriaObject(smart.filter_criteria), 'forbid') : null;
     }
     return filter;
-  }
-
-  private async assertCollectionReadable(id: number, userId: number | null): Promise<void> {
-    const c = await this.repo.findCollectionAccess(id);
-    if (c) requireAccess(userId, ownedItem(c), 'read', () => collectionForbidden(id));
   }
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
