@@ -58,8 +58,8 @@ import { composeScanner } from './compose/scanner.ts';
 export function composeServices(config: Config, db: Db, authSecret: string, logger: Logger) {
   const usersRepo = new UsersRepository(db.kysely);
   const authRepo = new AuthRepository(db.kysely);
-  const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config));
-  const passwordGate = new PasswordGate({ maxConcurrent: config.passwordVerifyConcurrency, maxQueued: config.passwordVerifyQueue });
+  const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config.login));
+  const passwordGate = new PasswordGate({ maxConcurrent: config.login.passwordVerifyConcurrency, maxQueued: config.login.passwordVerifyQueue });
   const auth = new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate));
   const downloadsRepo = new DownloadsRepository(db.kysely);
   const romQuery = new RomQueryRepository(db.kysely);

@@ -21,10 +21,10 @@ if (!address || typeof address === 'string') throw new Error('no port');
 process.stdout.write(`${JSON.stringify({
   port: address.port,
   bcrypt_cost: config.passwordHashCost,
-  verify_concurrency: config.passwordVerifyConcurrency,
-  verify_queue: config.passwordVerifyQueue,
-  account_limit: config.loginMaxFailures,
-  address_limit: config.addressMaxFailures,
+  verify_concurrency: config.login.passwordVerifyConcurrency,
+  verify_queue: config.login.passwordVerifyQueue,
+  account_limit: config.login.loginMaxFailures,
+  address_limit: config.login.addressMaxFailures,
 })}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => opened.db.destroy()).then(() => process.exit(0));

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.ts';
+import type { LoginLimits } from '../config/login.ts';
 import type { ThrottlePolicy } from './throttle.ts';
 
 /** Throttled kinds. A later code-guessing flow (device codes) adds its own kind and policy here. */
@@ -13,10 +13,6 @@ export const THROTTLE_KIND = {
 
 /** A pairing code lives 60 s: five wrong codes a minute is far more than any typo needs. */
 const PAIRING: ThrottlePolicy = { maxFailures: 5, windowMs: 60_000, blockMs: 60_000, maxBlockMs: 15 * 60_000 };
-
-export type LoginLimits = Pick<Config,
-  'loginMaxFailures' | 'addressMaxFailures' | 'loginFailureWindowSeconds' | 'loginBlockSeconds' |
-  'loginMaxBlockSeconds' | 'addressBlockSeconds' | 'addressMaxBlockSeconds'>;
 
 export function throttlePolicies(limits: LoginLimits): Record<string, ThrottlePolicy> {
   const windowMs = limits.loginFailureWindowSeconds * 1000;
