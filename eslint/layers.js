@@ -17,6 +17,7 @@ export const LAYERS = {
   net: 2,
   db: 3,
   scanner: 4,
+  metadata: 4,
   auth: 5,
   domain: 6,
   jobs: 7,

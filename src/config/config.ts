@@ -3,6 +3,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 import { bool, int, list, oneOf, str, type Env } from './env-values.ts';
 import { loadHttpLimits, type HttpLimits } from './http.ts';
 import { loadLoginLimits, type LoginLimits } from './login.ts';
+import { loadMetadataEnvironment, type MetadataEnvironment } from './metadata.ts';
 import { loadScanEnvironment, type ScanEnvironment } from './scan.ts';
 
 export { ConfigError } from './env-values.ts';
@@ -32,6 +33,8 @@ export interface Config {
   passwordHashCost: number;
   /** SCAN_* variables. */
   scan: ScanEnvironment;
+  /** Local metadata sources (ESDE_MEDIA_PATH, LAUNCHBOX_*, LIBRETRO_THUMBNAILS_PATH). */
+  metadata: MetadataEnvironment;
   /** Login throttling and the bcrypt gate (AUTH_*). */
   login: LoginLimits;
   /** Connection limits (HTTP_*). */
@@ -60,6 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: list(env, 'CORS_ORIGINS'),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 12, 4, 15),
     scan: loadScanEnvironment(env, dataPath),
+    metadata: loadMetadataEnvironment(env, dataPath),
     login: loadLoginLimits(env),
     http: loadHttpLimits(env),
   };

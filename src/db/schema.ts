@@ -1,6 +1,6 @@
 import type { FacetKind } from '../contract/rom-filter.ts';
 import type { RomFileCategory } from '../library/file-category.ts';
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types shared by every engine. Conventions that keep one query body portable:
@@ -168,6 +168,10 @@ export interface RomsTable {
   player_count: string;
   /** First parsed region (sibling-representative ranking). */
   primary_region: string | null;
+  /** When the metadata pass last processed this ROM; null: never. */
+  metadata_scanned_at: EpochMs | null;
+  /** JSON `{ field: source }` (`manual` = edited by a user, never overwritten) and `{ "origin:<media>": identity }`. */
+  field_sources: ColumnType<string, string | undefined, string>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -249,6 +253,40 @@ export interface CollectionsTable {
   updated_at: EpochMs;
 }
 
+export interface MetadataSourceFilesTable {
+  source: string;
+  /** SHA-1 of the absolute path (keys stay short on every engine). */
+  file_key: string;
+  path: string;
+  fingerprint: string;
+  applied_at: EpochMs;
+}
+
+export interface LaunchboxGamesTable {
+  database_id: number;
+  platform: string;
+  name: string;
+  /** Lower-cased trimmed name. */
+  name_key: string;
+  /** Letters and digits only (fold_title), for punctuation-blind matching. */
+  folded_key: string;
+  /** JSON object of the game's Metadata.xml fields. */
+  data: string;
+}
+
+export interface LaunchboxAlternateNamesTable {
+  database_id: number;
+  name_key: string;
+  region: string | null;
+}
+
+export interface LaunchboxImagesTable {
+  database_id: number;
+  file_name: string;
+  type: string;
+  region: string | null;
+}
+
 export interface CollectionsRomsTable {
   collection_id: number;
   rom_id: number;
@@ -286,6 +324,10 @@ export interface Database {
   roms: RomsTable;
   rom_files: RomFilesTable;
   rom_facets: RomFacetsTable;
+  metadata_source_files: MetadataSourceFilesTable;
+  launchbox_games: LaunchboxGamesTable;
+  launchbox_alternate_names: LaunchboxAlternateNamesTable;
+  launchbox_images: LaunchboxImagesTable;
   rom_user: RomUserTable;
   rom_notes: RomNotesTable;
   collections: CollectionsTable;

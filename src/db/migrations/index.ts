@@ -15,6 +15,7 @@ import { migration as m6 } from './0401-collections-facets-version.ts';
 import { migration as m7 } from './0500-auth-throttle.ts';
 import { migration as m7b } from './0501-user-token-generation.ts';
 import { migration as m8 } from './0510-file-change-identity.ts';
+import { migration as m9 } from './0600-metadata.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -29,4 +30,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0500-auth-throttle', m7],
   ['0501-user-token-generation', m7b],
   ['0510-file-change-identity', m8],
+  ['0600-metadata', m9],
 ];

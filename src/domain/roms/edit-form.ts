@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../../common/errors.ts';
 import { refusePathAsName } from './edit-paths.ts';
-import type { Provider } from './metadata-derivation.ts';
+import type { Provider } from '../../metadata/derivation.ts';
 
 export const INT_ID_FIELDS = ['igdb_id', 'sgdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'hltb_id'] as const;
 export const STRING_ID_FIELDS = { flashpoint_id: 100, libretro_id: 64 } as const;

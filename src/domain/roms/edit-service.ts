@@ -9,7 +9,7 @@ import type { FacetKind } from '../../db/schema.ts';
 import { nameSortKey, searchText } from '../../library/fs-names.ts';
 import { filenameFields } from '../../scanner/reconcile.ts';
 import { AppError, conflict, notFound } from '../../common/errors.ts';
-import { deriveMetadata, derivedFacetRows, METADATA_FACET_KINDS, type MetadataBlobs, type Provider } from './metadata-derivation.ts';
+import { deriveMetadata, derivedFacetRows, METADATA_FACET_KINDS, type MetadataBlobs, type Provider } from '../../metadata/derivation.ts';
 import { INT_ID_FIELDS, parseRomEditForm, RAW_METADATA_FIELDS, STRING_ID_FIELDS, type IdField, type RomEditForm } from './edit-form.ts';
 import type { CoverColumns, RomMedia } from './edit-cover.ts';
 import { filenameFacetRows, renameOnDisk, renamedFileRows, type DiskRename } from './edit-rename.ts';

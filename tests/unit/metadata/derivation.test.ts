@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMetadata, derivedFacetRows } from '../../../src/domain/roms/metadata-derivation.ts';
+import { deriveMetadata, derivedFacetRows } from '../../../src/metadata/derivation.ts';
 
 describe('deriveMetadata (spec §8.3)', () => {
   it('takes the first non-empty source, never merging', () => {
