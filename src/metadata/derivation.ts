@@ -9,7 +9,7 @@
  *   derivedFacetRows(romId, derived) → { rom_id, kind, value }[]
  *   METADATA_FACET_KINDS
  */
-import type { FacetKind } from '../../db/schema.ts';
+import type { FacetKind } from '../db/schema.ts';
 
 export type Provider =
   | 'manual' | 'igdb' | 'moby' | 'ss' | 'ra' | 'launchbox' | 'hasheous' | 'flashpoint' | 'hltb' | 'gamelist';
