@@ -50,6 +50,10 @@ import { UsersService } from './domain/users/users-service.ts';
 import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
+import { localProviders, type MetadataWiring } from './compose/metadata.ts';
+import { MetadataRepository } from './db/repositories/metadata-repository.ts';
+import { MetadataService } from './domain/metadata/metadata-service.ts';
+import { loadMetadataSettings } from './metadata/settings.ts';
 
 /**
  * The one composition root: every repository, service and job, built once from the configuration and database
@@ -72,8 +76,9 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
   const collections = composeCollections(config, db, romQuery, collectionsRepo);
+  const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile) };
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, loadScanSettings(config.scan)),
+    run: composeScanner(db, config.libraryPath, loadScanSettings(config.scan), metadataWiring),
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
@@ -90,6 +95,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     stats: new StatsService(new StatsRepository(db.kysely)),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
     romsRead,
+    metadata: new MetadataService(new MetadataRepository(db.kysely), localProviders(db, config.metadata)),
     collections,
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),

@@ -2,24 +2,36 @@ import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
 import { composeScanner } from '../compose/scanner.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
+import { loadMetadataSettings } from '../metadata/settings.ts';
+import { isSourceId, SOURCE_IDS } from '../metadata/types.ts';
 import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
 import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredDatabase } from '../startup.ts';
 
-const USAGE = 'usage: romshelf scan [--type quick|complete|hashes|new_platforms] [--platform FS_SLUG]...';
+const USAGE = [
+  'usage: romshelf scan [--type quick|update|unmatched|complete|hashes|new_platforms] [--platform FS_SLUG]...',
+  '                     [--metadata gamelist,launchbox,libretro | --metadata none]',
+  '  --metadata  metadata sources for this scan (default: every configured local source; none: files only)',
+].join('\n');
 
 /** `romshelf scan`: a progress bar on a terminal, plain progress lines otherwise, a summary at the end. */
 export async function runScanCommand(argv: string[]): Promise<number> {
   let type: ScanType;
   let platforms: string[];
+  let metadataSources: string[] | undefined;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { type: { type: 'string', default: 'quick' }, platform: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        type: { type: 'string', default: 'quick' }, platform: { type: 'string', multiple: true },
+        metadata: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      },
     });
     if (values.help) { console.log(USAGE); return 0; }
-    if (!SCAN_TYPES.includes(values.type as ScanType)) throw new Error(`unknown scan type '${values.type}'`);
-    type = values.type as ScanType;
+    const typeName = values.type === 'unidentified' ? 'unmatched' : values.type;
+    if (!SCAN_TYPES.includes(typeName as ScanType)) throw new Error(`unknown scan type '${values.type}'`);
+    type = typeName as ScanType;
     platforms = values.platform ?? [];
+    metadataSources = parseMetadataOption(values.metadata);
   } catch (err) {
     console.error(`romshelf scan: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -34,11 +46,13 @@ export async function runScanCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', onSignal);
     const progress = new ProgressPrinter(process.stderr.isTTY === true);
     try {
-      const scan = composeScanner(db, config.libraryPath, settings);
+      const scan = composeScanner(db, config.libraryPath, settings, {
+        dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile),
+      });
       const result = await scan({
         onIssue: (i) => progress.line(`warning: ${i.kind}: ${i.path}: ${i.message}`),
         onProgress: (p) => progress.update(p),
-      }, { type, platformFsSlugs: platforms, signal: controller.signal });
+      }, { type, platformFsSlugs: platforms, signal: controller.signal, ...(metadataSources ? { metadataSources } : {}) });
       progress.done();
       console.log(summary(result));
       return result.cancelled ? 130 : 0;
@@ -55,6 +69,16 @@ export async function runScanCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** `--metadata a,b --metadata c` → [a, b, c]; `none` → []; unknown names are an error. */
+function parseMetadataOption(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const names = values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !isSourceId(n));
+  if (unknown.length > 0) throw new Error(`unknown metadata source '${unknown.join("', '")}' (known: ${SOURCE_IDS.join(', ')}, none)`);
+  return names;
+}
+
 class ProgressPrinter {
   private lastLine = 0;
   private drawn = false;
@@ -62,6 +86,7 @@ class ProgressPrinter {
   constructor(private readonly tty: boolean) {}
 
   update(p: ScanProgress): void {
+    if (p.phase === 'metadata') return this.metadata(p);
     const s = p.stats;
     const total = Math.max(s.total_roms, 1);
     if (this.tty) {
@@ -73,6 +98,19 @@ class ProgressPrinter {
     } else if (Date.now() - this.lastLine >= 2000) {
       this.lastLine = Date.now();
       process.stderr.write(`scan: ${s.scanned_roms}/${s.total_roms} ROMs, ${s.scanned_platforms}/${s.total_platforms} platforms${p.platform ? ` (${p.platform})` : ''}\n`);
+    }
+  }
+
+  private metadata(p: ScanProgress): void {
+    const s = p.stats;
+    if (this.tty) {
+      const width = 30;
+      const filled = Math.min(width, Math.round((s.metadata_done / Math.max(s.metadata_total, 1)) * width));
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] metadata ${s.metadata_done}/${s.metadata_total}  ${p.platform ?? ''}`.padEnd(100).slice(0, 100));
+      this.drawn = true;
+    } else if (Date.now() - this.lastLine >= 2000) {
+      this.lastLine = Date.now();
+      process.stderr.write(`metadata: ${s.metadata_done}/${s.metadata_total} ROMs, ${s.identified_roms} identified${p.platform ? ` (${p.platform})` : ''}\n`);
     }
   }
 
@@ -94,6 +132,7 @@ export function summary(r: ScanResult): string {
     `  platforms: ${s.scanned_platforms} scanned, ${s.new_platforms} new, ${s.missing_platforms} missing`,
     `  roms:      ${s.total_roms} found, ${s.new_roms} new, ${s.updated_roms} updated, ${s.reassociated_roms} moved, ${s.unchanged_roms} unchanged, ${s.missing_roms} missing`,
     `  hashed:    ${s.hashed_files} files, ${mib} MiB`,
+    `  metadata:  ${s.metadata_done}/${s.metadata_total} ROMs, ${s.identified_roms} identified${'metadata' in r && r.metadata ? ` (sources: ${(r.metadata as { sources: string[] }).sources.join(', ') || 'none'})` : ''}`,
     `  problems:  ${s.errors}${Object.keys(r.issueCounts).length ? ` (${Object.entries(r.issueCounts).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
   ].join('\n');
 }

@@ -15,6 +15,8 @@ export interface ScanStatus {
   started_at: number | null;
   finished_at: number | null;
   current_platform: string | null;
+  /** The running scan's phase. */
+  phase: 'files' | 'metadata' | null;
   stats: ScanStats;
   cancelled: boolean;
   error: string | null;
@@ -40,7 +42,7 @@ export class ScanManager extends EventEmitter {
   private seq = 0;
   private state: ScanStatus = {
     task_id: null, running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
-    stats: emptyStats(), cancelled: false, error: null,
+    phase: null, stats: emptyStats(), cancelled: false, error: null,
   };
 
   constructor(private readonly options: ScanManagerOptions) {
@@ -64,13 +66,14 @@ export class ScanManager extends EventEmitter {
     this.controller = controller;
     this.state = {
       task_id: `scan-${Date.now().toString(36)}-${++this.seq}`, running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
-      finished_at: null, current_platform: null, stats: emptyStats(), cancelled: false, error: null,
+      finished_at: null, current_platform: null, phase: 'files', stats: emptyStats(), cancelled: false, error: null,
     };
     this.current = this.options.run({
       ...(this.options.onIssue ? { onIssue: this.options.onIssue } : {}),
       onProgress: (p: ScanProgress) => {
         this.state.stats = p.stats;
         this.state.current_platform = p.platform;
+        this.state.phase = p.phase;
         this.emit('progress', this.status());
       },
     }, { ...options, signal: controller.signal })
@@ -83,7 +86,7 @@ export class ScanManager extends EventEmitter {
         throw err;
       })
       .finally(() => {
-        Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null });
+        Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null, phase: null });
         this.current = null;
         this.controller = null;
       });

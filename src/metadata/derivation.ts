@@ -166,3 +166,30 @@ export function derivedFacetRows(romId: number, d: DerivedMetadata): { rom_id: n
   }
   return rows;
 }
+
+/** Which provider supplied each derived field (the first source the derivation took it from), for display. */
+export function derivedSources(blobs: MetadataBlobs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, sources] of Object.entries(ARRAY_SOURCES)) {
+    const src = sources.find((s) => {
+      const v = obj(blobs[s])[field];
+      return Array.isArray(v) && values(v).length > 0;
+    });
+    if (src) out[field] = src;
+  }
+  const ratings = ageRatings(blobs);
+  if (ratings.length > 0) {
+    const manual = obj(blobs.manual).age_ratings;
+    out.age_ratings = manual !== undefined && manual !== null ? 'manual'
+      : (['igdb', 'ss'] as const).find((s) => Array.isArray(obj(blobs[s]).age_ratings) && (obj(blobs[s]).age_ratings as unknown[]).length > 0) ?? 'launchbox';
+  }
+  for (const [src] of RELEASE_SOURCES) {
+    if (firstReleaseDate({ [src]: blobs[src] }) !== null) { out.first_release_date = src; break; }
+  }
+  if (!out.first_release_date && firstReleaseDate({ gamelist: blobs.gamelist }) !== null) out.first_release_date = 'gamelist';
+  const rated = RATING_SOURCES.filter(([src]) => averageRating({ [src]: blobs[src] }) !== null).map(([src]) => src);
+  if (rated.length > 0) out.average_rating = rated.join(', ');
+  const players = (['manual', 'ss', 'igdb', 'gamelist'] as const).find((s) => playerCount({ [s]: blobs[s] }) !== '1');
+  if (players) out.player_count = players;
+  return out;
+}

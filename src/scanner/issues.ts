@@ -1,6 +1,8 @@
 import { errorText } from './hash/read.ts';
 
-export type IssueKind = 'unreadable' | 'invalid-name' | 'vanished' | 'symlink-loop' | 'hash-failed' | 'write-failed';
+export type IssueKind = 'unreadable' | 'invalid-name' | 'vanished' | 'symlink-loop' | 'hash-failed' | 'write-failed'
+  // Metadata pass (metadata/types.ts MetadataIssueKind).
+  | 'source-malformed' | 'source-unreadable' | 'path-outside-root' | 'media-rejected' | 'media-too-large' | 'media-failed';
 
 export interface ScanIssue {
   kind: IssueKind;

@@ -52,8 +52,13 @@ interface PlatformPass {
  * database, apply the differences in batched transactions. Missing files are flagged, never deleted.
  */
 export async function runScan(deps: ScannerDeps, options: ScanOptions): Promise<ScanResult> {
+  return withScanLock(deps.store.lock, () => runScanLocked(deps, options));
+}
+
+/** `runScan` for a caller that already holds the scan lock (a scan followed by its metadata pass). */
+export async function runScanLocked(deps: ScannerDeps, options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
-  const run = await withScanLock(deps.store.lock, async () => {
+  const run = await (async () => {
     const ownPool = deps.pool ? null : new HashPool(deps.settings.hashWorkers);
     const scan = new ScanRun(deps, options, deps.pool ?? (ownPool as HashPool));
     try {
@@ -62,7 +67,7 @@ export async function runScan(deps: ScannerDeps, options: ScanOptions): Promise<
       await ownPool?.close();
     }
     return scan;
-  });
+  })();
   return {
     type: options.type,
     stats: run.stats,
@@ -109,7 +114,7 @@ class ScanRun {
     const now = Date.now();
     if (!force && now - this.lastProgress < 200) return;
     this.lastProgress = now;
-    this.deps.onProgress?.({ stats: { ...this.stats }, platform: this.currentPlatform, discovered: this.stats.total_roms });
+    this.deps.onProgress?.({ phase: 'files', stats: { ...this.stats }, platform: this.currentPlatform, discovered: this.stats.total_roms });
   }
 
   async execute(): Promise<void> {

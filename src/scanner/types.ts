@@ -1,12 +1,19 @@
 import type { ScanIssue, IssueKind } from './issues.ts';
 
-export const SCAN_TYPES = ['quick', 'complete', 'hashes', 'new_platforms'] as const;
+/** RomM's scan types; `update` and `unmatched` only run metadata (they never add files). */
+export const SCAN_TYPES = ['new_platforms', 'quick', 'update', 'unmatched', 'complete', 'hashes'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
 
 export interface ScanOptions {
   type: ScanType;
   /** Only these platform folders (fs_slug); all when empty. */
   platformFsSlugs?: string[];
+  /** Only these platforms (ids); all when empty. */
+  platformIds?: number[];
+  /** Only these ROMs: their metadata is re-run, no file is walked. */
+  romIds?: number[];
+  /** Metadata sources to run (RomM's `apis`); absent: every available local source; empty: none. */
+  metadataSources?: string[];
   signal?: AbortSignal;
 }
 
@@ -26,9 +33,15 @@ export interface ScanStats {
   hashed_files: number;
   hashed_bytes: number;
   errors: number;
+  /** ROMs the metadata pass visits, has visited, and found in at least one source. */
+  metadata_total: number;
+  metadata_done: number;
+  identified_roms: number;
+  metadata_errors: number;
 }
 
 export interface ScanProgress {
+  phase: 'files' | 'metadata';
   stats: ScanStats;
   /** fs_slug of the platform being scanned. */
   platform: string | null;
@@ -49,6 +62,6 @@ export function emptyStats(): ScanStats {
   return {
     total_platforms: 0, scanned_platforms: 0, new_platforms: 0, missing_platforms: 0, total_roms: 0,
     scanned_roms: 0, new_roms: 0, updated_roms: 0, reassociated_roms: 0, unchanged_roms: 0, missing_roms: 0,
-    hashed_files: 0, hashed_bytes: 0, errors: 0,
+    hashed_files: 0, hashed_bytes: 0, errors: 0, metadata_total: 0, metadata_done: 0, identified_roms: 0, metadata_errors: 0,
   };
 }

@@ -26,8 +26,8 @@ export const heartbeatRoutes: RouteModule = (app, { services, config }) => {
     schema: { tags: ['system'], response: { 200: Heartbeat } },
   }, async () => ({
     SYSTEM: { VERSION: APP_VERSION, SHOW_SETUP_WIZARD: await services.users.setupRequired() },
-    // No metadata providers are built in: every source reports disabled.
-    METADATA_SOURCES: Object.fromEntries(METADATA_SOURCES.map((k) => [k, false])),
+    // Online providers are not built in yet: they report disabled; local LaunchBox and libretro data report here.
+    METADATA_SOURCES: { ...Object.fromEntries(METADATA_SOURCES.map((k) => [k, false])), ...(await services.metadata.heartbeatFlags()) },
     FILESYSTEM: { FS_PLATFORMS: await listPlatformFolders(config.libraryPath) },
     EMULATION: { DISABLE_EMULATOR_JS: true, DISABLE_RUFFLE_RS: true },
     FRONTEND: { DISABLE_USERPASS_LOGIN: false, DISABLE_LOGS_VIEWER: true, YOUTUBE_BASE_URL: 'https://www.youtube.com' },

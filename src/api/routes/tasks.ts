@@ -9,12 +9,20 @@ import { errorResponses, Nullable } from '../../contract/common.ts';
 const TaskStatus = Type.Object({
   task_name: Type.String(), task_id: Type.String(), status: Type.String(), task_type: Type.String(),
   created_at: Nullable(Type.String()), enqueued_at: Nullable(Type.String()), started_at: Nullable(Type.String()),
-  ended_at: Nullable(Type.String()), meta: Type.Object({ scan_stats: Type.Record(Type.String(), Type.Unknown()) }),
+  ended_at: Nullable(Type.String()),
+  meta: Type.Object({ scan_stats: Type.Record(Type.String(), Type.Unknown()), phase: Type.Optional(Nullable(Type.String())) }),
 });
 
+const MAX_IDS = 100_000;
+
 const RunScanBody = Type.Object({
-  type: Type.Optional(Type.Union(SCAN_TYPES.map((t) => Type.Literal(t)))),
-  platform_fs_slugs: Type.Optional(Type.Array(Type.String())),
+  /** `unidentified` is accepted for `unmatched`. */
+  type: Type.Optional(Type.Union([...SCAN_TYPES, 'unidentified'].map((t) => Type.Literal(t)))),
+  platform_fs_slugs: Type.Optional(Type.Array(Type.String({ maxLength: 400 }), { maxItems: 10_000 })),
+  platforms: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 })),
+  roms_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: MAX_IDS })),
+  /** Metadata sources for this scan (RomM's `apis`); unknown slugs are ignored. */
+  apis: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 })),
 });
 
 /** RomM's job statuses: started while running, then finished, failed or canceled. */
@@ -23,7 +31,7 @@ function taskJson(s: ScanStatus) {
   return {
     task_name: 'Scan library', task_id: s.task_id ?? '', status, task_type: 'scan',
     created_at: isoOrNull(s.started_at), enqueued_at: isoOrNull(s.started_at), started_at: isoOrNull(s.started_at),
-    ended_at: isoOrNull(s.finished_at), meta: { scan_stats: { ...s.stats } },
+    ended_at: isoOrNull(s.finished_at), meta: { scan_stats: { ...s.stats }, phase: s.running ? s.phase : null },
   };
 }
 
@@ -35,7 +43,11 @@ export const taskRoutes: RouteModule = (app, { services }) => {
     schema: { tags: ['tasks'], body: Type.Optional(RunScanBody), response: { 200: TaskStatus, 409: errorResponses[400], ...errorResponses } },
   }, async (request) => {
     const body = request.body ?? {};
-    return taskJson(await scans.startWhenFree({ type: body.type ?? 'quick', platformFsSlugs: body.platform_fs_slugs ?? [] }));
+    const type = body.type === 'unidentified' ? 'unmatched' : (body.type ?? 'quick');
+    return taskJson(await scans.startWhenFree({
+      type, platformFsSlugs: body.platform_fs_slugs ?? [], platformIds: body.platforms ?? [], romIds: body.roms_ids ?? [],
+      ...(body.apis ? { metadataSources: body.apis } : {}),
+    }));
   });
 
   app.get('/api/tasks/scan_library/status', {

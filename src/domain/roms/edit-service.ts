@@ -9,6 +9,7 @@ import type { FacetKind } from '../../db/schema.ts';
 import { nameSortKey, searchText } from '../../library/fs-names.ts';
 import { filenameFields } from '../../scanner/reconcile.ts';
 import { AppError, conflict, notFound } from '../../common/errors.ts';
+import { MANUAL, parseFieldSources, serializeFieldSources } from '../../metadata/field-sources.ts';
 import { deriveMetadata, derivedFacetRows, METADATA_FACET_KINDS, type MetadataBlobs, type Provider } from '../../metadata/derivation.ts';
 import { INT_ID_FIELDS, parseRomEditForm, RAW_METADATA_FIELDS, STRING_ID_FIELDS, type IdField, type RomEditForm } from './edit-form.ts';
 import type { CoverColumns, RomMedia } from './edit-cover.ts';
@@ -97,6 +98,8 @@ export class RomEditService {
     Object.assign(set, await this.coverColumns(rom, form, input));
     const manualUrl = form.text.url_manual;
     if (manualUrl !== undefined) Object.assign(set, await this.media.manualFromUrl(rom, manualUrl));
+    const edited = markManualEdits(rom, set);
+    if (edited !== null) set.field_sources = edited;
 
     set.updated_at = Math.max(this.now(), rom.updated_at + 1);
     await this.write(rom, set, diskRename);
@@ -168,10 +171,28 @@ export class RomEditService {
       url_cover: '', url_manual: '',
       igdb_metadata: '{}', moby_metadata: '{}', ss_metadata: '{}', ra_metadata: '{}', launchbox_metadata: '{}',
       hasheous_metadata: '{}', flashpoint_metadata: '{}', hltb_metadata: '{}', gamelist_metadata: '{}',
+      // No field is a user's edit any more; the ROM counts as processed so a quick scan does not match it again.
+      field_sources: '{}', metadata_scanned_at: rom.metadata_scanned_at ?? this.now(),
       updated_at: Math.max(this.now(), rom.updated_at + 1),
     };
     await this.write(rom, set, null);
   }
+}
+
+/** field_sources with `manual` for each field this edit changed (later scans leave those alone); null when none. */
+function markManualEdits(rom: EditableRom, set: RomSet): string | null {
+  const changed: string[] = [];
+  if (set.name !== undefined && set.name !== rom.name) changed.push('name');
+  if (set.summary !== undefined && set.summary !== rom.summary) changed.push('summary');
+  if ((set.path_cover_l !== undefined && set.path_cover_l !== rom.path_cover_l) || (set.url_cover !== undefined && set.url_cover !== rom.url_cover)) changed.push('cover');
+  if ((set.path_manual !== undefined && set.path_manual !== rom.path_manual) || (set.url_manual !== undefined && set.url_manual !== rom.url_manual)) changed.push('manual');
+  if (changed.length === 0) return null;
+  const fs = parseFieldSources(rom.field_sources);
+  for (const f of changed) {
+    fs[f] = MANUAL;
+    delete fs[`origin:${f}`];
+  }
+  return serializeFieldSources(fs);
 }
 
 /** name_sort_key (spec §6.4 step 6): a changed submitted key is a custom override; empty reverts to the name. */

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import type { MetadataEnvironment } from '../config/metadata.ts';
+import type { Db } from '../db/engine.ts';
+import { LaunchboxRepository } from '../db/repositories/launchbox-repository.ts';
+import { MetadataRepository } from '../db/repositories/metadata-repository.ts';
+import type { LibraryScanDeps } from '../jobs/library-scan.ts';
+import { buildExclusions } from '../library/exclusions.ts';
+import { detectLayout } from '../library/layout.ts';
+import { GamelistProvider } from '../metadata/gamelist/provider.ts';
+import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
+import { LibretroProvider } from '../metadata/libretro/provider.ts';
+import { MediaStore } from '../metadata/media-store.ts';
+import type { MetadataSettings } from '../metadata/settings.ts';
+import type { MetadataProvider } from '../metadata/types.ts';
+import type { ScanSettings } from '../scanner/scan-config.ts';
+
+/** What the metadata pass is built from: the local sources' paths, config.yml's priorities, DATA_PATH. */
+export interface MetadataWiring {
+  dataPath: string;
+  env: MetadataEnvironment;
+  settings: MetadataSettings;
+}
+
+/** The local providers, in the order their answers are gathered (priority is config.yml's, not this order). */
+export function localProviders(db: Db, env: MetadataEnvironment): MetadataProvider[] {
+  return [
+    new GamelistProvider({ esdeMediaPath: env.esdeMediaPath }),
+    new LaunchboxProvider({ launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely) }),
+    new LibretroProvider({ root: env.libretroThumbnailsPath }),
+  ];
+}
+
+export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSettings, wiring: MetadataWiring): NonNullable<LibraryScanDeps['metadata']> {
+  const exclusions = buildExclusions(scan.exclusions);
+  let layout: { at: number; dirs: Promise<Map<string, string>> } | null = null;
+  // The layout is read once per pass (a pass follows the file walk that created the platforms).
+  const platformDirs = (): Promise<Map<string, string>> => {
+    if (!layout || Date.now() - layout.at > 10_000) {
+      const dirs = detectLayout(libraryPath, exclusions, { romsFolder: scan.romsFolder })
+        .then((l) => new Map(l.platforms.map((p) => [p.fsSlug, p.absPath])))
+        .catch(() => new Map<string, string>());
+      layout = { at: Date.now(), dirs };
+    }
+    return layout.dirs;
+  };
+  return {
+    repo: new MetadataRepository(db.kysely),
+    providers: localProviders(db, wiring.env),
+    media: new MediaStore({ resourcesRoot: path.join(wiring.dataPath, 'resources') }),
+    settings: wiring.settings,
+    platformDir: async (fsSlug) => (await platformDirs()).get(fsSlug) ?? null,
+  };
+}
