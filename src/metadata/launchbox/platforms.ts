@@ -213,5 +213,6 @@ export function launchboxPlatformName(slug: string): string | null {
  * (`Dragon 32/64` → `Dragon 32_64.xml`), so a platform name can never reach outside its folder.
  */
 export function platformFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^[. ]+|[. ]+$/g, '');
+  const safe = Array.from(name, (ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? '_' : ch)).join('');
+  return safe.replace(/^[. ]+|[. ]+$/g, '');
 }
