@@ -285,6 +285,8 @@ export interface LaunchboxImagesTable {
   file_name: string;
   type: string;
   region: string | null;
+  /** Position in Metadata.xml (migration 0601): ties between images go to the one listed first. */
+  seq: number;
 }
 
 export interface CollectionsRomsTable {
