@@ -22,10 +22,13 @@ export interface MetadataWiring {
 }
 
 /** The local providers, in the order their answers are gathered (priority is config.yml's, not this order). */
-export function localProviders(db: Db, env: MetadataEnvironment): MetadataProvider[] {
+export function localProviders(db: Db, env: MetadataEnvironment, settings?: MetadataSettings): MetadataProvider[] {
   return [
     new GamelistProvider({ esdeMediaPath: env.esdeMediaPath }),
-    new LaunchboxProvider({ launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely) }),
+    new LaunchboxProvider({
+      launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely),
+      ...(settings ? { regionPriority: settings.regionPriority } : {}),
+    }),
     new LibretroProvider({ root: env.libretroThumbnailsPath }),
   ];
 }
@@ -45,7 +48,7 @@ export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSetti
   };
   return {
     repo: new MetadataRepository(db.kysely),
-    providers: localProviders(db, wiring.env),
+    providers: localProviders(db, wiring.env, wiring.settings),
     media: new MediaStore({ resourcesRoot: path.join(wiring.dataPath, 'resources') }),
     settings: wiring.settings,
     platformDir: async (fsSlug) => (await platformDirs()).get(fsSlug) ?? null,
