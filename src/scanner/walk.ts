@@ -74,12 +74,27 @@ async function entryKind(abs: string, dirent: Dirent<Buffer>, issues: ScanIssues
 }
 
 /** The ROM candidates of one platform folder (non-recursive), exclusions applied, sorted by name. */
+/**
+ * Media folders EmulationStation-family frontends keep beside their gamelist.xml (`./images/x.png` …, and the
+ * folders RomM's gamelist reader searches). In a platform folder that has a gamelist.xml they hold artwork, not a
+ * multi-file ROM.
+ */
+const GAMELIST_MEDIA_DIRS = new Set([
+  'images', 'videos', 'manuals', 'media', 'covers', 'backcovers', '3dboxes', 'fanart', 'marquees', 'miximages',
+  'miximages_v2', 'physicalmedia', 'screenshots', 'titlescreens', 'thumbnails', 'wheel', 'downloaded_images',
+  'downloaded_videos', 'downloaded_media',
+]);
+
 export async function listRomEntries(platformAbs: string, exclusions: Exclusions, issues: ScanIssues): Promise<RomEntry[]> {
   const entries: RomEntry[] = [];
-  for (const { name, dirent } of await readEntries(platformAbs, issues)) {
+  const listed = await readEntries(platformAbs, issues);
+  const hasGamelist = listed.some(({ name, dirent }) => name.toLowerCase() === 'gamelist.xml' && !dirent.isDirectory());
+  for (const { name, dirent } of listed) {
     const kind = await entryKind(path.join(platformAbs, name), dirent, issues);
     if (kind === 'file' && !exclusions.singleFile(name)) entries.push({ fsName: name, isDir: false });
-    else if (kind === 'dir' && !exclusions.romDir(name)) entries.push({ fsName: name, isDir: true });
+    else if (kind === 'dir' && !exclusions.romDir(name) && !(hasGamelist && GAMELIST_MEDIA_DIRS.has(name.toLowerCase()))) {
+      entries.push({ fsName: name, isDir: true });
+    }
   }
   return entries.sort((a, b) => (a.fsName < b.fsName ? -1 : a.fsName > b.fsName ? 1 : 0));
 }
