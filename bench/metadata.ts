@@ -152,7 +152,8 @@ const ok = (run: ChildRun | null, what: string, done: boolean) => {
 const firstOk = ok(first, 'first scan with metadata', (first?.db.metadata_scanned ?? 0) > 0 || (first?.db.with_small_cover ?? 0) > 0);
 const rescanOk = ok(rescan, 'unchanged rescan', firstOk);
 const importOk = ok(importRun, 'LaunchBox import', (importRun?.db.launchbox_games ?? 0) > 0);
-if (first && (first.db.media_folders_as_roms ?? 0) > 0) warnings.push(`${first.db.media_folders_as_roms} media folders (images/…) were scanned as ROMs`);
+const mediaFolders = (out.reference_files_only_first_scan as { db: Record<string, number | null> }).db.media_folders_as_roms ?? 0;
+if (mediaFolders > 0) warnings.push(`${mediaFolders} media folders (images/…) were scanned as ROMs`);
 if (metadataOption && !(out.gallery_with_covers as { covers_fetched?: number } | undefined)?.covers_fetched) warnings.push('the gallery pages had no covers to fetch');
 
 const target = (value: number | null | undefined, limit: number, unit: string, verified: boolean) => ({

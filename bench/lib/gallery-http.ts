@@ -89,7 +89,8 @@ const stats = (values: number[]) => ({ p50: percentile(values, 50), p95: percent
 /** Creates the bench user in the database at `env.DATA_PATH`, serves it, and pages through the gallery `pages` times. */
 export async function measureGallery(env: Record<string, string>, scratch: string, pages: number): Promise<GalleryResult> {
   const created = await runRomshelf({ args: ['user', 'create', '--username', USER, '--password', PASSWORD, '--role', 'viewer'], env, rssFile: `${scratch}/user.rss` });
-  if (created.exit_code !== 0) throw new Error(`romshelf user create failed: ${created.stderr_tail?.join(' | ') ?? created.stdout}`);
+  // A database measured before already has the user (same password).
+  if (created.exit_code !== 0 && !created.stderr_tail?.some((l) => l.includes('already exists'))) throw new Error(`romshelf user create failed: ${created.stderr_tail?.join(' | ') ?? created.stdout}`);
   const port = await freePort();
   const child = spawn(process.execPath, [ROMSHELF_BIN, 'serve'], {
     env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1', SCAN_ON_START: 'false', SCAN_INTERVAL_SECONDS: '0' }),
