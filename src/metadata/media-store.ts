@@ -15,16 +15,17 @@
  *   storeScreenshots(rom, files, onSkip?) → string[]   stored in order; a bad file is skipped, its error to onSkip
  *   storeManual(rom, file) → string
  *   storeExtra(rom, kind, file) → string
+ *   sweepUnused() → number of objects removed  (between passes: objects no ROM links to)
  * Paths returned are relative to resourcesRoot, with `/`. Failures throw MediaError.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { encodeCover, encodeImage, ImageRejectedError } from '../media/cover-images.ts';
 import { describeContent, sniffImage } from '../media/image-sniff.ts';
-import { ContentStore, tempName } from './media/content-store.ts';
+import { ContentStore, MEDIA_DIR, tempName } from './media/content-store.ts';
 import { MediaError } from './media/errors.ts';
 import { isPdf, sniffVideo } from './media/sniff.ts';
 import { openSource, readUpTo, sourceOrigin, type OpenSource } from './media/source-file.ts';
@@ -133,6 +134,27 @@ export class MediaStore {
     return rel;
   }
 
+  /**
+   * Removes stored objects no ROM links to any more (link count 1) and stale temp files. Run it when no pass is
+   * storing media: an object just written and not yet linked would look unused.
+   */
+  async sweepUnused(): Promise<number> {
+    const mediaDir = path.join(this.resourcesRoot, MEDIA_DIR);
+    let removed = 0;
+    for (const sub of await readdir(mediaDir).catch(() => [] as string[])) {
+      const dir = path.join(mediaDir, sub);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const abs = path.join(dir, name);
+        const st = await lstat(abs).catch(() => null);
+        if (st?.isFile() && (sub === 'tmp' || st.nlink <= 1)) {
+          await rm(abs, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   /** One re-encoded image at `<relNoExt>.<ext>`; returns the relative path. */
@@ -191,13 +213,13 @@ export class MediaStore {
     relFor?: (ext: E) => string,
   ): Promise<E> {
     const src: OpenSource = await openSource(file, maxBytes, what);
-    const tmpDir = path.join(this.resourcesRoot, 'media', 'tmp');
+    const tmpDir = path.join(this.resourcesRoot, MEDIA_DIR, 'tmp');
     let tmp: string | null = null;
     try {
       const head = await readUpTo(src.handle, Math.min(64, src.size));
       const ext = check(head);
       if (!ext) throw new MediaError('media-rejected', file.path, `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
-      await mkdir(tmpDir, { recursive: true });
+      await this.objects.mkdirOnce(tmpDir);
       tmp = tempName(tmpDir, 'copy');
       const hash = createHash('sha256');
       const input = src.handle.createReadStream({ start: 0, end: src.size - 1, autoClose: false });
@@ -215,7 +237,7 @@ export class MediaStore {
       if (await this.objects.exists(object)) {
         await rm(tmp, { force: true });
       } else {
-        await mkdir(path.dirname(object), { recursive: true });
+        await this.objects.mkdirOnce(path.dirname(object));
         await rename(tmp, object);
       }
       tmp = null;

@@ -4,7 +4,7 @@
  * always replaced by rename, never written in place, so the shared inode never changes under another ROM.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const MEDIA_DIR = 'media';
@@ -14,6 +14,8 @@ export const tempName = (dir: string, base: string): string => path.join(dir, `.
 export class ContentStore {
   /** In-flight puts by object path: concurrent calls for the same content share one encode. */
   private readonly pending = new Map<string, Promise<void>>();
+  /** Object folders known to exist (256 of them at most), so a put does not mkdir each time. */
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly resourcesRoot: string) {}
 
@@ -39,9 +41,9 @@ export class ContentStore {
     const running = this.pending.get(id);
     if (running) return running;
     const job = (async () => {
-      const present = await Promise.all(paths.map((p) => this.exists(p)));
-      if (present.every(Boolean)) return;
-      await produce();
+      for (const p of paths) {
+        if (!(await this.exists(p))) return produce();
+      }
     })();
     this.pending.set(id, job);
     try {
@@ -52,7 +54,7 @@ export class ContentStore {
   }
 
   async writeAtomic(abs: string, data: Uint8Array): Promise<void> {
-    await mkdir(path.dirname(abs), { recursive: true });
+    await this.mkdirOnce(path.dirname(abs));
     const tmp = tempName(path.dirname(abs), path.basename(abs));
     try {
       await writeFile(tmp, data);
@@ -63,10 +65,19 @@ export class ContentStore {
     }
   }
 
+  async mkdirOnce(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
   /** Puts `object` at `target` (absolute): a hard link, or a copy where links fail; atomic either way. */
   async place(object: string, target: string): Promise<void> {
-    const [o, t] = await Promise.all([stat(object), stat(target).catch(() => null)]);
-    if (t && t.ino === o.ino && t.dev === o.dev) return;
+    const t = await lstat(target).catch(() => null);
+    if (t) {
+      const o = await stat(object);
+      if (t.ino === o.ino && t.dev === o.dev) return;
+    }
     const dir = path.dirname(target);
     await mkdir(dir, { recursive: true });
     const tmp = tempName(dir, path.basename(target));
