@@ -1,0 +1,277 @@
+/**
+ * Stores the media the metadata pass found (covers, screenshots, manuals, extras) under the resources directory,
+ * in RomM's layout (`roms/<platform>/<rom>/cover/big.<ext>`, `screenshots/<idx>.<ext>`, `manual/<rom>.pdf`,
+ * `<kind>/<kind>.<ext>`), with the rules of media/source-file.ts for what may be read.
+ *
+ * Identical media are stored once: each result is a content-addressed object under `media/` (keyed by the source
+ * bytes and the encode settings, so a second ROM with the same cover costs a hash, not an encode), hard-linked
+ * into the ROM's folder. Images are decoded and re-encoded (nothing is stored as found); manuals and videos are
+ * checked by content and streamed, never held in memory whole.
+ *
+ * API:
+ *   new MediaStore({ resourcesRoot, limits? })
+ *   origin(file) → `${realpath}|${size}|${mtimeMs}` | null
+ *   storeCover(rom, file) → { path_cover_l, path_cover_s }
+ *   storeScreenshots(rom, files, onSkip?) → string[]   stored in order; a bad file is skipped, its error to onSkip
+ *   storeManual(rom, file) → string
+ *   storeExtra(rom, kind, file) → string
+ *   sweepUnused() → number of objects removed  (between passes: objects no ROM links to)
+ * Paths returned are relative to resourcesRoot, with `/`. Failures throw MediaError.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { encodeCover, encodeImage, ImageRejectedError } from '../media/cover-images.ts';
+import { describeContent, sniffImage } from '../media/image-sniff.ts';
+import { ContentStore, MEDIA_DIR, tempName } from './media/content-store.ts';
+import { MediaError } from './media/errors.ts';
+import { isPdf, sniffVideo } from './media/sniff.ts';
+import { openSource, readUpTo, sourceOrigin, type OpenSource } from './media/source-file.ts';
+import { EXTRA_MEDIA, type ExtraMedia, type MediaFile } from './types.ts';
+
+export { MediaError, type MediaErrorKind } from './media/errors.ts';
+
+export interface MediaLimits {
+  maxImageBytes: number;
+  maxManualBytes: number;
+  maxVideoBytes: number;
+  maxImagePixels: number;
+}
+
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
+  maxImageBytes: 20 * 1024 * 1024,
+  maxManualBytes: 100 * 1024 * 1024,
+  maxVideoBytes: 200 * 1024 * 1024,
+  maxImagePixels: 40_000_000,
+};
+
+export interface MediaRom {
+  platformId: number;
+  id: number;
+}
+
+/** Bump when the encoders' output changes, so old objects are not reused for new settings. */
+const COVER_SETTINGS = 'cover-v1';
+const IMAGE_SETTINGS = 'image-v1';
+
+export const romResourceDir = (rom: MediaRom): string => `roms/${rom.platformId}/${rom.id}`;
+
+export class MediaStore {
+  readonly resourcesRoot: string;
+  readonly limits: MediaLimits;
+  private readonly objects: ContentStore;
+
+  constructor(opts: { resourcesRoot: string; limits?: Partial<MediaLimits> }) {
+    this.resourcesRoot = path.resolve(opts.resourcesRoot);
+    this.limits = { ...DEFAULT_MEDIA_LIMITS, ...opts.limits };
+    this.objects = new ContentStore(this.resourcesRoot);
+  }
+
+  origin(file: MediaFile): Promise<string | null> {
+    return sourceOrigin(file);
+  }
+
+  async storeCover(rom: MediaRom, file: MediaFile): Promise<{ path_cover_l: string; path_cover_s: string }> {
+    const dir = `${romDir(rom, file.path)}/cover`;
+    const { bytes, key, ext } = await this.readImage(file, COVER_SETTINGS, 'Cover');
+    const big = this.objects.objectPath(key, `big.${ext}`);
+    const small = this.objects.objectPath(key, `small.${ext}`);
+    await this.objects.ensure([big, small], async () => {
+      const cover = await this.encode(file, () => encodeCover(bytes, { label: 'Cover', maxInputPixels: this.limits.maxImagePixels }));
+      await this.objects.writeAtomic(big, cover.big);
+      await this.objects.writeAtomic(small, cover.small);
+    });
+    const names = { big: `big.${ext}`, small: `small.${ext}` };
+    await this.placeAll(file, [
+      [big, `${dir}/${names.big}`],
+      [small, `${dir}/${names.small}`],
+    ]);
+    await this.removeOthers(dir, (name) => /^(big|small)\./.test(name) && name !== names.big && name !== names.small);
+    return { path_cover_l: `${dir}/${names.big}`, path_cover_s: `${dir}/${names.small}` };
+  }
+
+  /**
+   * Stores the screenshots in order as `screenshots/0.<ext>`, `1.<ext>`…; a file that fails is left out (the
+   * following ones move up) and its error handed to `onSkip` (the pass's issues). Screenshots of an earlier
+   * store beyond the new set are removed.
+   */
+  async storeScreenshots(rom: MediaRom, files: MediaFile[], onSkip?: (err: MediaError) => void): Promise<string[]> {
+    const dir = `${romDir(rom, files[0]?.path ?? '')}/screenshots`;
+    const stored: string[] = [];
+    for (const file of files) {
+      try {
+        stored.push(await this.storeImage(file, `${dir}/${stored.length}`, 'Screenshot'));
+      } catch (err) {
+        if (!(err instanceof MediaError)) throw err;
+        onSkip?.(err);
+      }
+    }
+    const keep = new Set(stored.map((p) => path.posix.basename(p)));
+    await this.removeOthers(dir, (name) => /^\d+\.[a-z0-9]+$/.test(name) && !keep.has(name));
+    return stored;
+  }
+
+  async storeManual(rom: MediaRom, file: MediaFile): Promise<string> {
+    const rel = `${romDir(rom, file.path)}/manual/${rom.id}.pdf`;
+    await this.storeCopied(file, rel, this.limits.maxManualBytes, 'Manual', (head) => (isPdf(head) ? 'pdf' : null));
+    return rel;
+  }
+
+  async storeExtra(rom: MediaRom, kind: ExtraMedia, file: MediaFile): Promise<string> {
+    if (!(EXTRA_MEDIA as readonly string[]).includes(kind)) throw new MediaError('media-failed', file.path, `unknown media kind ${String(kind)}`);
+    const dir = `${romDir(rom, file.path)}/${kind}`;
+    let rel: string;
+    if (kind === 'video') {
+      const ext = await this.storeCopied(file, null, this.limits.maxVideoBytes, 'Video', sniffVideo, (e) => `${dir}/video.${e}`);
+      rel = `${dir}/video.${ext}`;
+    } else {
+      rel = await this.storeImage(file, `${dir}/${kind}`, label(kind));
+    }
+    const base = path.posix.basename(rel);
+    await this.removeOthers(dir, (name) => name.startsWith(`${kind}.`) && name !== base);
+    return rel;
+  }
+
+  /**
+   * Removes stored objects no ROM links to any more (link count 1) and stale temp files. Run it when no pass is
+   * storing media: an object just written and not yet linked would look unused.
+   */
+  async sweepUnused(): Promise<number> {
+    const mediaDir = path.join(this.resourcesRoot, MEDIA_DIR);
+    let removed = 0;
+    for (const sub of await readdir(mediaDir).catch(() => [] as string[])) {
+      const dir = path.join(mediaDir, sub);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const abs = path.join(dir, name);
+        const st = await lstat(abs).catch(() => null);
+        if (st?.isFile() && (sub === 'tmp' || st.nlink <= 1)) {
+          await rm(abs, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** One re-encoded image at `<relNoExt>.<ext>`; returns the relative path. */
+  private async storeImage(file: MediaFile, relNoExt: string, what: string): Promise<string> {
+    const { bytes, key, ext } = await this.readImage(file, IMAGE_SETTINGS, what);
+    const object = this.objects.objectPath(key, `img.${ext}`);
+    await this.objects.ensure([object], async () => {
+      const image = await this.encode(file, () => encodeImage(bytes, { label: what, maxInputPixels: this.limits.maxImagePixels }));
+      await this.objects.writeAtomic(object, image.data);
+    });
+    const rel = `${relNoExt}.${ext}`;
+    await this.placeAll(file, [[object, rel]]);
+    return rel;
+  }
+
+  /** The bytes of an image source (within the byte limit), its content key and the extension it will have. */
+  private async readImage(file: MediaFile, settings: string, what: string): Promise<{ bytes: Buffer; key: string; ext: string }> {
+    const src = await openSource(file, this.limits.maxImageBytes, what);
+    let bytes: Buffer;
+    try {
+      bytes = await readUpTo(src.handle, src.size);
+    } catch (err) {
+      throw new MediaError('media-failed', file.path, `${what} could not be read (${(err as Error).message})`);
+    } finally {
+      await src.handle.close();
+    }
+    const kind = sniffImage(bytes);
+    if (!kind) throw new MediaError('media-rejected', file.path, `${what} must be a PNG, JPEG, WebP, or GIF image (detected ${describeContent(bytes)})`);
+    const ext = kind === 'jpeg' ? 'jpg' : kind === 'webp' ? 'webp' : 'png';
+    const key = createHash('sha256').update(settings).update('\0').update(bytes).digest('hex');
+    return { bytes, key, ext };
+  }
+
+  private async encode<T>(file: MediaFile, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof ImageRejectedError) {
+        const tooLarge = /pixel limit/i.test(err.message);
+        throw new MediaError(tooLarge ? 'media-too-large' : 'media-rejected', file.path, err.message);
+      }
+      throw new MediaError('media-failed', file.path, `image could not be stored (${(err as Error).message})`);
+    }
+  }
+
+  /**
+   * Streams a checked file into the content store (hashing as it goes) and links it at `rel` (or at
+   * `relFor(ext)` once the content has named its type). Returns the extension.
+   */
+  private async storeCopied<E extends string>(
+    file: MediaFile,
+    rel: string | null,
+    maxBytes: number,
+    what: string,
+    check: (head: Uint8Array) => E | null,
+    relFor?: (ext: E) => string,
+  ): Promise<E> {
+    const src: OpenSource = await openSource(file, maxBytes, what);
+    const tmpDir = path.join(this.resourcesRoot, MEDIA_DIR, 'tmp');
+    let tmp: string | null = null;
+    try {
+      const head = await readUpTo(src.handle, Math.min(64, src.size));
+      const ext = check(head);
+      if (!ext) throw new MediaError('media-rejected', file.path, `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
+      await this.objects.mkdirOnce(tmpDir);
+      tmp = tempName(tmpDir, 'copy');
+      const hash = createHash('sha256');
+      const input = src.handle.createReadStream({ start: 0, end: src.size - 1, autoClose: false });
+      await pipeline(
+        input,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(tmp, { flags: 'wx' }),
+      );
+      const object = this.objects.objectPath(hash.digest('hex'), ext);
+      if (await this.objects.exists(object)) {
+        await rm(tmp, { force: true });
+      } else {
+        await this.objects.mkdirOnce(path.dirname(object));
+        await rename(tmp, object);
+      }
+      tmp = null;
+      await this.placeAll(file, [[object, rel ?? relFor!(ext)]]);
+      return ext;
+    } catch (err) {
+      if (err instanceof MediaError) throw err;
+      throw new MediaError('media-failed', file.path, `${what} could not be stored (${(err as Error).message})`);
+    } finally {
+      await src.handle.close();
+      if (tmp) await rm(tmp, { force: true });
+    }
+  }
+
+  private async placeAll(file: MediaFile, pairs: [object: string, rel: string][]): Promise<void> {
+    try {
+      for (const [object, rel] of pairs) await this.objects.place(object, path.join(this.resourcesRoot, rel));
+    } catch (err) {
+      throw new MediaError('media-failed', file.path, `media could not be written (${(err as Error).message})`);
+    }
+  }
+
+  private async removeOthers(relDir: string, stale: (name: string) => boolean): Promise<void> {
+    const dir = path.join(this.resourcesRoot, relDir);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(names.filter(stale).map((n) => rm(path.join(dir, n), { force: true })));
+  }
+}
+
+function romDir(rom: MediaRom, source: string): string {
+  if (!Number.isSafeInteger(rom.platformId) || rom.platformId < 1 || !Number.isSafeInteger(rom.id) || rom.id < 1) {
+    throw new MediaError('media-failed', source, `invalid ROM ids ${rom.platformId}/${rom.id}`);
+  }
+  return romResourceDir(rom);
+}
+
+const label = (kind: ExtraMedia): string => kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
