@@ -29,7 +29,7 @@ export function localProviders(db: Db, env: MetadataEnvironment, settings?: Meta
       launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely),
       ...(settings ? { regionPriority: settings.regionPriority } : {}),
     }),
-    new LibretroProvider({ root: env.libretroThumbnailsPath }),
+    new LibretroProvider({ root: env.libretroThumbnailsPath, ...(settings ? { media: settings.media } : {}) }),
   ];
 }
 

@@ -19,7 +19,8 @@ import type {
 export interface MediaStorage {
   origin(file: MediaFile): Promise<string | null>;
   storeCover(rom: RomKey, file: MediaFile): Promise<{ path_cover_l: string; path_cover_s: string }>;
-  storeScreenshots(rom: RomKey, files: MediaFile[]): Promise<string[]>;
+  /** Bad files are skipped (reported through `onSkip`) and the rest keep their order. */
+  storeScreenshots(rom: RomKey, files: MediaFile[], onSkip?: (err: Error & { kind?: MetadataIssueKind; path?: string }) => void): Promise<string[]>;
   storeManual(rom: RomKey, file: MediaFile): Promise<string>;
   storeExtra(rom: RomKey, kind: ExtraMedia, file: MediaFile): Promise<string>;
 }
@@ -295,7 +296,7 @@ class MetadataPass {
     if (plan.urls.url_cover !== undefined && plan.urls.url_cover !== rom.url_cover) set.url_cover = plan.urls.url_cover;
     if (plan.screenshots) {
       const files = plan.screenshots.value;
-      const stored = await this.storeIfChanged(fs, 'screenshots', files, rom.path_screenshots !== '[]' && rom.path_screenshots !== '', () => this.deps.media.storeScreenshots(key, files));
+      const stored = await this.storeIfChanged(fs, 'screenshots', files, rom.path_screenshots !== '[]' && rom.path_screenshots !== '', () => this.deps.media.storeScreenshots(key, files, (err) => this.issues.add(err.kind ?? 'media-failed', err.path ?? '', err.message)));
       if (stored) set.path_screenshots = JSON.stringify(stored);
       fs.screenshots = plan.screenshots.source;
     }
