@@ -18,7 +18,7 @@ import { fileStem } from './entry-path.ts';
 import { GAMELIST_MEDIA_KINDS, MEDIA_FOLDERS } from './fields.ts';
 import { buildMatch, gamelistId, type FoundMedia } from './match.ts';
 import { MediaFolders, RootGuard } from './media-folders.ts';
-import { GamelistEntries, readGamelist, type GamelistEntry } from './reader.ts';
+import { readGamelist, type GamelistEntries, type GamelistEntry } from './reader.ts';
 
 export interface GamelistProviderOptions {
   /** ES-DE's downloaded_media folder (config.metadata.esdeMediaPath); null when unset. */

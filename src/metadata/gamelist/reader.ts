@@ -145,7 +145,8 @@ class EntryBuilder {
 }
 
 /** A path as it may appear in a log line: control characters shown as `?`, length bounded. */
-const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
+const printable = (s: string): string =>
+  [...s.slice(0, 200)].map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? '?' : c)).join('');
 
 /**
  * Entries of one gamelist.xml. A missing file is an empty result; an unreadable one a `source-unreadable` issue; a
