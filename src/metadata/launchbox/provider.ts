@@ -5,7 +5,7 @@
  * does), else by a `(launchbox-N)` tag in the file name, else by the file name's title against the imported names,
  * alternate names and folded names of the platform. Remote images are recorded as URLs only; media files are local.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LaunchboxGame, LaunchboxImage, LaunchboxRepository } from '../../db/repositories/launchbox-repository.ts';
 import type { MediaFile, MetadataIssues, MetadataPlatform, MetadataProvider, MetadataRom, PlatformSession, ProviderMatch } from '../types.ts';
@@ -54,6 +54,8 @@ export class LaunchboxProvider implements MetadataProvider {
         // No installation there: the imported Metadata.xml may still answer.
       }
     }
+    // A Metadata.xml not imported yet counts: the pass's prepare() imports it.
+    if (await stat(this.metadataPath).then((s) => s.isFile(), () => false)) return true;
     return this.repo.hasGames();
   }
 
