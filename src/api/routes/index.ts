@@ -15,6 +15,7 @@ import { statsRoutes } from './stats.ts';
 import { userAdminRoutes } from './users-admin.ts';
 import { webUiRoutes } from './web-ui.ts';
 import { patchRoutes } from './patch.ts';
+import { exportRoutes } from './export.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -33,5 +34,6 @@ export const routeModules: RouteModule[] = [
   statsRoutes,
   userAdminRoutes,
   patchRoutes,
+  exportRoutes,
   webUiRoutes,
 ];
