@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GamelistProvider } from '../../src/metadata/gamelist/provider.ts';
@@ -185,5 +185,35 @@ describeEachEngine('POST /api/export/gamelist-xml and /api/export/pegasus', (ctx
     expect(remote).toContain(`file: http://localhost:80/api/roms/${ct}/content/Chrono%20Trigger%20(USA).sfc`);
     expect(remote).not.toContain('assets.');
     expect(await readFile(path.join(snesDir, 'metadata.pegasus.txt.bak'), 'utf8')).toBe(text);
+  });
+
+  it('never writes through a symlink planted in the platform folder', async () => {
+    const db = ctx().db.kysely;
+    const gb = await createPlatform(db, 'gb');
+    const gbDir = path.join(t.config.libraryPath, 'roms', 'gb');
+    await mkdir(gbDir, { recursive: true });
+    await mkdir(path.join(t.config.dataPath, 'resources', `roms/${gb}/9/cover`), { recursive: true });
+    await writeFile(path.join(t.config.dataPath, 'resources', `roms/${gb}/9/cover/big.png`), 'img');
+    await createRom(db, { platformId: gb, fsPath: 'roms/gb', fsName: 'Tetris (World).gb', cover: `roms/${gb}/9/cover` });
+    const outside = path.join(ctx().dir, 'outside');
+    await mkdir(outside, { recursive: true });
+    await writeFile(path.join(outside, 'victim.xml'), 'keep me');
+    await symlink(path.join(outside, 'victim.xml'), path.join(gbDir, 'gamelist.xml'));
+    await symlink(outside, path.join(gbDir, 'assets'));
+    const res = await post(`/api/export/gamelist-xml?platform_ids=${gb}&local_export=true`);
+    expect(res.statusCode).toBe(200);
+    expect(await readFile(path.join(outside, 'victim.xml'), 'utf8')).toBe('keep me');
+    expect((await lstat(path.join(gbDir, 'gamelist.xml'))).isFile()).toBe(true);
+    expect(await readlink(path.join(gbDir, 'assets'))).toBe(outside);
+    expect(existsSync(path.join(outside, 'covers'))).toBe(false);
+    // The media could not be placed, so the entry names none.
+    expect(await readFile(path.join(gbDir, 'gamelist.xml'), 'utf8')).not.toContain('assets/');
+  });
+
+  it('500 when no platform folder can be written', async () => {
+    const nes = await createPlatform(ctx().db.kysely, 'nes');
+    const res = await post(`/api/export/pegasus?platform_ids=${nes}`);
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ detail: 'Failed to write any Pegasus metadata files' });
   });
 });

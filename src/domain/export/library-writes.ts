@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside, isInsideOrAt } from '../../common/paths.ts';
+import { isInsideOrAt } from '../../common/paths.ts';
 
 /** Buffers text and writes it in 64 KiB blocks. */
 export interface TextSink {
@@ -70,6 +70,31 @@ async function backupOnce(target: string, bak: string): Promise<void> {
 }
 
 /**
+ * Creates the folders from `root` down to `dir` one at a time, refusing any that exists as a symlink or a file, so
+ * a link planted in the platform folder (`assets` → elsewhere) is never followed. Returns `dir`'s real path.
+ */
+async function makeFoldersInside(root: string, dir: string): Promise<string> {
+  const rel = path.relative(root, dir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`asset folder leaves the platform folder: ${dir}`);
+  let current = root;
+  for (const segment of rel.split(path.sep).filter(Boolean)) {
+    current = path.join(current, segment);
+    try {
+      const st = await lstat(current);
+      if (!st.isDirectory()) throw new Error(`not a plain folder: ${current}`);
+    } catch (err) {
+      if (errCode(err) !== 'ENOENT') throw err;
+      await mkdir(current).catch((e: unknown) => {
+        if (errCode(e) !== 'EEXIST') throw e;
+      });
+    }
+  }
+  const [realDir, realRoot] = await Promise.all([realpath(dir), realpath(root)]);
+  if (!isInsideOrAt(realRoot, realDir)) throw new Error(`asset folder leaves the platform folder: ${dir}`);
+  return realDir;
+}
+
+/**
  * Places `source` at `dest` (hard link, else copy) unless something is already there, as RomM's exporters do.
  * `dest` must stay inside `platformDir` after resolving the folders on the way. False when the source is missing.
  */
@@ -79,17 +104,13 @@ export async function placeAsset(source: string, dest: string, platformDir: stri
   } catch {
     return false;
   }
+  const realDir = await makeFoldersInside(platformDir, path.dirname(dest));
+  const final = path.join(realDir, path.basename(dest));
   try {
-    await lstat(dest);
+    await lstat(final);
     return true;
   } catch (err) {
     if (errCode(err) !== 'ENOENT') throw err;
-  }
-  const dir = path.dirname(dest);
-  await mkdir(dir, { recursive: true });
-  const [realDir, realRoot] = await Promise.all([realpath(dir), realpath(platformDir)]);
-  if (!isInsideOrAt(realRoot, realDir) || !isInside(realRoot, path.join(realDir, path.basename(dest)))) {
-    throw new Error(`asset folder leaves the platform folder: ${dir}`);
   }
   const tmp = path.join(realDir, `.romshelf-asset-${randomBytes(6).toString('hex')}`);
   try {
@@ -98,7 +119,7 @@ export async function placeAsset(source: string, dest: string, platformDir: stri
     } catch {
       await copyFile(source, tmp, constants.COPYFILE_EXCL);
     }
-    await rename(tmp, path.join(realDir, path.basename(dest)));
+    await rename(tmp, final);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
