@@ -16,6 +16,7 @@ import { CollectionsRepository } from './db/repositories/collections-repository.
 import { SmartCollectionsRepository } from './db/repositories/collections-smart-repository.ts';
 import { VirtualCollectionsRepository } from './db/repositories/collections-virtual-repository.ts';
 import { DownloadsRepository } from './db/repositories/downloads-repository.ts';
+import { ExportRepository } from './db/repositories/export-repository.ts';
 import { NotesRepository } from './db/repositories/notes-repository.ts';
 import { PlatformsRepository } from './db/repositories/platforms-repository.ts';
 import { RomEditRepository } from './db/repositories/rom-edit-repository.ts';
@@ -33,6 +34,7 @@ import { DiskCollectionCovers } from './domain/collections/covers.ts';
 import { SmartCollectionsService } from './domain/collections/smart-service.ts';
 import { VirtualCollectionsService } from './domain/collections/virtual-service.ts';
 import { DownloadsService } from './domain/downloads/downloads-service.ts';
+import { ExportService } from './domain/export/export-service.ts';
 import { LibraryFiles } from './domain/downloads/files.ts';
 import { NotesService } from './domain/notes/notes-service.ts';
 import { PatchService } from './domain/patch/patch-service.ts';
@@ -110,6 +112,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger),
     platforms: new PlatformsService(new PlatformsRepository(db.kysely)),
+    exports: new ExportService(new ExportRepository(db.kysely), resources.root, config.libraryPath, logger),
     scans,
   };
 }

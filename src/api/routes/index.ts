@@ -16,6 +16,7 @@ import { userAdminRoutes } from './users-admin.ts';
 import { webUiRoutes } from './web-ui.ts';
 import { patchRoutes } from './patch.ts';
 import { metadataRoutes } from './metadata.ts';
+import { exportRoutes } from './export.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -35,5 +36,6 @@ export const routeModules: RouteModule[] = [
   userAdminRoutes,
   patchRoutes,
   metadataRoutes,
+  exportRoutes,
   webUiRoutes,
 ];

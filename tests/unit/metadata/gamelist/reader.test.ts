@@ -1,4 +1,6 @@
+import { createWriteStream } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readGamelist } from '../../../../src/metadata/gamelist/reader.ts';
@@ -179,4 +181,21 @@ describe('readGamelist: names in any script', () => {
     expect(entries.get('z.gb')?.text.desc?.startsWith('ドラゴンドラゴン')).toBe(true);
     expect(entries.get('z.gb')?.text.desc).not.toMatch(/\uFFFD/);
   });
+});
+
+describe('readGamelist: size', () => {
+  it('streams a 100k-entry gamelist', async () => {
+    const file = path.join(await scratch(), 'gamelist.xml');
+    const out = createWriteStream(file);
+    out.write('<?xml version="1.0"?>\n<gameList>\n');
+    for (let i = 0; i < 100_000; i++) {
+      const line = `<game><path>./Game ${i} (USA).zip</path><name>Game ${i}</name><genre>Action</genre></game>\n`;
+      if (!out.write(line)) await once(out, 'drain');
+    }
+    out.end('</gameList>\n');
+    await once(out, 'finish');
+    const entries = await readGamelist(file, new IssueLog());
+    expect(entries.size).toBe(100_000);
+    expect(entries.get('Game 99999 (USA).zip')?.text.name).toBe('Game 99999');
+  }, 30_000);
 });
