@@ -2877,6 +2877,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/metadata/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sources: {
+                                available: boolean;
+                                id: string;
+                                local: boolean;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platforms": {
         parameters: {
             query?: never;
@@ -4524,6 +4625,106 @@ export interface paths {
                 };
                 /** @description Error */
                 416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/roms/{id}/metadata/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6943,6 +7144,7 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
                                 };
@@ -7043,8 +7245,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        apis?: string[];
                         platform_fs_slugs?: string[];
-                        type?: "quick" | "complete" | "hashes" | "new_platforms";
+                        platforms?: number[];
+                        roms_ids?: number[];
+                        type?: "new_platforms" | "quick" | "update" | "unmatched" | "complete" | "hashes" | "unidentified";
                     };
                 };
             };
@@ -7060,6 +7265,7 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
                                 };
@@ -7179,6 +7385,7 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
                                 };
@@ -7318,6 +7525,7 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
                                 };
