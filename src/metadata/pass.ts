@@ -270,9 +270,10 @@ class MetadataPass {
   private async rowChanges(rom: PassRom, plan: MergePlan): Promise<PassRomSet> {
     const set: PassRomSet = {};
     const rec = set as Record<string, unknown>;
-    const current = rom as unknown as Record<string, unknown>;
+    const current = rom as unknown as Record<string, string | number | null>;
     for (const [col, value] of Object.entries(plan.ids)) {
-      if ((current[col] ?? null) !== (value ?? null) && String(current[col] ?? '') !== String(value ?? '')) rec[col] = value;
+      // Engines return integer ids as numbers or strings: compare as text.
+      if (String(current[col] ?? '') !== String(value ?? '')) rec[col] = value;
     }
     const fs: FieldSources = { ...plan.fieldSources };
     const key: RomKey = { platformId: rom.platform_id, id: rom.id };
@@ -382,7 +383,10 @@ function parseBlob(text: string | null | undefined): Record<string, unknown> {
   }
 }
 
-const stringAt = (o: Record<string, unknown>, k: string): string | null => (typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : null);
+function stringAt(o: Record<string, unknown>, k: string): string | null {
+  const v = o[k];
+  return typeof v === 'string' && v !== '' ? v : null;
+}
 
 function parseList(text: string): string[] {
   try {
