@@ -28,3 +28,47 @@ export type SmartCollection = Body<'/api/collections/smart/{id}', 'get'>;
 export type VirtualCollection = Body<'/api/collections/virtual/{id}', 'get'>;
 /** Any of RomM's three collection kinds; the fields they share are read directly, the rest after `'key' in c`. */
 export type Collection = RegularCollection | SmartCollection | VirtualCollection;
+
+/*
+ * Hand-written until the next `npm run gen:api-client`: routes and fields the server gained with local metadata
+ * sources (gamelist.xml / ES-DE, LaunchBox, libretro thumbnails). Replace with `Body<…>` once they are generated.
+ */
+
+/** ROM fields whose origin the server records (`GET /api/roms/{id}/metadata/sources`). */
+export type MetadataField =
+  | 'name' | 'summary' | 'cover' | 'screenshots' | 'manual' | 'genres' | 'companies' | 'franchises' | 'age_ratings'
+  | 'first_release_date' | 'average_rating' | 'player_count';
+
+/** Per field, the source slug that filled it (`gamelist`, `launchbox`, `libretro`…) or `manual` for a user edit. */
+export interface RomMetadataSources {
+  fields: Partial<Record<MetadataField, string>>;
+}
+
+/** One metadata source the server knows (`GET /api/metadata/sources`). */
+export interface MetadataSourceInfo {
+  id: string;
+  name: string;
+  available: boolean;
+  local: boolean;
+}
+export interface MetadataSourceList {
+  sources: MetadataSourceInfo[];
+}
+
+export const SCAN_TYPES = ['quick', 'update', 'unmatched', 'complete', 'hashes', 'new_platforms'] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+
+/** Body of `POST /api/tasks/run/scan_library`. `apis` absent = every available local source. */
+export interface ScanRequest {
+  type?: ScanType;
+  platforms?: number[];
+  platform_fs_slugs?: string[];
+  /** Only these ROMs: their metadata is re-run with the chosen sources. */
+  roms_ids?: number[];
+  apis?: string[];
+}
+
+/** Scan status with the metadata phase; every added field may be missing on an older server. */
+export type ScanTaskStatus = Omit<TaskStatus, 'meta'> & {
+  meta: TaskStatus['meta'] & { phase?: 'files' | 'metadata' | null };
+};
