@@ -10,13 +10,15 @@
  *
  * API:
  *   new MediaStore({ resourcesRoot, limits? })
- *   origin(file) → `${realpath}|${size}|${mtimeMs}` | null
+ *   origin(file) → `${realpath}|${size}|${mtimeMs}` (a URL source: `url:<url>`) | null
  *   storeCover(rom, file) → { path_cover_l, path_cover_s }
  *   storeScreenshots(rom, files, onSkip?) → string[]   stored in order; a bad file is skipped, its error to onSkip
  *   storeManual(rom, file) → string
  *   storeExtra(rom, kind, file) → string
  *   sweepUnused() → number of objects removed  (between passes: objects no ROM links to)
  * Paths returned are relative to resourcesRoot, with `/`. Failures throw MediaError.
+ * A URL source (an online provider's image) is fetched through the SSRF-safe fetch with the same byte limits, then
+ * treated exactly like a file.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -29,7 +31,8 @@ import { ContentStore, MEDIA_DIR, tempName } from './media/content-store.ts';
 import { MediaError } from './media/errors.ts';
 import { isPdf, sniffVideo } from './media/sniff.ts';
 import { openSource, readUpTo, sourceOrigin, type OpenSource } from './media/source-file.ts';
-import { EXTRA_MEDIA, type ExtraMedia, type MediaFile } from './types.ts';
+import { safeFetch, SafeFetchError, type SafeFetchOptions } from '../net/safe-fetch.ts';
+import { EXTRA_MEDIA, isMediaUrl, mediaLabel, type ExtraMedia, type MediaSource } from './types.ts';
 
 export { MediaError, type MediaErrorKind } from './media/errors.ts';
 
@@ -47,6 +50,12 @@ export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
   maxImagePixels: 40_000_000,
 };
 
+/** Fetches a URL source's bytes (at most maxBytes); the default is net/safe-fetch.ts. */
+export type MediaFetcher = (url: string, maxBytes: number) => Promise<Buffer>;
+
+const defaultFetcher = (options: SafeFetchOptions): MediaFetcher => async (url, maxBytes) =>
+  (await safeFetch(url, { timeoutMs: 20_000, maxRedirects: 3, ...options, maxBytes })).body;
+
 export interface MediaRom {
   platformId: number;
   id: number;
@@ -62,19 +71,21 @@ export class MediaStore {
   readonly resourcesRoot: string;
   readonly limits: MediaLimits;
   private readonly objects: ContentStore;
+  private readonly fetcher: MediaFetcher;
 
-  constructor(opts: { resourcesRoot: string; limits?: Partial<MediaLimits> }) {
+  constructor(opts: { resourcesRoot: string; limits?: Partial<MediaLimits>; fetch?: MediaFetcher; fetchOptions?: SafeFetchOptions }) {
     this.resourcesRoot = path.resolve(opts.resourcesRoot);
     this.limits = { ...DEFAULT_MEDIA_LIMITS, ...opts.limits };
     this.objects = new ContentStore(this.resourcesRoot);
+    this.fetcher = opts.fetch ?? defaultFetcher(opts.fetchOptions ?? {});
   }
 
-  origin(file: MediaFile): Promise<string | null> {
-    return sourceOrigin(file);
+  origin(file: MediaSource): Promise<string | null> {
+    return isMediaUrl(file) ? Promise.resolve(`url:${file.url}`) : sourceOrigin(file);
   }
 
-  async storeCover(rom: MediaRom, file: MediaFile): Promise<{ path_cover_l: string; path_cover_s: string }> {
-    const dir = `${romDir(rom, file.path)}/cover`;
+  async storeCover(rom: MediaRom, file: MediaSource): Promise<{ path_cover_l: string; path_cover_s: string }> {
+    const dir = `${romDir(rom, mediaLabel(file))}/cover`;
     const { bytes, key, ext } = await this.readImage(file, COVER_SETTINGS, 'Cover');
     const big = this.objects.objectPath(key, `big.${ext}`);
     const small = this.objects.objectPath(key, `small.${ext}`);
@@ -97,8 +108,8 @@ export class MediaStore {
    * following ones move up) and its error handed to `onSkip` (the pass's issues). Screenshots of an earlier
    * store beyond the new set are removed.
    */
-  async storeScreenshots(rom: MediaRom, files: MediaFile[], onSkip?: (err: MediaError) => void): Promise<string[]> {
-    const dir = `${romDir(rom, files[0]?.path ?? '')}/screenshots`;
+  async storeScreenshots(rom: MediaRom, files: MediaSource[], onSkip?: (err: MediaError) => void): Promise<string[]> {
+    const dir = `${romDir(rom, files[0] ? mediaLabel(files[0]) : '')}/screenshots`;
     const stored: string[] = [];
     for (const file of files) {
       try {
@@ -113,15 +124,15 @@ export class MediaStore {
     return stored;
   }
 
-  async storeManual(rom: MediaRom, file: MediaFile): Promise<string> {
-    const rel = `${romDir(rom, file.path)}/manual/${rom.id}.pdf`;
+  async storeManual(rom: MediaRom, file: MediaSource): Promise<string> {
+    const rel = `${romDir(rom, mediaLabel(file))}/manual/${rom.id}.pdf`;
     await this.storeCopied(file, rel, this.limits.maxManualBytes, 'Manual', (head) => (isPdf(head) ? 'pdf' : null));
     return rel;
   }
 
-  async storeExtra(rom: MediaRom, kind: ExtraMedia, file: MediaFile): Promise<string> {
-    if (!(EXTRA_MEDIA as readonly string[]).includes(kind)) throw new MediaError('media-failed', file.path, `unknown media kind ${String(kind)}`);
-    const dir = `${romDir(rom, file.path)}/${kind}`;
+  async storeExtra(rom: MediaRom, kind: ExtraMedia, file: MediaSource): Promise<string> {
+    if (!(EXTRA_MEDIA as readonly string[]).includes(kind)) throw new MediaError('media-failed', mediaLabel(file), `unknown media kind ${String(kind)}`);
+    const dir = `${romDir(rom, mediaLabel(file))}/${kind}`;
     let rel: string;
     if (kind === 'video') {
       const ext = await this.storeCopied(file, null, this.limits.maxVideoBytes, 'Video', sniffVideo, (e) => `${dir}/video.${e}`);
@@ -158,7 +169,7 @@ export class MediaStore {
   // ---------------------------------------------------------------------------------------------------------------
 
   /** One re-encoded image at `<relNoExt>.<ext>`; returns the relative path. */
-  private async storeImage(file: MediaFile, relNoExt: string, what: string): Promise<string> {
+  private async storeImage(file: MediaSource, relNoExt: string, what: string): Promise<string> {
     const { bytes, key, ext } = await this.readImage(file, IMAGE_SETTINGS, what);
     const object = this.objects.objectPath(key, `img.${ext}`);
     await this.objects.ensure([object], async () => {
@@ -171,32 +182,35 @@ export class MediaStore {
   }
 
   /** The bytes of an image source (within the byte limit), its content key and the extension it will have. */
-  private async readImage(file: MediaFile, settings: string, what: string): Promise<{ bytes: Buffer; key: string; ext: string }> {
-    const src = await openSource(file, this.limits.maxImageBytes, what);
-    let bytes: Buffer;
-    try {
-      bytes = await readUpTo(src.handle, src.size);
-    } catch (err) {
-      throw new MediaError('media-failed', file.path, `${what} could not be read (${(err as Error).message})`);
-    } finally {
-      await src.handle.close();
-    }
+  private async readImage(file: MediaSource, settings: string, what: string): Promise<{ bytes: Buffer; key: string; ext: string }> {
+    const bytes = isMediaUrl(file) ? await this.fetchBytes(file.url, this.limits.maxImageBytes, what) : await this.readFileSource(file, what);
     const kind = sniffImage(bytes);
-    if (!kind) throw new MediaError('media-rejected', file.path, `${what} must be a PNG, JPEG, WebP, or GIF image (detected ${describeContent(bytes)})`);
+    if (!kind) throw new MediaError('media-rejected', mediaLabel(file), `${what} must be a PNG, JPEG, WebP, or GIF image (detected ${describeContent(bytes)})`);
     const ext = kind === 'jpeg' ? 'jpg' : kind === 'webp' ? 'webp' : 'png';
     const key = createHash('sha256').update(settings).update('\0').update(bytes).digest('hex');
     return { bytes, key, ext };
   }
 
-  private async encode<T>(file: MediaFile, run: () => Promise<T>): Promise<T> {
+  private async readFileSource(file: Exclude<MediaSource, { url: string }>, what: string): Promise<Buffer> {
+    const src = await openSource(file, this.limits.maxImageBytes, what);
+    try {
+      return await readUpTo(src.handle, src.size);
+    } catch (err) {
+      throw new MediaError('media-failed', mediaLabel(file), `${what} could not be read (${(err as Error).message})`);
+    } finally {
+      await src.handle.close();
+    }
+  }
+
+  private async encode<T>(file: MediaSource, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
       if (err instanceof ImageRejectedError) {
         const tooLarge = /pixel limit/i.test(err.message);
-        throw new MediaError(tooLarge ? 'media-too-large' : 'media-rejected', file.path, err.message);
+        throw new MediaError(tooLarge ? 'media-too-large' : 'media-rejected', mediaLabel(file), err.message);
       }
-      throw new MediaError('media-failed', file.path, `image could not be stored (${(err as Error).message})`);
+      throw new MediaError('media-failed', mediaLabel(file), `image could not be stored (${(err as Error).message})`);
     }
   }
 
@@ -205,20 +219,21 @@ export class MediaStore {
    * `relFor(ext)` once the content has named its type). Returns the extension.
    */
   private async storeCopied<E extends string>(
-    file: MediaFile,
+    file: MediaSource,
     rel: string | null,
     maxBytes: number,
     what: string,
     check: (head: Uint8Array) => E | null,
     relFor?: (ext: E) => string,
   ): Promise<E> {
+    if (isMediaUrl(file)) return this.storeFetched(file.url, rel, maxBytes, what, check, relFor);
     const src: OpenSource = await openSource(file, maxBytes, what);
     const tmpDir = path.join(this.resourcesRoot, MEDIA_DIR, 'tmp');
     let tmp: string | null = null;
     try {
       const head = await readUpTo(src.handle, Math.min(64, src.size));
       const ext = check(head);
-      if (!ext) throw new MediaError('media-rejected', file.path, `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
+      if (!ext) throw new MediaError('media-rejected', mediaLabel(file), `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
       await this.objects.mkdirOnce(tmpDir);
       tmp = tempName(tmpDir, 'copy');
       const hash = createHash('sha256');
@@ -245,18 +260,46 @@ export class MediaStore {
       return ext;
     } catch (err) {
       if (err instanceof MediaError) throw err;
-      throw new MediaError('media-failed', file.path, `${what} could not be stored (${(err as Error).message})`);
+      throw new MediaError('media-failed', mediaLabel(file), `${what} could not be stored (${(err as Error).message})`);
     } finally {
       await src.handle.close();
       if (tmp) await rm(tmp, { force: true });
     }
   }
 
-  private async placeAll(file: MediaFile, pairs: [object: string, rel: string][]): Promise<void> {
+  /** storeCopied for a URL source: fetched whole (within maxBytes), checked, stored by content. */
+  private async storeFetched<E extends string>(
+    url: string,
+    rel: string | null,
+    maxBytes: number,
+    what: string,
+    check: (head: Uint8Array) => E | null,
+    relFor?: (ext: E) => string,
+  ): Promise<E> {
+    const bytes = await this.fetchBytes(url, maxBytes, what);
+    const ext = check(bytes.subarray(0, 64));
+    if (!ext) throw new MediaError('media-rejected', url, `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
+    const object = this.objects.objectPath(createHash('sha256').update(bytes).digest('hex'), ext);
+    await this.objects.ensure([object], () => this.objects.writeAtomic(object, bytes));
+    await this.placeAll({ url }, [[object, rel ?? relFor!(ext)]]);
+    return ext;
+  }
+
+  private async fetchBytes(url: string, maxBytes: number, what: string): Promise<Buffer> {
+    try {
+      return await this.fetcher(url, maxBytes);
+    } catch (err) {
+      const message = (err as Error).message;
+      const tooLarge = err instanceof SafeFetchError && /too large|exceed|limit/i.test(message);
+      throw new MediaError(tooLarge ? 'media-too-large' : 'media-failed', url, `${what} could not be downloaded (${message})`);
+    }
+  }
+
+  private async placeAll(file: MediaSource, pairs: [object: string, rel: string][]): Promise<void> {
     try {
       for (const [object, rel] of pairs) await this.objects.place(object, path.join(this.resourcesRoot, rel));
     } catch (err) {
-      throw new MediaError('media-failed', file.path, `media could not be written (${(err as Error).message})`);
+      throw new MediaError('media-failed', mediaLabel(file), `media could not be written (${(err as Error).message})`);
     }
   }
 

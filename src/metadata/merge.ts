@@ -8,7 +8,7 @@
  */
 import { MANUAL, type FieldSources } from './field-sources.ts';
 import { orderByPriority, type ArtworkField, type MetadataSettings } from './settings.ts';
-import { EXTRA_MEDIA, type ExtraMedia, type MediaFile, type ProviderIdColumn, type ProviderMatch, type SourceId } from './types.ts';
+import { EXTRA_MEDIA, type ExtraMedia, type MediaSource, type ProviderIdColumn, type ProviderMatch, type SourceId } from './types.ts';
 
 export type MetadataScanType = 'quick' | 'update' | 'unmatched' | 'complete';
 
@@ -60,10 +60,10 @@ export interface MergePlan {
   summary?: Chosen<string>;
   sortName?: string;
   urls: { url_cover?: string; url_screenshots?: string[]; url_manual?: string };
-  cover?: Chosen<MediaFile>;
-  screenshots?: Chosen<MediaFile[]>;
-  manual?: Chosen<MediaFile>;
-  extras: Partial<Record<ExtraMedia, Chosen<MediaFile>>>;
+  cover?: Chosen<MediaSource>;
+  screenshots?: Chosen<MediaSource[]>;
+  manual?: Chosen<MediaSource>;
+  extras: Partial<Record<ExtraMedia, Chosen<MediaSource>>>;
   /** Media fields to empty (complete scans only). */
   clear: MediaField[];
   /** field_sources after the merge, without the media fields (the pass records those once the files are stored). */
@@ -140,7 +140,7 @@ export function mergeMetadata(input: {
     const withFile = order.find((s) => bySource.get(s)?.media.cover);
     const withUrl = order.find((s) => nonEmpty(bySource.get(s)?.urls?.cover));
     if (withFile) {
-      plan.cover = { source: withFile, value: bySource.get(withFile)?.media.cover as MediaFile };
+      plan.cover = { source: withFile, value: bySource.get(withFile)?.media.cover as MediaSource };
       plan.urls.url_cover = bySource.get(withFile)?.urls?.cover ?? '';
     } else if (withUrl) {
       plan.urls.url_cover = bySource.get(withUrl)?.urls?.cover;
@@ -162,7 +162,7 @@ export function mergeMetadata(input: {
     const order = artOrder('manual');
     const src = order.find((s) => bySource.get(s)?.media.manual);
     if (src) {
-      plan.manual = { source: src, value: bySource.get(src)?.media.manual as MediaFile };
+      plan.manual = { source: src, value: bySource.get(src)?.media.manual as MediaSource };
       plan.urls.url_manual = bySource.get(src)?.urls?.manual ?? '';
     } else if (type === 'complete' && isSelectedSource(current.fieldSources.manual, selected)) {
       plan.clear.push('manual');
@@ -172,7 +172,7 @@ export function mergeMetadata(input: {
   for (const kind of EXTRA_MEDIA) {
     if (!media.has(MEDIA_SETTING[kind])) continue;
     const src = extraOrder.find((s) => bySource.get(s)?.media.extras?.[kind]);
-    if (src) plan.extras[kind] = { source: src, value: bySource.get(src)?.media.extras?.[kind] as MediaFile };
+    if (src) plan.extras[kind] = { source: src, value: bySource.get(src)?.media.extras?.[kind] as MediaSource };
   }
   return plan;
 }

@@ -11,18 +11,19 @@ import { parseFieldSources, serializeFieldSources, type FieldSources } from './f
 import { blobColumnOf, idColumnOf, mergeMetadata, type BlobColumn, type MergePlan, type MetadataScanType } from './merge.ts';
 import type { MetadataSettings } from './settings.ts';
 import type {
-  ExtraMedia, MediaFile, MetadataIssueKind, MetadataIssues, MetadataPlatform, MetadataProvider, MetadataRom, PlatformSession,
+  ExtraMedia, MediaSource, MetadataIssueKind, MetadataIssues, MetadataPlatform, MetadataProvider, MetadataRom, PlatformSession,
   ProviderMatch, SourceId,
 } from './types.ts';
+import { mediaLabel } from './types.ts';
 
 /** What the pass needs of the media store (metadata/media-store.ts). */
 export interface MediaStorage {
-  origin(file: MediaFile): Promise<string | null>;
-  storeCover(rom: RomKey, file: MediaFile): Promise<{ path_cover_l: string; path_cover_s: string }>;
+  origin(file: MediaSource): Promise<string | null>;
+  storeCover(rom: RomKey, file: MediaSource): Promise<{ path_cover_l: string; path_cover_s: string }>;
   /** Bad files are skipped (reported through `onSkip`) and the rest keep their order. */
-  storeScreenshots(rom: RomKey, files: MediaFile[], onSkip?: (err: Error & { kind?: MetadataIssueKind; path?: string }) => void): Promise<string[]>;
-  storeManual(rom: RomKey, file: MediaFile): Promise<string>;
-  storeExtra(rom: RomKey, kind: ExtraMedia, file: MediaFile): Promise<string>;
+  storeScreenshots(rom: RomKey, files: MediaSource[], onSkip?: (err: Error & { kind?: MetadataIssueKind; path?: string }) => void): Promise<string[]>;
+  storeManual(rom: RomKey, file: MediaSource): Promise<string>;
+  storeExtra(rom: RomKey, kind: ExtraMedia, file: MediaSource): Promise<string>;
 }
 
 export interface RomKey {
@@ -290,7 +291,7 @@ class MetadataPass {
     if (plan.summary && plan.summary.value !== rom.summary) set.summary = plan.summary.value;
 
     if (plan.cover) {
-      const stored = await this.storeIfChanged(fs, 'cover', plan.cover.value, rom.path_cover_s !== '', () => this.deps.media.storeCover(key, plan.cover?.value as MediaFile));
+      const stored = await this.storeIfChanged(fs, 'cover', plan.cover.value, rom.path_cover_s !== '', () => this.deps.media.storeCover(key, plan.cover?.value as MediaSource));
       if (stored) Object.assign(set, stored);
       if (stored || rom.path_cover_s !== '') fs.cover = plan.cover.source;
     }
@@ -306,12 +307,12 @@ class MetadataPass {
       if (text !== rom.url_screenshots) set.url_screenshots = text;
     }
     if (plan.manual) {
-      const stored = await this.storeIfChanged(fs, 'manual', plan.manual.value, rom.path_manual !== '', () => this.deps.media.storeManual(key, plan.manual?.value as MediaFile));
+      const stored = await this.storeIfChanged(fs, 'manual', plan.manual.value, rom.path_manual !== '', () => this.deps.media.storeManual(key, plan.manual?.value as MediaSource));
       if (stored) set.path_manual = stored;
       if (stored || rom.path_manual !== '') fs.manual = plan.manual.source;
     }
     if (plan.urls.url_manual !== undefined && plan.urls.url_manual !== rom.url_manual) set.url_manual = plan.urls.url_manual;
-    for (const [kind, chosen] of Object.entries(plan.extras) as [ExtraMedia, { source: SourceId; value: MediaFile }][]) {
+    for (const [kind, chosen] of Object.entries(plan.extras) as [ExtraMedia, { source: SourceId; value: MediaSource }][]) {
       const blobCol = blobColumnOf(chosen.source);
       if (!blobCol) continue;
       const previous = stringAt(parseBlob(rom[blobCol]), `${kind}_path`);
@@ -338,7 +339,7 @@ class MetadataPass {
   }
 
   /** Stores media unless its origin is the one already stored; returns the stored value, or null when skipped. */
-  private async storeIfChanged<T>(fs: FieldSources, field: string, files: MediaFile | MediaFile[], present: boolean, store: () => Promise<T>): Promise<T | null> {
+  private async storeIfChanged<T>(fs: FieldSources, field: string, files: MediaSource | MediaSource[], present: boolean, store: () => Promise<T>): Promise<T | null> {
     const list = Array.isArray(files) ? files : [files];
     const origins = await Promise.all(list.map((f) => this.deps.media.origin(f)));
     const origin = origins.map((o) => o ?? '-').join('\n');
@@ -349,7 +350,7 @@ class MetadataPass {
       return stored;
     } catch (err) {
       const kind = (err as { kind?: MetadataIssueKind }).kind ?? 'media-failed';
-      this.issues.add(kind, list[0]?.path ?? '', (err as Error).message);
+      this.issues.add(kind, list[0] ? mediaLabel(list[0]) : '', (err as Error).message);
       return null;
     }
   }

@@ -57,16 +57,27 @@ export interface MediaFile {
   root: string;
 }
 
+/** A remote file a provider points at; fetched through the SSRF-safe fetch (net/safe-fetch.ts), never trusted. */
+export interface MediaUrl {
+  url: string;
+}
+
+/** Where a media file comes from: a file on this machine, or a URL from a provider's answer. */
+export type MediaSource = MediaFile | MediaUrl;
+
+export const isMediaUrl = (s: MediaSource): s is MediaUrl => 'url' in s;
+export const mediaLabel = (s: MediaSource): string => (isMediaUrl(s) ? s.url : s.path);
+
 /** Media kinds stored under `resources/roms/<platform>/<rom>/`; the extras are recorded in the provider blob. */
 export const EXTRA_MEDIA = ['title_screen', 'marquee', 'fanart', 'box2d_back', 'box3d', 'miximage', 'physical', 'video'] as const;
 export type ExtraMedia = (typeof EXTRA_MEDIA)[number];
 
 export interface MediaRefs {
-  cover?: MediaFile;
-  screenshots?: MediaFile[];
+  cover?: MediaSource;
+  screenshots?: MediaSource[];
   /** A PDF. */
-  manual?: MediaFile;
-  extras?: Partial<Record<ExtraMedia, MediaFile>>;
+  manual?: MediaSource;
+  extras?: Partial<Record<ExtraMedia, MediaSource>>;
 }
 
 /** One provider's answer for one ROM. Absent fields mean "this source has nothing"; they never clear a value. */

@@ -121,8 +121,8 @@ describeEachEngine('POST /api/export/gamelist-xml and /api/export/pegasus', (ctx
       first_release_date: RELEASE, average_rating: 95, player_count: '1', companies: ['Square', 'Square Soft'],
       genres: ['Role-playing (RPG)', 'Adventure'], franchises: ['Chrono'],
     });
-    expect(match?.media.cover?.path).toBe(path.join(snesDir, 'assets/covers/Chrono Trigger (USA).png'));
-    expect(match?.media.extras?.fanart?.path).toBe(path.join(snesDir, 'assets/fanart/Chrono Trigger (USA).png'));
+    expect(match?.media.cover).toMatchObject({ path: path.join(snesDir, 'assets/covers/Chrono Trigger (USA).png') });
+    expect(match?.media.extras?.fanart).toMatchObject({ path: path.join(snesDir, 'assets/fanart/Chrono Trigger (USA).png') });
     expect(entries.get('Лунный кролик 🐇.sfc')?.text.name).toBe('Лунный кролик 🐇.sfc');
 
     // A second export replaces gamelist.xml but not the backup of the user's own file.

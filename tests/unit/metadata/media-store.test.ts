@@ -173,3 +173,28 @@ describe('MediaStore screenshots, manuals, extras', () => {
     await expectMediaError(store.storeExtra({ platformId: 1, id: 3 }, 'fanart', await put('f.png', '<svg/>')), 'media-rejected');
   });
 });
+
+describe('MediaStore URL sources', () => {
+  it('fetches through the fetcher with the byte limit, stores like a file, refuses what is not an image', async () => {
+    const png = await image(30, 40).png().toBuffer();
+    const asked: [string, number][] = [];
+    const fetched = new MediaStore({
+      resourcesRoot: resources,
+      fetch: (url, max) => {
+        asked.push([url, max]);
+        if (url.endsWith('/down.png')) return Promise.reject(new Error('connection refused'));
+        return Promise.resolve(url.endsWith('/page.png') ? Buffer.from('<!DOCTYPE html><html></html>') : png);
+      },
+    });
+    const paths = await fetched.storeCover({ platformId: 2, id: 5 }, { url: 'https://images.example/cover.png' });
+    expect(paths.path_cover_l).toBe('roms/2/5/cover/big.png');
+    expect(asked[0]).toEqual(['https://images.example/cover.png', 20 * 1024 * 1024]);
+    expect(await fetched.origin({ url: 'https://images.example/cover.png' })).toBe('url:https://images.example/cover.png');
+    await expectMediaError(fetched.storeCover({ platformId: 2, id: 6 }, { url: 'https://images.example/page.png' }), 'media-rejected');
+    await expectMediaError(fetched.storeCover({ platformId: 2, id: 7 }, { url: 'https://images.example/down.png' }), 'media-failed');
+  });
+
+  it('refuses private addresses through the default safe fetch', async () => {
+    await expectMediaError(store.storeCover({ platformId: 1, id: 1 }, { url: 'http://127.0.0.1:9/cover.png' }), 'media-failed');
+  });
+});

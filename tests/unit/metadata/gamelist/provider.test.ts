@@ -88,7 +88,7 @@ describe('GamelistProvider', () => {
     const provider = new GamelistProvider({ esdeMediaPath: null });
     const a = await (await provider.open(platform(dir), new IssueLog()))?.lookup(rom('Chrono Trigger (USA).sfc'));
     const b = await (await provider.open(platform(dir), new IssueLog()))?.lookup(rom('Chrono Trigger (USA).sfc'));
-    expect(a?.media.cover?.path).toBe(path.join(dir, 'images', 'Chrono Trigger (USA)-image.png'));
+    expect(a?.media.cover).toMatchObject({ path: path.join(dir, 'images', 'Chrono Trigger (USA)-image.png') });
     expect(a?.urls?.cover).toBe(a?.metadata?.image_url);
     expect(a?.media.screenshots).toBeUndefined();
     expect(a?.id).toBe(b?.id);
@@ -130,7 +130,7 @@ describe('GamelistProvider', () => {
     const bare = path.join(await scratch(), 'snes');
     await mkdir(bare);
     const s2 = await provider.open(platform(bare), new IssueLog());
-    expect((await s2?.lookup(rom('Only Media (USA).sfc')))?.media.cover?.root).toBe(esde);
+    expect((await s2?.lookup(rom('Only Media (USA).sfc')))?.media.cover).toMatchObject({ root: esde });
     expect(await esdeMediaAvailable(esde)).toBe(true);
     expect(await esdeMediaAvailable(null)).toBe(false);
     expect(await esdeMediaAvailable(path.join(esde, 'nope'))).toBe(false);

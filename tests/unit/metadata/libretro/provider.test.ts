@@ -104,7 +104,7 @@ describe('LibretroProvider', () => {
   it('applies the character substitutions, the fuzzy fallback and RomM default media', async () => {
     const session = await new LibretroProvider({ root }).open(platform('snes'), issues());
     const tj = await session!.lookup(rom('Tom & Jerry (USA).sfc'));
-    expect(tj?.media.cover?.path).toBe(path.join(root, SNES, 'Named_Boxarts', 'Tom _ Jerry (USA).png'));
+    expect(tj?.media.cover).toMatchObject({ path: path.join(root, SNES, 'Named_Boxarts', 'Tom _ Jerry (USA).png') });
     expect(tj?.media.screenshots).toBeUndefined();
     const eu = await session!.lookup(rom('Super Mario World (Europe) (Rev 1).zip'));
     expect(eu?.id).toBe(libretroIdFor('Super Mario World (USA).png'));
@@ -118,7 +118,7 @@ describe('LibretroProvider', () => {
   it('answers null for a platform without art', async () => {
     expect(await new LibretroProvider({ root }).open(platform('n64'), issues())).toBeNull();
     const arcade = await new LibretroProvider({ root }).open(platform('arcade'), issues());
-    expect((await arcade!.lookup(rom('sf2.zip')))?.media.cover?.path).toBe(path.join(root, 'MAME', 'Named_Boxarts', 'sf2.png'));
+    expect((await arcade!.lookup(rom('sf2.zip')))?.media.cover).toMatchObject({ path: path.join(root, 'MAME', 'Named_Boxarts', 'sf2.png') });
   });
 
   it('quotes like urllib.parse.quote', () => {
