@@ -133,6 +133,14 @@ export function summary(r: ScanResult): string {
     `  roms:      ${s.total_roms} found, ${s.new_roms} new, ${s.updated_roms} updated, ${s.reassociated_roms} moved, ${s.unchanged_roms} unchanged, ${s.missing_roms} missing`,
     `  hashed:    ${s.hashed_files} files, ${mib} MiB`,
     `  metadata:  ${s.metadata_done}/${s.metadata_total} ROMs, ${s.identified_roms} identified${'metadata' in r && r.metadata ? ` (sources: ${(r.metadata as { sources: string[] }).sources.join(', ') || 'none'})` : ''}`,
+    ...perSourceLines(r),
     `  problems:  ${s.errors}${Object.keys(r.issueCounts).length ? ` (${Object.entries(r.issueCounts).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
   ].join('\n');
+}
+
+/** One line per metadata source: matched, unmatched and failed lookups. */
+function perSourceLines(r: ScanResult): string[] {
+  const meta = (r as { metadata?: { perSource?: Record<string, { matched: number; unmatched: number; errors: number }> } | null }).metadata;
+  return Object.entries(meta?.perSource ?? {}).map(([source, c]) =>
+    `    ${source.padEnd(10)} ${c.matched} matched, ${c.unmatched} unmatched, ${c.errors} errors`);
 }

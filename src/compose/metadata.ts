@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { MetadataEnvironment } from '../config/metadata.ts';
 import type { Db } from '../db/engine.ts';
 import { LaunchboxRepository } from '../db/repositories/launchbox-repository.ts';
+import { MetadataCacheRepository } from '../db/repositories/metadata-cache-repository.ts';
 import { MetadataRepository } from '../db/repositories/metadata-repository.ts';
 import type { LibraryScanDeps } from '../jobs/library-scan.ts';
 import { buildExclusions } from '../library/exclusions.ts';
@@ -21,7 +22,22 @@ export interface MetadataWiring {
   settings: MetadataSettings;
 }
 
-/** The local providers, in the order their answers are gathered (priority is config.yml's, not this order). */
+/** Every provider, local then online, in the order their answers are gathered (priority is config.yml's). */
+export function metadataProviders(db: Db, env: MetadataEnvironment, settings?: MetadataSettings): MetadataProvider[] {
+  return [...localProviders(db, env, settings), ...onlineProviders(db, env, settings)];
+}
+
+/** The online providers that are configured (RomM's variables); each shares the persistent answer cache. */
+export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: MetadataSettings): MetadataProvider[] {
+  const cache = new MetadataCacheRepository(db.kysely);
+  const providers: MetadataProvider[] = [];
+  // Each online provider appends itself here, built from env.online and sharing `cache`.
+  void cache;
+  void settings;
+  return providers;
+}
+
+/** The local providers. */
 export function localProviders(db: Db, env: MetadataEnvironment, settings?: MetadataSettings): MetadataProvider[] {
   return [
     new GamelistProvider({ esdeMediaPath: env.esdeMediaPath }),
@@ -48,7 +64,7 @@ export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSetti
   };
   return {
     repo: new MetadataRepository(db.kysely),
-    providers: localProviders(db, wiring.env, wiring.settings),
+    providers: metadataProviders(db, wiring.env, wiring.settings),
     media: new MediaStore({ resourcesRoot: path.join(wiring.dataPath, 'resources') }),
     settings: wiring.settings,
     platformDir: async (fsSlug) => (await platformDirs()).get(fsSlug) ?? null,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { str, type Env } from './env-values.ts';
+import { loadOnlineMetadataEnvironment, type OnlineMetadataEnvironment } from './metadata-online.ts';
 
 /**
  * Where the local metadata sources live. Each is optional: a source whose folder or file is absent is simply not
@@ -15,6 +16,8 @@ export interface MetadataEnvironment {
   launchboxMetadataPath: string;
   /** LIBRETRO_THUMBNAILS_PATH: a checkout of libretro's thumbnails, default DATA_PATH/libretro-thumbnails. */
   libretroThumbnailsPath: string;
+  /** The online providers (RomM's variables). */
+  online: OnlineMetadataEnvironment;
 }
 
 const optionalPath = (env: Env, key: string): string | null => {
@@ -28,5 +31,6 @@ export function loadMetadataEnvironment(env: Env, dataPath: string): MetadataEnv
     launchboxPath: optionalPath(env, 'LAUNCHBOX_PATH'),
     launchboxMetadataPath: path.resolve(str(env, 'LAUNCHBOX_METADATA_PATH', path.join(dataPath, 'launchbox', 'Metadata.xml'))),
     libretroThumbnailsPath: path.resolve(str(env, 'LIBRETRO_THUMBNAILS_PATH', path.join(dataPath, 'libretro-thumbnails'))),
+    online: loadOnlineMetadataEnvironment(env),
   };
 }

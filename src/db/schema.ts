@@ -262,6 +262,15 @@ export interface MetadataSourceFilesTable {
   applied_at: EpochMs;
 }
 
+export interface MetadataHttpCacheTable {
+  provider: string;
+  cache_key: string;
+  status: number;
+  body: string;
+  fetched_at: EpochMs;
+  expires_at: EpochMs;
+}
+
 export interface LaunchboxGamesTable {
   database_id: number;
   platform: string;
@@ -327,6 +336,7 @@ export interface Database {
   rom_files: RomFilesTable;
   rom_facets: RomFacetsTable;
   metadata_source_files: MetadataSourceFilesTable;
+  metadata_http_cache: MetadataHttpCacheTable;
   launchbox_games: LaunchboxGamesTable;
   launchbox_alternate_names: LaunchboxAlternateNamesTable;
   launchbox_images: LaunchboxImagesTable;

@@ -66,8 +66,16 @@ export interface MetadataPassOptions {
   signal?: AbortSignal;
 }
 
+export interface SourceCounts {
+  matched: number;
+  unmatched: number;
+  errors: number;
+}
+
 export interface MetadataPassResult {
   sources: SourceId[];
+  /** Per source: ROMs it identified, ROMs it did not, lookups that failed. */
+  perSource: Partial<Record<SourceId, SourceCounts>>;
   total: number;
   processed: number;
   updated: number;
@@ -101,7 +109,7 @@ export async function runMetadataPass(deps: MetadataPassDeps, options: MetadataP
 
 class MetadataPass {
   private readonly now: () => number;
-  private readonly result: MetadataPassResult = { sources: [], total: 0, processed: 0, updated: 0, identified: 0, errors: 0, cancelled: false };
+  private readonly result: MetadataPassResult = { sources: [], perSource: {}, total: 0, processed: 0, updated: 0, identified: 0, errors: 0, cancelled: false };
   private current: string | null = null;
   private lastProgress = 0;
   private readonly issues: MetadataIssues;
@@ -137,6 +145,7 @@ class MetadataPass {
       if (await p.available()) providers.push(p);
     }
     this.result.sources = providers.map((p) => p.id);
+    for (const p of providers) this.result.perSource[p.id] = { matched: 0, unmatched: 0, errors: 0 };
     if (providers.length === 0) return this.result;
     for (const p of providers) {
       if (this.aborted) return this.result;
@@ -243,11 +252,14 @@ class MetadataPass {
     const ref = toMetadataRom(rom);
     const matches: ProviderMatch[] = [];
     for (const [p, s] of sessions) {
+      const counts = this.result.perSource[p.id];
       try {
         const m = await s.lookup(ref);
         if (m) matches.push(m);
+        if (counts) counts[m ? 'matched' : 'unmatched']++;
       } catch (err) {
-        this.issues.add('source-unreadable', rom.fs_name, `${p.id}: ${(err as Error).message}`);
+        if (counts) counts.errors++;
+        this.lookupFailed(p.id, rom.fs_name, err);
       }
     }
     const fieldSources = parseFieldSources(rom.field_sources);
@@ -265,6 +277,19 @@ class MetadataPass {
     set.metadata_scanned_at = this.now();
     set.updated_at = Math.max(this.now(), rom.updated_at + 1);
     return { id: rom.id, set, facets };
+  }
+
+  /** A provider's failure is one issue per kind and provider, not one per ROM (an offline provider fails them all). */
+  private readonly reported = new Set<string>();
+  private lookupFailed(source: SourceId, romName: string, err: unknown): void {
+    const kind = (err as { kind?: string }).kind ?? 'error';
+    const key = `${source}:${kind}`;
+    if (this.reported.has(key)) {
+      this.result.errors++;
+      return;
+    }
+    this.reported.add(key);
+    this.issues.add('source-unreadable', romName, `${source}: ${(err as Error).message}`);
   }
 
   /** The columns that differ from the row; media stored on the way. */

@@ -110,8 +110,23 @@ export interface PlatformSession {
   close?(): Promise<void>;
 }
 
+/** A manual-match search (GET /api/search/roms): a name, or the provider's own id. */
+export interface MetadataSearch {
+  platform: MetadataPlatform;
+  term: string;
+  by: 'name' | 'id';
+}
+
 export interface MetadataProvider {
   readonly id: SourceId;
+  /** RomM's `heartbeat.METADATA_SOURCES` flag this provider sets when `available()` (e.g. `HASHEOUS_API_ENABLED`). */
+  readonly heartbeatFlag?: string;
+  /** True for providers that call a remote service (their lookups are paced and cached). */
+  readonly online?: boolean;
+  /** `GET /api/heartbeat/metadata/{source}`: whether the service answers now (local sources: their files exist). */
+  health?(): Promise<boolean>;
+  /** Candidates for a manual match, best first (at most 20). */
+  search?(query: MetadataSearch): Promise<ProviderMatch[]>;
   /** True when the source is configured and its files are present (the heartbeat reports this). */
   available(): Promise<boolean>;
   /**

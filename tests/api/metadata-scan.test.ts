@@ -100,6 +100,11 @@ describeEachEngine('metadata from local sources through a scan', (ctx) => {
     const sources = (await t.app.inject({ url: '/api/metadata/sources', headers: { authorization: viewer.basic } })).json<{ sources: { id: string; available: boolean }[] }>();
     expect(sources.sources.map((s) => s.id)).toEqual(['gamelist', 'launchbox', 'libretro']);
     expect((await t.app.inject({ url: '/api/metadata/sources' })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/heartbeat/metadata/libretro' })).json()).toBe(true);
+    expect((await t.app.inject({ url: '/api/heartbeat/metadata/igdb' })).json()).toBe(false);
+    const invalid = await t.app.inject({ url: '/api/heartbeat/metadata/nope' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toEqual({ detail: 'Invalid metadata source' });
   });
 
   it('fills covers, text and facets, skips hostile entries, and the filters and collections see them', async () => {

@@ -1,4 +1,7 @@
+import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
+import { badRequest } from '../../common/errors.ts';
+import { isSourceId } from '../../metadata/types.ts';
 import { errorResponses } from '../../contract/common.ts';
 import { MetadataSourcesSchema, RomMetadataSourcesSchema } from '../../contract/metadata.ts';
 import { RomIdParam } from '../../contract/rom-queries.ts';
@@ -9,6 +12,15 @@ export const metadataRoutes: RouteModule = (app, { services }) => {
     config: { auth: { scopes: ['roms.read'] } },
     schema: { tags: ['metadata'], response: { 200: MetadataSourcesSchema, ...errorResponses } },
   }, async () => ({ sources: await services.metadata.sources() }));
+
+  // RomM answers a bare JSON boolean.
+  app.get('/api/heartbeat/metadata/:source', {
+    config: { auth: 'public' },
+    schema: { tags: ['system'], params: Type.Object({ source: Type.String({ maxLength: 40 }) }), response: { 200: Type.Boolean(), ...errorResponses } },
+  }, async (request) => {
+    if (!isSourceId(request.params.source)) throw badRequest('Invalid metadata source');
+    return services.metadata.health(request.params.source);
+  });
 
   app.get('/api/roms/:id/metadata/sources', {
     config: { auth: { scopes: ['roms.read'] } },

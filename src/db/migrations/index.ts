@@ -16,6 +16,7 @@ import { migration as m7 } from './0500-auth-throttle.ts';
 import { migration as m7b } from './0501-user-token-generation.ts';
 import { migration as m8 } from './0510-file-change-identity.ts';
 import { migration as m9 } from './0600-metadata.ts';
+import { migration as m9c } from './0602-metadata-http-cache.ts';
 import { migration as m9b } from './0601-launchbox-image-order.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0510-file-change-identity', m8],
   ['0600-metadata', m9],
   ['0601-launchbox-image-order', m9b],
+  ['0602-metadata-http-cache', m9c],
 ];

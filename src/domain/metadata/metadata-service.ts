@@ -37,12 +37,28 @@ export class MetadataService {
     })));
   }
 
-  /** RomM's heartbeat METADATA_SOURCES flags for the sources romshelf has. */
+  /**
+   * RomM's heartbeat METADATA_SOURCES flags: each provider's flag is true when it is available (several providers
+   * may share a flag: libretro's local clone and its HTTP server); ANY_SOURCE_ENABLED when any flag is.
+   */
   async heartbeatFlags(): Promise<Record<string, boolean>> {
-    const available = new Map((await this.sources()).map((s) => [s.id, s.available]));
-    const launchbox = available.get('launchbox') ?? false;
-    const libretro = available.get('libretro') ?? false;
-    return { ANY_SOURCE_ENABLED: launchbox || libretro, LAUNCHBOX_API_ENABLED: launchbox, LIBRETRO_API_ENABLED: libretro };
+    const flags: Record<string, boolean> = {};
+    for (const p of this.providers) {
+      if (!p.heartbeatFlag) continue;
+      const on = await p.available().catch(() => false);
+      flags[p.heartbeatFlag] = (flags[p.heartbeatFlag] ?? false) || on;
+    }
+    return { ...flags, ANY_SOURCE_ENABLED: Object.values(flags).some(Boolean) };
+  }
+
+  /** `GET /api/heartbeat/metadata/{source}`: false for an unknown or unconfigured source. */
+  async health(source: string): Promise<boolean> {
+    const matching = this.providers.filter((p) => p.id === source);
+    for (const p of matching) {
+      if (!(await p.available().catch(() => false))) continue;
+      if (await (p.health ? p.health() : Promise.resolve(true)).catch(() => false)) return true;
+    }
+    return false;
   }
 
   /** `{ field: source }` for one ROM: recorded sources of text and media, derived ones of the facets. */

@@ -33,6 +33,7 @@ const DEFAULT_REGION_PRIORITY = ['us', 'wor', 'ss', 'eu', 'jp'];
 
 export class LaunchboxProvider implements MetadataProvider {
   readonly id = 'launchbox' as const;
+  readonly heartbeatFlag = 'LAUNCHBOX_API_ENABLED';
   private readonly launchboxPath: string | null;
   private readonly metadataPath: string;
   private readonly repo: LaunchboxRepository;

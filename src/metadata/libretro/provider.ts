@@ -37,6 +37,7 @@ export const libretroArtUrl = (system: string, folder: ArtFolder, fileName: stri
 
 export class LibretroProvider implements MetadataProvider {
   readonly id = 'libretro' as const;
+  readonly heartbeatFlag = 'LIBRETRO_API_ENABLED';
   readonly root: string;
   /** `scan.media`: RomM adds the snap (`screenshot`) and title (`title_screen`) URLs to url_screenshots only when listed. */
   private readonly media: readonly string[];
