@@ -24,6 +24,8 @@ export interface MediaStorage {
   storeScreenshots(rom: RomKey, files: MediaSource[], onSkip?: (err: Error & { kind?: MetadataIssueKind; path?: string }) => void): Promise<string[]>;
   storeManual(rom: RomKey, file: MediaSource): Promise<string>;
   storeExtra(rom: RomKey, kind: ExtraMedia, file: MediaSource): Promise<string>;
+  /** Removes stored media no ROM uses any more; run after a pass that changed media. */
+  sweepUnused?(): Promise<number>;
 }
 
 export interface RomKey {
@@ -180,6 +182,8 @@ class MetadataPass {
       await this.runPlatform(plan, providers);
     }
     this.progress(true);
+    // Replaced covers leave content objects nothing links to; the scan lock keeps other passes out meanwhile.
+    if (this.result.updated > 0 && !this.result.cancelled) await this.deps.media.sweepUnused?.();
     return this.result;
   }
 
