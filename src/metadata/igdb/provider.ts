@@ -9,7 +9,7 @@ import type { MetadataCacheRepository } from '../../db/repositories/metadata-cac
 import { REGION_PROVIDER_CODES } from '../../library/tags.ts';
 import { ProviderHttp } from '../online/provider-http.ts';
 import type { TitleIndexes } from '../online/title-indexes.ts';
-import type { MetadataPlatform, MetadataProvider, MetadataRom, MetadataSearch, PlatformSession, ProviderMatch } from '../types.ts';
+import type { MetadataIssues, MetadataPlatform, MetadataProvider, MetadataRom, MetadataSearch, PlatformSession, ProviderMatch } from '../types.ts';
 import { apicalypse } from './apicalypse.ts';
 import { buildIgdbRom, preferredLocale, type IgdbGame } from './blob.ts';
 import { IGDB_MAX_IN_FLIGHT, IGDB_REQUESTS_PER_SECOND, IgdbClient } from './client.ts';
@@ -92,7 +92,7 @@ export class IgdbProvider implements MetadataProvider {
     return Promise.resolve(this.client && igdbPlatformId(platform.slug) ? `online:v1:${this.configHash}` : null);
   }
 
-  open(platform: MetadataPlatform): Promise<PlatformSession | null> {
+  open(platform: MetadataPlatform, _issues?: MetadataIssues): Promise<PlatformSession | null> {
     const platformId = igdbPlatformId(platform.slug);
     if (!this.search_ || !platformId) return Promise.resolve(null);
     const search = this.search_;

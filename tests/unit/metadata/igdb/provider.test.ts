@@ -6,7 +6,8 @@ import type { MetadataCacheRepository } from '../../../../src/db/repositories/me
 import { MediaError, MediaStore } from '../../../../src/metadata/media-store.ts';
 import { ProviderError } from '../../../../src/metadata/online/provider-http.ts';
 import { MemoryTitleIndexes } from '../../../../src/metadata/online/title-indexes.ts';
-import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
+import type { MetadataRom } from '../../../../src/metadata/types.ts';
+import { startFakeProvider, type FakeHandler, type FakeRequest } from '../../../helpers/fake-provider-server.ts';
 import { igdbAnswer, issues, MemoryCache, platform, provider, rom } from './igdb-fake.ts';
 
 let close: (() => Promise<void>) | null = null;
@@ -18,7 +19,7 @@ async function server(handler: FakeHandler) {
   return s;
 }
 
-async function lookup(p: ReturnType<typeof provider>, slug: string, fsName: string, ids = {}) {
+async function lookup(p: ReturnType<typeof provider>, slug: string, fsName: string, ids: MetadataRom['ids'] = {}) {
   const session = await p.open(platform(slug), issues);
   if (!session) throw new Error('no session');
   return session.lookup(rom(fsName, ids));
@@ -30,8 +31,8 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
   return err as ProviderError;
 }
 
-const apiCalls = (reqs: { url: string }[]) => reqs.filter((r) => r.url.startsWith('/v4/'));
-const tokenCalls = (reqs: { url: string }[]) => reqs.filter((r) => r.url === '/oauth2/token');
+const apiCalls = (reqs: FakeRequest[]) => reqs.filter((r) => r.url.startsWith('/v4/'));
+const tokenCalls = (reqs: FakeRequest[]) => reqs.filter((r) => r.url === '/oauth2/token');
 
 describe('IgdbProvider', () => {
   it('matches a No-Intro name with a comma article and tags, and fills RomM\'s blob and URLs', async () => {
@@ -122,7 +123,7 @@ describe('IgdbProvider', () => {
     const urls = apiCalls(s.requests).map((r) => r.url);
     expect(urls).toEqual(['/v4/games', '/v4/games', '/v4/search', '/v4/games', '/v4/search']);
     expect(apiCalls(s.requests)[2]?.body).toBe('fields game.id,name; where (game.platforms=[19] | game.platforms=[58]) & (name ~ *"unknown homebrew"* | alternative_name ~ *"unknown homebrew"*); limit 200;');
-    expect(await (await provider(s.url).open(platform('not-a-platform'), issues))).toBeNull();
+    expect(await provider(s.url).open(platform('not-a-platform'), issues)).toBeNull();
   });
 
   it('fetches one token, sends the secret only in the form body, and a cached rerun costs no call at all', async () => {
