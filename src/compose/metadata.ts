@@ -8,6 +8,7 @@ import type { LibraryScanDeps } from '../jobs/library-scan.ts';
 import { buildExclusions } from '../library/exclusions.ts';
 import { detectLayout } from '../library/layout.ts';
 import { GamelistProvider } from '../metadata/gamelist/provider.ts';
+import { IgdbProvider } from '../metadata/igdb/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
@@ -32,8 +33,10 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const cache = new MetadataCacheRepository(db.kysely);
   const providers: MetadataProvider[] = [];
   // Each online provider appends itself here, built from env.online and sharing `cache`.
-  void cache;
-  void settings;
+  const online = env.online;
+  providers.push(new IgdbProvider({
+    ...online.igdb, timeoutMs: online.timeoutMs, cache, ...(settings ? { regionPriority: settings.regionPriority } : {}),
+  }));
   return providers;
 }
 

@@ -6,7 +6,7 @@
  *
  * API:
  *   new ProviderHttp(options)
- *   request<T>({ method?, path, query?, headers?, body?, cache? }) → { status, body: T | null, fromCache }
+ *   request<T>({ method?, path, query?, headers?, body?, cache?, auth? }) → { status, body: T | null, fromCache }
  *       2xx: parsed JSON (or text with `text: true`); 404 → body null. Throws ProviderError otherwise.
  *   stats, reset() (the breaker and counters, at the start of a pass)
  */
@@ -58,6 +58,15 @@ export interface ProviderRequest {
   cache?: boolean;
   /** Part of the cache key instead of headers that carry secrets (e.g. the account a search ran as). */
   cacheVary?: string;
+  /** Credentials obtained only when a call goes out (a cached answer needs no token), renewed once on a 401. */
+  auth?: ProviderAuth;
+}
+
+export interface ProviderAuth {
+  /** Headers carrying the current credentials (a token fetched or renewed here when due). */
+  headers(): Promise<Record<string, string>>;
+  /** After a 401: headers with fresh credentials to retry once with, or null to give up. */
+  renew(): Promise<Record<string, string> | null>;
 }
 
 export interface ProviderResponse<T> {
@@ -146,9 +155,12 @@ export class ProviderHttp {
 
   private async fetchWithRetries(method: string, url: string, req: ProviderRequest): Promise<{ status: number; text: string }> {
     const retries = this.options.retries ?? 3;
+    let auth: Record<string, string> | null = null;
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       const open = this.breaker.open;
       if (open) throw new ProviderError(this.provider, 'unavailable', open);
+      if (req.auth && !auth) auth = await req.auth.headers();
       await this.limiter.acquire();
       let res: Response;
       let text: string;
@@ -157,7 +169,7 @@ export class ProviderHttp {
           this.stats.calls++;
           const r = await this.fetchImpl(url, {
             method, body: req.body, redirect: 'follow',
-            headers: { accept: req.text ? '*/*' : 'application/json', 'user-agent': this.options.userAgent ?? 'romshelf', ...req.headers },
+            headers: { accept: req.text ? '*/*' : 'application/json', 'user-agent': this.options.userAgent ?? 'romshelf', ...req.headers, ...auth },
             signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
           });
           return { res: r, text: await r.text() };
@@ -172,6 +184,16 @@ export class ProviderHttp {
       if (res.ok || res.status === 404) {
         this.breaker.success();
         return { status: res.status, text };
+      }
+      if (res.status === 401 && req.auth && !renewed) {
+        // An expired or revoked token: renew it once before calling the credentials refused.
+        renewed = true;
+        const fresh = await req.auth.renew();
+        if (fresh) {
+          auth = fresh;
+          attempt--;
+          continue;
+        }
       }
       if (res.status === 401 || res.status === 403) {
         this.stats.failures++;
