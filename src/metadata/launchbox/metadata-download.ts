@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { randomBytes } from 'node:crypto';
 import yauzl from 'yauzl';
 import type { MetadataIssues } from '../types.ts';
@@ -130,7 +131,7 @@ async function download(
         yield chunk;
       }
     };
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), counted, createWriteStream(target, { flags: 'wx' }));
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), counted, createWriteStream(target, { flags: 'wx' }));
     return { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') };
   } catch (err) {
     if (why && !opts.signal?.aborted) throw new DownloadFailure(why);

@@ -35,7 +35,7 @@ export function gamesOf(body: unknown): MobyGame[] | null {
   return list(body.games).flatMap((g) => {
     const id = g.game_id;
     const title = text(g.title);
-    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 && title ? [{ ...g, game_id: id, title } as MobyGame] : [];
+    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 && title ? [{ ...g, game_id: id, title }] : [];
   });
 }
 
