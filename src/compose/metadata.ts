@@ -12,6 +12,9 @@ import { IgdbProvider } from '../metadata/igdb/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
+import { MobyProvider } from '../metadata/moby/provider.ts';
+import { PlaymatchClient } from '../metadata/playmatch/client.ts';
+import { PlaymatchProvider } from '../metadata/playmatch/provider.ts';
 import type { MetadataSettings } from '../metadata/settings.ts';
 import type { MetadataProvider } from '../metadata/types.ts';
 import type { ScanSettings } from '../scanner/scan-config.ts';
@@ -33,10 +36,14 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const cache = new MetadataCacheRepository(db.kysely);
   const providers: MetadataProvider[] = [];
   // Each online provider appends itself here, built from env.online and sharing `cache`.
-  const online = env.online;
+  const { online } = env;
   providers.push(new IgdbProvider({
     ...online.igdb, timeoutMs: online.timeoutMs, cache, ...(settings ? { regionPriority: settings.regionPriority } : {}),
   }));
+  providers.push(new MobyProvider({ ...online.mobygames, timeoutMs: online.timeoutMs, cache }));
+  // Playmatch's answers are ids for the other providers: `playmatch.client.identify()` is theirs to call.
+  const playmatch = new PlaymatchProvider(new PlaymatchClient({ ...online.playmatch, timeoutMs: online.timeoutMs, cache }));
+  providers.push(playmatch);
   return providers;
 }
 
@@ -47,6 +54,7 @@ export function localProviders(db: Db, env: MetadataEnvironment, settings?: Meta
     new LaunchboxProvider({
       launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely),
       ...(settings ? { regionPriority: settings.regionPriority } : {}),
+      download: env.online.launchbox.enabled ? { url: env.online.launchbox.metadataUrl, timeoutMs: env.online.timeoutMs } : null,
     }),
     new LibretroProvider({ root: env.libretroThumbnailsPath, ...(settings ? { media: settings.media } : {}) }),
   ];

@@ -4,6 +4,7 @@
  * as RomM finds it: in the local platform XML first (its DatabaseID then reaches the imported entry, else its title
  * does), else by a `(launchbox-N)` tag in the file name, else by the file name's title against the imported names,
  * alternate names and folded names of the platform. Remote images are recorded as URLs only; media files are local.
+ * With LAUNCHBOX_API_ENABLED, `prepare` first refreshes Metadata.xml from LaunchBox's Metadata.zip (metadata-download.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import {
 import { LocalMediaFinder, type LocalMedia } from './local-media.ts';
 import { loadLocalPlatformXml, localPlatformXmlFingerprint, localPlatformXmlPath, type LocalPlatformIndex } from './local-platform-xml.ts';
 import { candidateKeys, launchboxIdTag, searchTermFromFileName } from './matching.ts';
+import { updateLaunchboxMetadata, type LaunchboxDownloadOptions } from './metadata-download.ts';
 import { importLaunchboxMetadata } from './metadata-import.ts';
 import { launchboxPlatformName } from './platforms.ts';
 
@@ -27,6 +29,8 @@ export interface LaunchboxProviderOptions {
   repo: LaunchboxRepository;
   /** `scan.priority.region` short codes; picks the cover of the ROM's region. Default RomM's. */
   regionPriority?: readonly string[];
+  /** LAUNCHBOX_API_ENABLED: Metadata.zip is fetched from this URL (at most daily) before each import. */
+  download?: Pick<LaunchboxDownloadOptions, 'url' | 'timeoutMs' | 'fetch'> | null;
 }
 
 const DEFAULT_REGION_PRIORITY = ['us', 'wor', 'ss', 'eu', 'jp'];
@@ -38,8 +42,10 @@ export class LaunchboxProvider implements MetadataProvider {
   private readonly metadataPath: string;
   private readonly repo: LaunchboxRepository;
   private readonly regionPriority: readonly string[];
+  private readonly download: LaunchboxProviderOptions['download'];
 
   constructor(opts: LaunchboxProviderOptions) {
+    this.download = opts.download ?? null;
     this.launchboxPath = opts.launchboxPath ? path.resolve(opts.launchboxPath) : null;
     this.metadataPath = opts.metadataPath;
     this.repo = opts.repo;
@@ -47,6 +53,8 @@ export class LaunchboxProvider implements MetadataProvider {
   }
 
   async available(): Promise<boolean> {
+    // Enabled online: the pass's prepare() fetches Metadata.zip.
+    if (this.download) return true;
     if (this.launchboxPath) {
       try {
         const names = await readdir(path.join(this.launchboxPath, 'Data', 'Platforms'));
@@ -61,6 +69,9 @@ export class LaunchboxProvider implements MetadataProvider {
   }
 
   async prepare(issues: MetadataIssues, signal?: AbortSignal): Promise<void> {
+    if (this.download) {
+      await updateLaunchboxMetadata({ ...this.download, metadataPath: this.metadataPath, ...(signal ? { signal } : {}) }, issues);
+    }
     await importLaunchboxMetadata({ path: this.metadataPath, repo: this.repo, issues, ...(signal ? { signal } : {}) });
   }
 

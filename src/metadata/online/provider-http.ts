@@ -6,7 +6,7 @@
  *
  * API:
  *   new ProviderHttp(options)
- *   request<T>({ method?, path, query?, headers?, body?, cache?, auth? }) → { status, body: T | null, fromCache }
+ *   request<T>({ method?, path, query?, secretQuery?, headers?, body?, cache?, cacheVary?, auth? }) → { status, body: T | null, fromCache }
  *       2xx: parsed JSON (or text with `text: true`); 404 → body null. Throws ProviderError otherwise.
  *   stats, reset() (the breaker and counters, at the start of a pass)
  */
@@ -58,6 +58,8 @@ export interface ProviderRequest {
   cache?: boolean;
   /** Part of the cache key instead of headers that carry secrets (e.g. the account a search ran as). */
   cacheVary?: string;
+  /** Query parameters that carry secrets (API keys): sent, but never part of the cache key, so never stored. */
+  secretQuery?: Record<string, string>;
   /** Credentials obtained only when a call goes out (a cached answer needs no token), renewed once on a 401. */
   auth?: ProviderAuth;
 }
@@ -127,6 +129,7 @@ export class ProviderHttp {
     const url = this.url(req);
     const cache = req.cache !== false ? this.options.cache ?? null : null;
     const key = createHash('sha256').update(`${method} ${url}\n${req.cacheVary ?? ''}\n${req.body ?? ''}`).digest('hex');
+    const sent = req.secretQuery ? this.url({ path: req.path, query: { ...req.query, ...req.secretQuery } }) : url;
     if (cache) {
       const hit = await cache.get(this.provider, key, this.now());
       if (hit) {
@@ -134,7 +137,7 @@ export class ProviderHttp {
         return { status: hit.status, body: hit.status === 404 ? null : this.parse<T>(hit.body, req.text), fromCache: true };
       }
     }
-    const answer = await this.fetchWithRetries(method, url, req);
+    const answer = await this.fetchWithRetries(method, sent, req);
     if (answer.status === 404) {
       await cache?.put(this.provider, key, { status: 404, body: '' }, this.now(), this.options.notFoundTtlMs ?? 7 * DAY);
       return { status: 404, body: null, fromCache: false };
