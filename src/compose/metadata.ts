@@ -8,6 +8,7 @@ import type { LibraryScanDeps } from '../jobs/library-scan.ts';
 import { buildExclusions } from '../library/exclusions.ts';
 import { detectLayout } from '../library/layout.ts';
 import { GamelistProvider } from '../metadata/gamelist/provider.ts';
+import { hasheousProviders } from '../metadata/hasheous/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
@@ -32,7 +33,12 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const cache = new MetadataCacheRepository(db.kysely);
   const providers: MetadataProvider[] = [];
   // Each online provider appends itself here, built from env.online and sharing `cache`.
-  void cache;
+  const online = env.online;
+  // Hasheous, plus IGDB / RetroAchievements / TheGamesDB ids and data through it where those have no provider.
+  providers.push(...hasheousProviders({
+    ...online.hasheous, timeoutMs: online.timeoutMs, cache,
+    igdbConfigured: online.igdb.clientId !== null, raConfigured: online.retroachievements.apiKey !== null,
+  }));
   void settings;
   return providers;
 }
