@@ -9,6 +9,7 @@ import { buildExclusions } from '../library/exclusions.ts';
 import { detectLayout } from '../library/layout.ts';
 import { GamelistProvider } from '../metadata/gamelist/provider.ts';
 import { IgdbProvider } from '../metadata/igdb/provider.ts';
+import { hasheousProviders } from '../metadata/hasheous/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
@@ -44,6 +45,11 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   // Playmatch's answers are ids for the other providers: `playmatch.client.identify()` is theirs to call.
   const playmatch = new PlaymatchProvider(new PlaymatchClient({ ...online.playmatch, timeoutMs: online.timeoutMs, cache }));
   providers.push(playmatch);
+  // Hasheous, plus IGDB / RetroAchievements / TheGamesDB ids and data through it where those have no provider.
+  providers.push(...hasheousProviders({
+    ...online.hasheous, timeoutMs: online.timeoutMs, cache,
+    igdbConfigured: online.igdb.clientId !== null, raConfigured: online.retroachievements.apiKey !== null,
+  }));
   return providers;
 }
 

@@ -6,7 +6,8 @@ import { bool, int, str, type Env } from './env-values.ts';
  * trusted, while image URLs found in answers go through the SSRF-safe fetch.
  */
 export interface OnlineMetadataEnvironment {
-  hasheous: { enabled: boolean; url: string };
+  /** `clientApiKey` (HASHEOUS_CLIENT_API_KEY): Hasheous's metadata proxy (IGDB data) answers registered apps only. */
+  hasheous: { enabled: boolean; url: string; clientApiKey: string | null };
   /** libretro thumbnails over HTTP, used when no local clone (LIBRETRO_THUMBNAILS_PATH) has them. */
   libretro: { enabled: boolean; url: string };
   igdb: { clientId: string | null; clientSecret: string | null; url: string; tokenUrl: string };
@@ -24,7 +25,10 @@ const secret = (env: Env, key: string): string | null => env[key]?.trim() || nul
 
 export function loadOnlineMetadataEnvironment(env: Env): OnlineMetadataEnvironment {
   return {
-    hasheous: { enabled: bool(env, 'HASHEOUS_API_ENABLED', false), url: str(env, 'HASHEOUS_API_URL', 'https://hasheous.org/api/v1') },
+    hasheous: {
+      enabled: bool(env, 'HASHEOUS_API_ENABLED', false), url: str(env, 'HASHEOUS_API_URL', 'https://hasheous.org/api/v1'),
+      clientApiKey: secret(env, 'HASHEOUS_CLIENT_API_KEY'),
+    },
     libretro: { enabled: bool(env, 'LIBRETRO_API_ENABLED', true), url: str(env, 'LIBRETRO_THUMBNAILS_URL', 'https://thumbnails.libretro.com') },
     igdb: {
       clientId: secret(env, 'IGDB_CLIENT_ID'), clientSecret: secret(env, 'IGDB_CLIENT_SECRET'),

@@ -143,7 +143,7 @@ class MetadataPass {
     const wanted = this.options.sources ? new Set(this.options.sources) : null;
     const providers: MetadataProvider[] = [];
     for (const p of this.deps.providers) {
-      if (wanted && !wanted.has(p.id)) continue;
+      if (wanted && !wanted.has(p.id) && !(p.runsWith && wanted.has(p.runsWith))) continue;
       if (await p.available()) providers.push(p);
     }
     this.result.sources = providers.map((p) => p.id);
@@ -255,6 +255,7 @@ class MetadataPass {
   private async processRom(rom: PassRom, sessions: [MetadataProvider, PlatformSession][], providers: MetadataProvider[]): Promise<PassWrite | null> {
     const ref = toMetadataRom(rom);
     const matches: ProviderMatch[] = [];
+    const failed = new Set<SourceId>();
     for (const [p, s] of sessions) {
       const counts = this.result.perSource[p.id];
       try {
@@ -263,6 +264,7 @@ class MetadataPass {
         if (counts) counts[m ? 'matched' : 'unmatched']++;
       } catch (err) {
         if (counts) counts.errors++;
+        failed.add(p.id);
         this.lookupFailed(p.id, rom.fs_name, err);
       }
     }
@@ -272,7 +274,8 @@ class MetadataPass {
         name: rom.name, summary: rom.summary, fsName: rom.fs_name, fsNameNoTags: rom.fs_name_no_tags,
         hasCover: rom.path_cover_s !== '', fieldSources, ids: ref.ids,
       },
-      matches, selected: providers.map((p) => p.id), type: this.options.type, settings: this.deps.settings,
+      // A failed lookup is no answer: a complete scan must not clear what that source filled before.
+      matches, selected: providers.map((p) => p.id).filter((id) => !failed.has(id)), type: this.options.type, settings: this.deps.settings,
     });
     if (plan.matched.length > 0) this.result.identified++;
     const set = await this.rowChanges(rom, plan);

@@ -123,6 +123,11 @@ export interface MetadataProvider {
   readonly heartbeatFlag?: string;
   /** True for providers that call a remote service (their lookups are paced and cached). */
   readonly online?: boolean;
+  /**
+   * A source whose selection for a scan selects this provider too: it answers for `id` from that source's data
+   * (IGDB data through Hasheous when IGDB has no credentials), as RomM's answer of that source would.
+   */
+  readonly runsWith?: SourceId;
   /** `GET /api/heartbeat/metadata/{source}`: whether the service answers now (local sources: their files exist). */
   health?(): Promise<boolean>;
   /** Candidates for a manual match, best first (at most 20). */

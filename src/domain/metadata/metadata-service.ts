@@ -33,7 +33,7 @@ export class MetadataService {
 
   async sources(): Promise<SourceInfo[]> {
     return Promise.all(this.providers.map(async (p) => ({
-      id: p.id, name: NAMES[p.id] ?? p.id, available: await p.available().catch(() => false), local: true,
+      id: p.id, name: NAMES[p.id] ?? p.id, available: await p.available().catch(() => false), local: !p.online,
     })));
   }
 
