@@ -11,6 +11,8 @@ import { GamelistProvider } from '../metadata/gamelist/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
+import { RetroAchievementsProvider } from '../metadata/ra/provider.ts';
+import { ScreenScraperProvider } from '../metadata/screenscraper/provider.ts';
 import type { MetadataSettings } from '../metadata/settings.ts';
 import type { MetadataProvider } from '../metadata/types.ts';
 import type { ScanSettings } from '../scanner/scan-config.ts';
@@ -32,8 +34,11 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const cache = new MetadataCacheRepository(db.kysely);
   const providers: MetadataProvider[] = [];
   // Each online provider appends itself here, built from env.online and sharing `cache`.
-  void cache;
-  void settings;
+  const timeoutMs = env.online.timeoutMs;
+  providers.push(new ScreenScraperProvider({
+    config: env.online.screenscraper, cache, timeoutMs, ...(settings ? { regionPriority: settings.regionPriority } : {}),
+  }));
+  providers.push(new RetroAchievementsProvider({ config: env.online.retroachievements, cache, timeoutMs }));
   return providers;
 }
 
