@@ -155,7 +155,8 @@ describe('ScreenScraperProvider', () => {
     const run = async () => {
       peak = 0;
       const session = await p.open(megadrive);
-      await Promise.all(Array.from({ length: 6 }, (_, i) => session?.lookup(rom(`Game ${i}.md`, { md5: `${i}`.padStart(32, '0') }))));
+      if (!session) throw new Error('no session');
+      await Promise.all(Array.from({ length: 6 }, (_, i) => session.lookup(rom(`Game ${i}.md`, { md5: `${i}`.padStart(32, '0') }))));
     };
     await p.prepare();
     expect(p.client?.limits.maxThreads).toBe(2);
