@@ -16,6 +16,8 @@ import { MediaStore } from '../metadata/media-store.ts';
 import { MobyProvider } from '../metadata/moby/provider.ts';
 import { PlaymatchClient } from '../metadata/playmatch/client.ts';
 import { PlaymatchProvider } from '../metadata/playmatch/provider.ts';
+import { RetroAchievementsProvider } from '../metadata/ra/provider.ts';
+import { ScreenScraperProvider } from '../metadata/screenscraper/provider.ts';
 import type { MetadataSettings } from '../metadata/settings.ts';
 import type { MetadataProvider } from '../metadata/types.ts';
 import type { ScanSettings } from '../scanner/scan-config.ts';
@@ -50,6 +52,10 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
     ...online.hasheous, timeoutMs: online.timeoutMs, cache,
     igdbConfigured: online.igdb.clientId !== null, raConfigured: online.retroachievements.apiKey !== null,
   }));
+  providers.push(new ScreenScraperProvider({
+    config: online.screenscraper, cache, timeoutMs: online.timeoutMs, ...(settings ? { regionPriority: settings.regionPriority } : {}),
+  }));
+  providers.push(new RetroAchievementsProvider({ config: online.retroachievements, cache, timeoutMs: online.timeoutMs }));
   return providers;
 }
 

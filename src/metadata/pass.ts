@@ -437,6 +437,6 @@ function toMetadataRom(rom: PassRom): MetadataRom {
   }
   return {
     id: rom.id, platformId: rom.platform_id, fsName: rom.fs_name, fsNameNoTags: rom.fs_name_no_tags, fsNameNoExt: rom.fs_name_no_ext,
-    regions: parseList(rom.regions), crc: rom.crc_hash, md5: rom.md5_hash, sha1: rom.sha1_hash, ids,
+    regions: parseList(rom.regions), crc: rom.crc_hash, md5: rom.md5_hash, sha1: rom.sha1_hash, raHash: rom.ra_hash, ids,
   };
 }

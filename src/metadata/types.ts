@@ -41,6 +41,8 @@ export interface MetadataRom {
   crc: string | null;
   md5: string | null;
   sha1: string | null;
+  /** RetroAchievements' hash of the ROM (`ra_hash`), when the scanner computed one. */
+  raHash?: string | null;
   /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`). */
   ids: Partial<Record<ProviderIdColumn, string | number | null>>;
 }

@@ -6,8 +6,9 @@
  *
  * API:
  *   new ProviderHttp(options)
- *   request<T>({ method?, path, query?, secretQuery?, headers?, body?, cache?, cacheVary?, auth? }) → { status, body: T | null, fromCache }
- *       2xx: parsed JSON (or text with `text: true`); 404 → body null. Throws ProviderError otherwise.
+ *   request<T>({ method?, path, query?, secretQuery?, headers?, body?, cache?, cacheVary?, ttlMs?, notFound?, decode?, auth? })
+ *       → { status, body: T | null, fromCache }
+ *       2xx: parsed JSON (or text with `text: true`, or `decode(text)`); 404 → body null. Throws ProviderError otherwise.
  *   stats, reset() (the breaker and counters, at the start of a pass)
  */
 import { createHash } from 'node:crypto';
@@ -58,8 +59,18 @@ export interface ProviderRequest {
   cache?: boolean;
   /** Part of the cache key instead of headers that carry secrets (e.g. the account a search ran as). */
   cacheVary?: string;
-  /** Query parameters that carry secrets (API keys): sent, but never part of the cache key, so never stored. */
+  /** Query parameters that carry credentials: sent, but never part of the cache key or of any message. */
   secretQuery?: Record<string, string>;
+  /** Cache lifetime of this answer when found, instead of the client's `ttlMs`. */
+  ttlMs?: number;
+  /** Statuses that mean "not found" for this provider besides 404 (answered and cached as a 404). */
+  notFound?: readonly number[];
+  /**
+   * Reads a 2xx body instead of JSON.parse: may repair it, drop what must not be stored (credentials echoed back) and
+   * throw a ProviderError for an error disguised as a success. What is cached is JSON.stringify of its result, so it
+   * must accept that text too.
+   */
+  decode?: (text: string) => unknown;
   /** Credentials obtained only when a call goes out (a cached answer needs no token), renewed once on a 401. */
   auth?: ProviderAuth;
 }
@@ -129,26 +140,34 @@ export class ProviderHttp {
     const url = this.url(req);
     const cache = req.cache !== false ? this.options.cache ?? null : null;
     const key = createHash('sha256').update(`${method} ${url}\n${req.cacheVary ?? ''}\n${req.body ?? ''}`).digest('hex');
-    const sent = req.secretQuery ? this.url({ path: req.path, query: { ...req.query, ...req.secretQuery } }) : url;
     if (cache) {
       const hit = await cache.get(this.provider, key, this.now());
       if (hit) {
         this.stats.cacheHits++;
-        return { status: hit.status, body: hit.status === 404 ? null : this.parse<T>(hit.body, req.text), fromCache: true };
+        return { status: hit.status, body: hit.status === 404 ? null : this.parse<T>(hit.body, req), fromCache: true };
       }
     }
-    const answer = await this.fetchWithRetries(method, sent, req);
+    const answer = await this.fetchWithRetries(method, this.withSecrets(url, req.secretQuery), req);
     if (answer.status === 404) {
       await cache?.put(this.provider, key, { status: 404, body: '' }, this.now(), this.options.notFoundTtlMs ?? 7 * DAY);
       return { status: 404, body: null, fromCache: false };
     }
-    const body = this.parse<T>(answer.text, req.text);
-    await cache?.put(this.provider, key, { status: answer.status, body: answer.text }, this.now(), this.options.ttlMs ?? 30 * DAY);
+    const body = this.parse<T>(answer.text, req);
+    const stored = req.decode ? JSON.stringify(body) : answer.text;
+    await cache?.put(this.provider, key, { status: answer.status, body: stored }, this.now(), req.ttlMs ?? this.options.ttlMs ?? 30 * DAY);
     return { status: answer.status, body, fromCache: false };
   }
 
-  private parse<T>(text: string, asText?: boolean): T {
-    if (asText) return text as T;
+  private withSecrets(url: string, secrets: Record<string, string> | undefined): string {
+    if (!secrets) return url;
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(secrets)) u.searchParams.set(k, v);
+    return u.toString();
+  }
+
+  private parse<T>(text: string, req: Pick<ProviderRequest, 'text' | 'decode'>): T {
+    if (req.decode) return req.decode(text) as T;
+    if (req.text) return text as T;
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -184,9 +203,9 @@ export class ProviderHttp {
         this.breaker.failure(reason, true);
         throw new ProviderError(this.provider, 'unavailable', reason);
       }
-      if (res.ok || res.status === 404) {
+      if (res.ok || res.status === 404 || req.notFound?.includes(res.status)) {
         this.breaker.success();
-        return { status: res.status, text };
+        return { status: res.ok ? res.status : 404, text };
       }
       if (res.status === 401 && req.auth && !renewed) {
         // An expired or revoked token: renew it once before calling the credentials refused.

@@ -111,4 +111,23 @@ describe('RateLimiter', () => {
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);
     expect(retryAfterMs('soon', 0)).toBeNull();
   });
+
+  it('sends secret query parameters without keying the cache on them, and honours notFound, ttlMs and decode', async () => {
+    const s = await server((r) => (r.url.includes('/bad') ? { status: 400, raw: 'Champ erron\u00e9' } : { raw: '{"a":1,"secret":"echo"}' }));
+    const cache = new MemoryCache();
+    const http = client(s.url, { cache: cache as unknown as MetadataCacheRepository });
+    const decode = (text: string) => ({ a: (JSON.parse(text) as { a: number }).a });
+    const first = await http.request({ path: '/x', query: { q: 1 }, secretQuery: { key: 'pw1' }, ttlMs: 1234, decode });
+    expect(first.body).toEqual({ a: 1 });
+    expect(s.requests[0]?.url).toBe('/x?q=1&key=pw1');
+    const [[cacheKey, row]] = [...cache.rows.entries()] as [[string, CachedAnswer & { expires: number }]];
+    expect(cacheKey).not.toContain('pw1');
+    expect(row.body).toBe('{"a":1}');
+    expect(row.expires - Date.now()).toBeLessThan(1300);
+    // Another secret, same key: answered from the cache.
+    expect(await http.request({ path: '/x', query: { q: 1 }, secretQuery: { key: 'pw2' }, decode })).toMatchObject({ body: { a: 1 }, fromCache: true });
+    expect(await http.request({ path: '/bad', notFound: [400] })).toEqual({ status: 404, body: null, fromCache: false });
+    expect(http.unavailable).toBeNull();
+    expect((await failure(http.request({ path: '/bad', cache: false }))).status).toBe(400);
+  });
 });
