@@ -9,7 +9,9 @@ import { buildExclusions } from '../library/exclusions.ts';
 import { detectLayout } from '../library/layout.ts';
 import { GamelistProvider } from '../metadata/gamelist/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
+import { LibretroHttpThumbnails } from '../metadata/libretro/http-thumbnails.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
+import { ProviderHttp } from '../metadata/online/provider-http.ts';
 import { MediaStore } from '../metadata/media-store.ts';
 import type { MetadataSettings } from '../metadata/settings.ts';
 import type { MetadataProvider } from '../metadata/types.ts';
@@ -45,8 +47,21 @@ export function localProviders(db: Db, env: MetadataEnvironment, settings?: Meta
       launchboxPath: env.launchboxPath, metadataPath: env.launchboxMetadataPath, repo: new LaunchboxRepository(db.kysely),
       ...(settings ? { regionPriority: settings.regionPriority } : {}),
     }),
-    new LibretroProvider({ root: env.libretroThumbnailsPath, ...(settings ? { media: settings.media } : {}) }),
+    new LibretroProvider({ root: env.libretroThumbnailsPath, http: libretroHttp(db, env), ...(settings ? { media: settings.media } : {}) }),
   ];
+}
+
+/** libretro's thumbnail server, for platforms the local clone lacks (one provider: see libretro/provider.ts). */
+function libretroHttp(db: Db, env: MetadataEnvironment): LibretroHttpThumbnails | null {
+  const { enabled, url } = env.online.libretro;
+  if (!enabled) return null;
+  // As RomM: a listing (up to a few MB) may take a minute and is kept a day, a missing folder an hour; the health
+  // check has the usual timeout and no cache.
+  const listings = new ProviderHttp({
+    provider: 'libretro', baseUrl: url, cache: new MetadataCacheRepository(db.kysely), timeoutMs: Math.max(env.online.timeoutMs, 60_000),
+    maxConcurrent: 2, ttlMs: 24 * 3600_000, notFoundTtlMs: 3600_000,
+  });
+  return new LibretroHttpThumbnails(listings, url, new ProviderHttp({ provider: 'libretro', baseUrl: url, timeoutMs: env.online.timeoutMs, retries: 0 }));
 }
 
 export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSettings, wiring: MetadataWiring): NonNullable<LibraryScanDeps['metadata']> {
