@@ -12,6 +12,8 @@ import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroHttpThumbnails } from '../metadata/libretro/http-thumbnails.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { ProviderHttp } from '../metadata/online/provider-http.ts';
+import { SgdbClient } from '../metadata/sgdb/client.ts';
+import { SgdbProvider } from '../metadata/sgdb/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
 import type { MetadataSettings } from '../metadata/settings.ts';
 import type { MetadataProvider } from '../metadata/types.ts';
@@ -34,9 +36,20 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const cache = new MetadataCacheRepository(db.kysely);
   const providers: MetadataProvider[] = [];
   // Each online provider appends itself here, built from env.online and sharing `cache`.
+  providers.push(new SgdbProvider(new SgdbClient(sgdbHttp(cache, env), env.online.steamgriddb.apiKey)));
   void cache;
   void settings;
   return providers;
+}
+
+function sgdbHttp(cache: MetadataCacheRepository, env: MetadataEnvironment): ProviderHttp {
+  return new ProviderHttp({ provider: 'sgdb', baseUrl: env.online.steamgriddb.url, cache, timeoutMs: env.online.timeoutMs, perSecond: 4, maxConcurrent: 4 });
+}
+
+/** SteamGridDB's client for the cover picker (`GET /api/search/cover`); not enabled without STEAMGRIDDB_API_KEY. */
+export function sgdbCoverClient(db: Db, env: MetadataEnvironment): SgdbClient {
+  const http = sgdbHttp(new MetadataCacheRepository(db.kysely), env);
+  return new SgdbClient(http, env.online.steamgriddb.apiKey);
 }
 
 /** The local providers. */

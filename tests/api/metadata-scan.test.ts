@@ -98,7 +98,7 @@ describeEachEngine('metadata from local sources through a scan', (ctx) => {
     const hb = (await t.app.inject({ url: '/api/heartbeat' })).json<{ METADATA_SOURCES: Record<string, boolean> }>();
     expect(hb.METADATA_SOURCES).toMatchObject({ ANY_SOURCE_ENABLED: true, LIBRETRO_API_ENABLED: true, IGDB_API_ENABLED: false });
     const sources = (await t.app.inject({ url: '/api/metadata/sources', headers: { authorization: viewer.basic } })).json<{ sources: { id: string; available: boolean }[] }>();
-    expect(sources.sources.map((s) => s.id)).toEqual(['gamelist', 'launchbox', 'libretro']);
+    expect(sources.sources.map((s) => s.id)).toEqual(['gamelist', 'launchbox', 'libretro', 'sgdb']);
     expect((await t.app.inject({ url: '/api/metadata/sources' })).statusCode).toBe(401);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/libretro' })).json()).toBe(true);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/igdb' })).json()).toBe(false);

@@ -63,9 +63,9 @@ export class LibretroProvider implements MetadataProvider {
     return this.http !== null || (await this.hasClone());
   }
 
-  /** The thumbnail server answers (RomM's heartbeat); without one, whether the local clone is there. */
+  /** The local clone is there or the thumbnail server answers (RomM's heartbeat: a HEAD of its root). */
   async health(): Promise<boolean> {
-    return this.http ? this.http.head() : this.hasClone();
+    return (await this.hasClone()) || (this.http !== null && (await this.http.head()));
   }
 
   prepare(): Promise<void> {
