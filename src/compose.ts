@@ -52,7 +52,8 @@ import { UsersService } from './domain/users/users-service.ts';
 import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
-import { metadataProviders, type MetadataWiring } from './compose/metadata.ts';
+import { metadataProviders, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
+import { CoverSearchService } from './domain/metadata/cover-search.ts';
 import { MetadataRepository } from './db/repositories/metadata-repository.ts';
 import { MetadataService } from './domain/metadata/metadata-service.ts';
 import { loadMetadataSettings } from './metadata/settings.ts';
@@ -98,6 +99,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
     romsRead,
     metadata: new MetadataService(new MetadataRepository(db.kysely), metadataProviders(db, config.metadata, metadataWiring.settings)),
+    coverSearch: new CoverSearchService(sgdbCoverClient(db, config.metadata)),
     collections,
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),

@@ -11,7 +11,11 @@ import { GamelistProvider } from '../metadata/gamelist/provider.ts';
 import { IgdbProvider } from '../metadata/igdb/provider.ts';
 import { hasheousProviders } from '../metadata/hasheous/provider.ts';
 import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
+import { LibretroHttpThumbnails } from '../metadata/libretro/http-thumbnails.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
+import { ProviderHttp } from '../metadata/online/provider-http.ts';
+import { SgdbClient } from '../metadata/sgdb/client.ts';
+import { SgdbProvider } from '../metadata/sgdb/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
 import { MobyProvider } from '../metadata/moby/provider.ts';
 import { PlaymatchClient } from '../metadata/playmatch/client.ts';
@@ -56,7 +60,18 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
     config: online.screenscraper, cache, timeoutMs: online.timeoutMs, ...(settings ? { regionPriority: settings.regionPriority } : {}),
   }));
   providers.push(new RetroAchievementsProvider({ config: online.retroachievements, cache, timeoutMs: online.timeoutMs }));
+  providers.push(new SgdbProvider(new SgdbClient(sgdbHttp(cache, env), online.steamgriddb.apiKey)));
   return providers;
+}
+
+function sgdbHttp(cache: MetadataCacheRepository, env: MetadataEnvironment): ProviderHttp {
+  return new ProviderHttp({ provider: 'sgdb', baseUrl: env.online.steamgriddb.url, cache, timeoutMs: env.online.timeoutMs, perSecond: 4, maxConcurrent: 4 });
+}
+
+/** SteamGridDB's client for the cover picker (`GET /api/search/cover`); not enabled without STEAMGRIDDB_API_KEY. */
+export function sgdbCoverClient(db: Db, env: MetadataEnvironment): SgdbClient {
+  const http = sgdbHttp(new MetadataCacheRepository(db.kysely), env);
+  return new SgdbClient(http, env.online.steamgriddb.apiKey);
 }
 
 /** The local providers. */
@@ -68,8 +83,21 @@ export function localProviders(db: Db, env: MetadataEnvironment, settings?: Meta
       ...(settings ? { regionPriority: settings.regionPriority } : {}),
       download: env.online.launchbox.enabled ? { url: env.online.launchbox.metadataUrl, timeoutMs: env.online.timeoutMs } : null,
     }),
-    new LibretroProvider({ root: env.libretroThumbnailsPath, ...(settings ? { media: settings.media } : {}) }),
+    new LibretroProvider({ root: env.libretroThumbnailsPath, http: libretroHttp(db, env), ...(settings ? { media: settings.media } : {}) }),
   ];
+}
+
+/** libretro's thumbnail server, for platforms the local clone lacks (one provider: see libretro/provider.ts). */
+function libretroHttp(db: Db, env: MetadataEnvironment): LibretroHttpThumbnails | null {
+  const { enabled, url } = env.online.libretro;
+  if (!enabled) return null;
+  // As RomM: a listing (up to a few MB) may take a minute and is kept a day, a missing folder an hour; the health
+  // check has the usual timeout and no cache.
+  const listings = new ProviderHttp({
+    provider: 'libretro', baseUrl: url, cache: new MetadataCacheRepository(db.kysely), timeoutMs: Math.max(env.online.timeoutMs, 60_000),
+    maxConcurrent: 2, ttlMs: 24 * 3600_000, notFoundTtlMs: 3600_000,
+  });
+  return new LibretroHttpThumbnails(listings, url, new ProviderHttp({ provider: 'libretro', baseUrl: url, timeoutMs: env.online.timeoutMs, retries: 0 }));
 }
 
 export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSettings, wiring: MetadataWiring): NonNullable<LibraryScanDeps['metadata']> {

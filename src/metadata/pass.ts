@@ -210,6 +210,8 @@ class MetadataPass {
         });
         if (s) sessions.push([p, s]);
       }
+      // Providers that build on the others' answers go last (a stable sort keeps the rest in order).
+      sessions.sort(([a], [b]) => Number(a.lookupLast ?? false) - Number(b.lookupLast ?? false));
       let after = 0;
       for (;;) {
         if (this.aborted) return;
@@ -259,7 +261,7 @@ class MetadataPass {
     for (const [p, s] of sessions) {
       const counts = this.result.perSource[p.id];
       try {
-        const m = await s.lookup(ref);
+        const m = await s.lookup(ref, { earlier: matches });
         if (m) matches.push(m);
         if (counts) counts[m ? 'matched' : 'unmatched']++;
       } catch (err) {

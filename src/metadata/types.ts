@@ -106,9 +106,15 @@ export interface MetadataIssues {
   add(kind: MetadataIssueKind, path: string, message: string): void;
 }
 
+/** What a lookup is told of the same ROM's other answers (RomM's SteamGridDB searches the names they found). */
+export interface LookupContext {
+  /** The answers of the providers looked up before this one, for this ROM. */
+  earlier: readonly ProviderMatch[];
+}
+
 /** A provider's view of one platform, opened once per platform per pass (a parsed gamelist, an open index…). */
 export interface PlatformSession {
-  lookup(rom: MetadataRom): Promise<ProviderMatch | null>;
+  lookup(rom: MetadataRom, context?: LookupContext): Promise<ProviderMatch | null>;
   close?(): Promise<void>;
 }
 
@@ -130,6 +136,8 @@ export interface MetadataProvider {
    * (IGDB data through Hasheous when IGDB has no credentials), as RomM's answer of that source would.
    */
   readonly runsWith?: SourceId;
+  /** Looked up after every other provider, with their answers in `LookupContext` (SteamGridDB). */
+  readonly lookupLast?: boolean;
   /** `GET /api/heartbeat/metadata/{source}`: whether the service answers now (local sources: their files exist). */
   health?(): Promise<boolean>;
   /** Candidates for a manual match, best first (at most 20). */

@@ -100,7 +100,7 @@ describeEachEngine('metadata from local sources through a scan', (ctx) => {
     const sources = (await t.app.inject({ url: '/api/metadata/sources', headers: { authorization: viewer.basic } })).json<{ sources: { id: string; available: boolean }[] }>();
     // Online sources are listed even when not configured, and say so.
     expect(sources.sources.filter((s) => s.available).map((s) => s.id)).toEqual(['gamelist', 'launchbox', 'libretro']);
-    for (const id of ['igdb', 'ss', 'ra', 'moby', 'hasheous']) expect(sources.sources.find((s) => s.id === id)).toMatchObject({ available: false });
+    for (const id of ['igdb', 'ss', 'ra', 'moby', 'hasheous', 'sgdb']) expect(sources.sources.find((s) => s.id === id)).toMatchObject({ available: false });
     expect((await t.app.inject({ url: '/api/metadata/sources' })).statusCode).toBe(401);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/libretro' })).json()).toBe(true);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/igdb' })).json()).toBe(false);

@@ -26,7 +26,8 @@ export async function createTestApp(t: TestDb, env: Record<string, string> = {},
   await mkdir(dataPath, { recursive: true });
   await mkdir(libraryPath, { recursive: true });
   const config: Config = {
-    ...loadConfig({ DATA_PATH: dataPath, LIBRARY_PATH: libraryPath, PASSWORD_HASH_COST: '4', SCAN_ON_START: 'false', ...env }),
+    // LIBRETRO_API_ENABLED defaults to on (RomM's default): tests never reach the real thumbnail server.
+    ...loadConfig({ DATA_PATH: dataPath, LIBRARY_PATH: libraryPath, PASSWORD_HASH_COST: '4', SCAN_ON_START: 'false', LIBRETRO_API_ENABLED: 'false', ...env }),
     database: t.target,
     ...overrides,
   };

@@ -16,7 +16,7 @@ export interface CliOptions {
 export function runCli(args: string[], env: Record<string, string>, options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ROMSHELF_BIN, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, LOG_LEVEL: 'silent', LIBRETRO_API_ENABLED: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -33,9 +33,9 @@ export function removeExtension(fileName: string): string {
 export const stripParenTags = (s: string): string => s.replace(PAREN_TAG_RE, '').trim();
 
 /** RomM's search-term normalization: lower case, `_` as space, articles and punctuation dropped, accents removed. */
-export function normalizeSearchTerm(name: string): string {
+export function normalizeSearchTerm(name: string, removeArticles = true): string {
   let s = name.toLowerCase().replace(/_/g, ' ');
-  s = s.replace(LEADING_ARTICLE_RE, '').replace(COMMA_ARTICLE_RE, '');
+  if (removeArticles) s = s.replace(LEADING_ARTICLE_RE, '').replace(COMMA_ARTICLE_RE, '');
   s = s.replace(NON_WORD_SPACE_RE, ' ').replace(SPACES_RE, ' ');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFD').replace(COMBINING_RE, '');

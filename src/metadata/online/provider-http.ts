@@ -48,7 +48,7 @@ export interface ProviderHttpOptions {
 }
 
 export interface ProviderRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'HEAD';
   path: string;
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
