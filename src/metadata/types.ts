@@ -41,7 +41,7 @@ export interface MetadataRom {
   crc: string | null;
   md5: string | null;
   sha1: string | null;
-  /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`). */
+  /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`); a `lookup` must prefer its own id when set (a manual match stores it, then re-runs the pass). */
   ids: Partial<Record<ProviderIdColumn, string | number | null>>;
 }
 

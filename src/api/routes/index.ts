@@ -17,6 +17,7 @@ import { webUiRoutes } from './web-ui.ts';
 import { patchRoutes } from './patch.ts';
 import { metadataRoutes } from './metadata.ts';
 import { exportRoutes } from './export.ts';
+import { searchRoutes } from './search.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -37,5 +38,6 @@ export const routeModules: RouteModule[] = [
   patchRoutes,
   metadataRoutes,
   exportRoutes,
+  searchRoutes,
   webUiRoutes,
 ];
