@@ -52,17 +52,26 @@ import { UsersService } from './domain/users/users-service.ts';
 import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
-import { metadataProviders, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
+import { metadataProviders, platformDirResolver, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
 import { CoverSearchService } from './domain/metadata/cover-search.ts';
+import { RomSearchService } from './domain/metadata/rom-search.ts';
+import { RomRefreshQueue } from './jobs/rom-refresh.ts';
+import type { MetadataProvider } from './metadata/types.ts';
 import { MetadataRepository } from './db/repositories/metadata-repository.ts';
 import { MetadataService } from './domain/metadata/metadata-service.ts';
 import { loadMetadataSettings } from './metadata/settings.ts';
+
+/** What a caller may add to the composition (tests register fake metadata providers this way). */
+export interface ComposeOptions {
+  /** Providers appended to the configured ones, seen by scans, search and the heartbeat alike. */
+  extraMetadataProviders?: readonly MetadataProvider[];
+}
 
 /**
  * The one composition root: every repository, service and job, built once from the configuration and database
  * and wired together. Repositories stay inside; routes, commands and benchmarks reach only the services.
  */
-export function composeServices(config: Config, db: Db, authSecret: string, logger: Logger) {
+export function composeServices(config: Config, db: Db, authSecret: string, logger: Logger, options: ComposeOptions = {}) {
   const usersRepo = new UsersRepository(db.kysely);
   const authRepo = new AuthRepository(db.kysely);
   const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config.login));
@@ -79,15 +88,21 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
   const collections = composeCollections(config, db, romQuery, collectionsRepo);
-  const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile) };
+  const metadataSettings = loadMetadataSettings(config.scan.configFile);
+  // One set of providers for scans, search and the heartbeat: they share rate limits and circuit breakers.
+  const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
+  const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers };
+  const scanSettings = loadScanSettings(config.scan);
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, loadScanSettings(config.scan), metadataWiring),
+    run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring),
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
   // A scan adds, removes and re-tags ROMs: smart collections' cached membership follows.
   scans.on('done', () => collections.smart.scheduleRefresh());
   const mediaLimits = { ...DEFAULT_MEDIA_LIMITS, fetch: { ...DEFAULT_MEDIA_LIMITS.fetch } };
+  const metadataRepo = new MetadataRepository(db.kysely);
+  const metadata = new MetadataService(metadataRepo, providers);
 
   return {
     users: new UsersService(usersRepo, config.passwordHashCost),
@@ -98,7 +113,16 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     stats: new StatsService(new StatsRepository(db.kysely)),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
     romsRead,
-    metadata: new MetadataService(new MetadataRepository(db.kysely), metadataProviders(db, config.metadata, metadataWiring.settings)),
+    metadata,
+    romSearch: new RomSearchService({
+      repo: metadataRepo, providers, priority: metadataSettings.metadataPriority,
+      platformDir: platformDirResolver(config.libraryPath, scanSettings),
+      onProviderError: (source, err) => logger.warn({ err, source }, 'metadata search failed'),
+    }),
+    romRefresh: new RomRefreshQueue({
+      scans, availableSources: () => metadata.availableSources(),
+      log: (msg, err) => logger.warn({ err }, msg),
+    }),
     coverSearch: new CoverSearchService(sgdbCoverClient(db, config.metadata)),
     collections,
     resources,

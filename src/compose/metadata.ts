@@ -31,6 +31,8 @@ export interface MetadataWiring {
   dataPath: string;
   env: MetadataEnvironment;
   settings: MetadataSettings;
+  /** The providers, when the caller built them (the server shares one set between scans and search). */
+  providers?: readonly MetadataProvider[];
 }
 
 /** Every provider, local then online, in the order their answers are gathered (priority is config.yml's). */
@@ -100,10 +102,13 @@ function libretroHttp(db: Db, env: MetadataEnvironment): LibretroHttpThumbnails 
   return new LibretroHttpThumbnails(listings, url, new ProviderHttp({ provider: 'libretro', baseUrl: url, timeoutMs: env.online.timeoutMs, retries: 0 }));
 }
 
-export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSettings, wiring: MetadataWiring): NonNullable<LibraryScanDeps['metadata']> {
+/**
+ * Absolute folder of a platform's ROMs by fs_slug, from the library layout (read at most every 10 s, since a pass
+ * follows the file walk that created the platforms); null when the library has no such folder.
+ */
+export function platformDirResolver(libraryPath: string, scan: ScanSettings): (fsSlug: string) => Promise<string | null> {
   const exclusions = buildExclusions(scan.exclusions);
   let layout: { at: number; dirs: Promise<Map<string, string>> } | null = null;
-  // The layout is read once per pass (a pass follows the file walk that created the platforms).
   const platformDirs = (): Promise<Map<string, string>> => {
     if (!layout || Date.now() - layout.at > 10_000) {
       const dirs = detectLayout(libraryPath, exclusions, { romsFolder: scan.romsFolder })
@@ -113,11 +118,15 @@ export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSetti
     }
     return layout.dirs;
   };
+  return async (fsSlug) => (await platformDirs()).get(fsSlug) ?? null;
+}
+
+export function composeMetadataPass(db: Db, libraryPath: string, scan: ScanSettings, wiring: MetadataWiring): NonNullable<LibraryScanDeps['metadata']> {
   return {
     repo: new MetadataRepository(db.kysely),
-    providers: metadataProviders(db, wiring.env, wiring.settings),
+    providers: wiring.providers ?? metadataProviders(db, wiring.env, wiring.settings),
     media: new MediaStore({ resourcesRoot: path.join(wiring.dataPath, 'resources') }),
     settings: wiring.settings,
-    platformDir: async (fsSlug) => (await platformDirs()).get(fsSlug) ?? null,
+    platformDir: platformDirResolver(libraryPath, scan),
   };
 }

@@ -54,7 +54,10 @@ export async function runLibraryScan(deps: LibraryScanDeps, options: ScanOptions
       issues: { add: (kind, path, message) => issues.add(kind, path, message) },
       onProgress: (p) => {
         Object.assign(stats, { metadata_total: p.total, metadata_done: p.done, identified_roms: p.identified, metadata_errors: p.errors });
-        deps.scanner.onProgress?.({ phase: 'metadata', stats: { ...stats }, platform: p.platform, discovered: stats.total_roms });
+        deps.scanner.onProgress?.({
+          phase: 'metadata', stats: { ...stats }, platform: p.platform, discovered: stats.total_roms,
+          ...(p.perSource ? { metadataSources: p.perSource } : {}),
+        });
       },
     }, {
       type: metaType,

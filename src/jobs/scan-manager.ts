@@ -18,9 +18,13 @@ export interface ScanStatus {
   /** The running scan's phase. */
   phase: 'files' | 'metadata' | null;
   stats: ScanStats;
+  /** The metadata pass per source: ROMs matched, not matched, failed lookups (empty before that phase). */
+  metadata_sources: SourceCountsBySource;
   cancelled: boolean;
   error: string | null;
 }
+
+export type SourceCountsBySource = Record<string, { matched: number; unmatched: number; errors: number }>;
 
 /** One scan of the library into its database (bound by the composition root); the hooks vary per run. */
 export type ScanRunner = (hooks: Pick<ScannerDeps, 'onIssue' | 'onProgress'>, options: ScanOptions) => Promise<ScanResult>;
@@ -42,7 +46,7 @@ export class ScanManager extends EventEmitter {
   private seq = 0;
   private state: ScanStatus = {
     task_id: null, running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
-    phase: null, stats: emptyStats(), cancelled: false, error: null,
+    phase: null, stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
   };
 
   constructor(private readonly options: ScanManagerOptions) {
@@ -52,7 +56,7 @@ export class ScanManager extends EventEmitter {
   }
 
   status(): ScanStatus {
-    return { ...this.state, stats: { ...this.state.stats } };
+    return { ...this.state, stats: { ...this.state.stats }, metadata_sources: copyCounts(this.state.metadata_sources) };
   }
 
   get running(): boolean {
@@ -66,7 +70,7 @@ export class ScanManager extends EventEmitter {
     this.controller = controller;
     this.state = {
       task_id: `scan-${Date.now().toString(36)}-${++this.seq}`, running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
-      finished_at: null, current_platform: null, phase: 'files', stats: emptyStats(), cancelled: false, error: null,
+      finished_at: null, current_platform: null, phase: 'files', stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
     };
     this.current = this.options.run({
       ...(this.options.onIssue ? { onIssue: this.options.onIssue } : {}),
@@ -74,11 +78,15 @@ export class ScanManager extends EventEmitter {
         this.state.stats = p.stats;
         this.state.current_platform = p.platform;
         this.state.phase = p.phase;
+        if (p.metadataSources) this.state.metadata_sources = copyCounts(p.metadataSources);
         this.emit('progress', this.status());
       },
     }, { ...options, signal: controller.signal })
       .then((result) => {
         Object.assign(this.state, { stats: result.stats, cancelled: result.cancelled });
+        // The library scan's result carries the metadata pass's per-source counts.
+        const perSource = (result as { metadata?: { perSource?: Partial<SourceCountsBySource> } | null }).metadata?.perSource;
+        if (perSource) this.state.metadata_sources = copyCounts(perSource);
         return result;
       })
       .catch((err: unknown) => {
@@ -128,6 +136,12 @@ export class ScanManager extends EventEmitter {
     }
     return this.current;
   }
+}
+
+function copyCounts(counts: Partial<SourceCountsBySource>): SourceCountsBySource {
+  const out: SourceCountsBySource = {};
+  for (const [source, c] of Object.entries(counts)) if (c) out[source] = { matched: c.matched, unmatched: c.unmatched, errors: c.errors };
+  return out;
 }
 
 export interface BackgroundScans {

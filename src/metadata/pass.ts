@@ -40,6 +40,8 @@ export interface MetadataProgress {
   identified: number;
   errors: number;
   platform: string | null;
+  /** Per source so far: matched, unmatched, failed lookups. */
+  perSource?: Partial<Record<SourceId, SourceCounts>>;
 }
 
 export interface MetadataPassDeps {
@@ -136,7 +138,7 @@ class MetadataPass {
     if (!force && t - this.lastProgress < 200) return;
     this.lastProgress = t;
     const r = this.result;
-    this.deps.onProgress?.({ phase: 'metadata', total: r.total, done: r.processed, identified: r.identified, errors: r.errors, platform: this.current });
+    this.deps.onProgress?.({ phase: 'metadata', total: r.total, done: r.processed, identified: r.identified, errors: r.errors, platform: this.current, perSource: r.perSource });
   }
 
   async run(): Promise<MetadataPassResult> {

@@ -43,7 +43,7 @@ export interface MetadataRom {
   sha1: string | null;
   /** RetroAchievements' hash of the ROM (`ra_hash`), when the scanner computed one. */
   raHash?: string | null;
-  /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`). */
+  /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`); a `lookup` must prefer its own id when set (a manual match stores it, then re-runs the pass). */
   ids: Partial<Record<ProviderIdColumn, string | number | null>>;
 }
 

@@ -47,6 +47,8 @@ export interface ScanProgress {
   platform: string | null;
   /** ROM candidates of all selected platforms found so far. */
   discovered: number;
+  /** Metadata phase: per source, ROMs matched, not matched and failed lookups so far. */
+  metadataSources?: Partial<Record<string, { matched: number; unmatched: number; errors: number }>>;
 }
 
 export interface ScanResult {

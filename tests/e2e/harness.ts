@@ -1,10 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
+import { buildApp } from '../../src/api/app.ts';
+import { composeServices, type ComposeOptions, type Services } from '../../src/compose.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { openConfiguredDatabase } from '../../src/startup.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = process.env.ROMSHELF_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,6 +89,41 @@ export async function startServer(libraryPath: string, env: Record<string, strin
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface InProcessServer {
+  baseUrl: string;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server built in this process through the same composition root as `romshelf serve`, for tests that must add
+ * to it (fake metadata providers that `serve` cannot load). SQLite in a scratch DATA_PATH.
+ */
+export async function startInProcessServer(libraryPath: string, compose: ComposeOptions = {}): Promise<InProcessServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'romshelf-e2e-'));
+  const config = loadConfig({
+    DATA_PATH: path.join(dir, 'data'), LIBRARY_PATH: libraryPath, HOST: '127.0.0.1', PORT: '0', SCAN_ON_START: 'false',
+    SCAN_INTERVAL_SECONDS: '0', PASSWORD_HASH_COST: '4', LOG_LEVEL: 'warn',
+  });
+  await mkdir(config.dataPath, { recursive: true });
+  const db = await openConfiguredDatabase(config);
+  const services = composeServices(config, db, 'e2e-secret-0123456789abcdef0123456789abcdef', pino({ level: 'silent' }), compose);
+  const { app } = await buildApp({ config, db, services });
+  await app.listen({ port: await freePort(), host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`, services,
+    async stop() {
+      services.scans.cancel();
+      await services.scans.done()?.catch(() => undefined);
+      await app.close();
+      await db.destroy();
       await rm(dir, { recursive: true, force: true });
     },
   };

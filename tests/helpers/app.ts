@@ -7,7 +7,7 @@ import type { RegisteredRoute } from '../../src/api/plugins/auth.ts';
 import type { Role } from '../../src/auth/scopes.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { UserRow } from '../../src/db/repositories/users-repository.ts';
-import { composeServices, type Services } from '../../src/compose.ts';
+import { composeServices, type ComposeOptions, type Services } from '../../src/compose.ts';
 import type { TestDb } from './engines.ts';
 
 export interface TestApp {
@@ -20,7 +20,9 @@ export interface TestApp {
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
 /** An app on the test database, with its own DATA_PATH and LIBRARY_PATH inside the test's scratch dir. */
-export async function createTestApp(t: TestDb, env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  t: TestDb, env: Record<string, string> = {}, overrides: Partial<Config> = {}, compose: ComposeOptions = {},
+): Promise<TestApp> {
   const dataPath = path.join(t.dir, 'data');
   const libraryPath = path.join(t.dir, 'library');
   await mkdir(dataPath, { recursive: true });
@@ -31,7 +33,7 @@ export async function createTestApp(t: TestDb, env: Record<string, string> = {},
     database: t.target,
     ...overrides,
   };
-  const services = composeServices(config, t.db, TEST_SECRET, pino({ level: 'silent' }));
+  const services = composeServices(config, t.db, TEST_SECRET, pino({ level: 'silent' }), compose);
   const { app, routes } = await buildApp({ config, db: t.db, services });
   return { app, routes, services, config };
 }

@@ -18,6 +18,7 @@ import { patchRoutes } from './patch.ts';
 import { metadataRoutes } from './metadata.ts';
 import { exportRoutes } from './export.ts';
 import { searchCoverRoutes } from './search-cover.ts';
+import { searchRoutes } from './search.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -39,5 +40,6 @@ export const routeModules: RouteModule[] = [
   metadataRoutes,
   exportRoutes,
   searchCoverRoutes,
+  searchRoutes,
   webUiRoutes,
 ];

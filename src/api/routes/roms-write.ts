@@ -21,13 +21,15 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
       tags, params: RomIdParam, querystring: RomEditQuery, body: { content: { 'multipart/form-data': { schema: RomEditFormDoc } } },
       response: { 200: DetailedRomSchema, ...errorResponses, 409: errorResponses[400], 413: errorResponses[400] },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const form = await readEditForm(request, services.romEdit.media.limits.maxImageBytes);
-    await services.romEdit.edit(request.params.id, {
+    const { refetch } = await services.romEdit.edit(request.params.id, {
       ...form,
       removeCover: parseQueryBool(request.query.remove_cover, false),
       unmatchMetadata: parseQueryBool(request.query.unmatch_metadata, false),
     });
+    // A new provider id: that provider's data is fetched by id (bounded wait; the header says whether it is in).
+    if (refetch.length > 0) reply.header('x-metadata-refresh', await services.romRefresh.refresh(request.params.id, refetch));
     return services.romsRead.detailed(request.params.id, caller(request).user.id);
   });
 

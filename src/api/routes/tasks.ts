@@ -10,7 +10,11 @@ const TaskStatus = Type.Object({
   task_name: Type.String(), task_id: Type.String(), status: Type.String(), task_type: Type.String(),
   created_at: Nullable(Type.String()), enqueued_at: Nullable(Type.String()), started_at: Nullable(Type.String()),
   ended_at: Nullable(Type.String()),
-  meta: Type.Object({ scan_stats: Type.Record(Type.String(), Type.Unknown()), phase: Type.Optional(Nullable(Type.String())) }),
+  meta: Type.Object({
+    scan_stats: Type.Record(Type.String(), Type.Unknown()), phase: Type.Optional(Nullable(Type.String())),
+    /** romshelf: the metadata pass per source (absent in RomM). */
+    metadata_sources: Type.Optional(Type.Record(Type.String(), Type.Object({ matched: Type.Integer(), unmatched: Type.Integer(), errors: Type.Integer() }))),
+  }),
 });
 
 const MAX_IDS = 100_000;
@@ -31,7 +35,7 @@ function taskJson(s: ScanStatus) {
   return {
     task_name: 'Scan library', task_id: s.task_id ?? '', status, task_type: 'scan',
     created_at: isoOrNull(s.started_at), enqueued_at: isoOrNull(s.started_at), started_at: isoOrNull(s.started_at),
-    ended_at: isoOrNull(s.finished_at), meta: { scan_stats: { ...s.stats }, phase: s.running ? s.phase : null },
+    ended_at: isoOrNull(s.finished_at), meta: { scan_stats: { ...s.stats }, phase: s.running ? s.phase : null, metadata_sources: s.metadata_sources },
   };
 }
 

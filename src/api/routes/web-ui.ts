@@ -9,14 +9,15 @@ import { PROJECT_ROOT } from '../../common/paths.ts';
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
 /**
- * No inline script and nothing from other origins. Inline *styles* stay allowed: Svelte sets sizes and
- * positions through style attributes, which cannot run code.
+ * No inline script and nothing from other origins, except HTTPS images: the Match dialog shows the candidates'
+ * covers from the providers' image servers, as RomM does (images cannot run code). Inline *styles* stay allowed:
+ * Svelte sets sizes and positions through style attributes, which cannot run code.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data: blob: https:",
   "connect-src 'self'",
   "font-src 'self'",
   "media-src 'self'",

@@ -31,6 +31,8 @@ export interface PassPlatform {
   custom_name: string;
 }
 
+export type SearchTarget = Pick<PassRom, 'id' | 'platform_id' | 'fs_name' | 'fs_name_no_tags' | 'name'> & { platform_slug: string; platform_fs_slug: string; platform_name: string; platform_custom_name: string };
+
 /** Which ROMs of a platform a metadata pass visits. */
 export interface PassSelection {
   platformId: number;
@@ -63,6 +65,14 @@ export class MetadataRepository {
     if (ids && ids.length > 0) q = q.where('id', 'in', [...ids]);
     if (fsSlugs && fsSlugs.length > 0) q = q.where('fs_slug', 'in', [...fsSlugs]);
     return q.orderBy('id').execute();
+  }
+
+  /** One ROM with its platform, for a manual-match search (GET /api/search/roms); undefined when unknown. */
+  searchTarget(romId: number): Promise<SearchTarget | undefined> {
+    return this.db.selectFrom('roms').innerJoin('platforms', 'platforms.id', 'roms.platform_id')
+      .select(['roms.id', 'roms.platform_id', 'roms.fs_name', 'roms.fs_name_no_tags', 'roms.name', 'platforms.slug as platform_slug', 'platforms.fs_slug as platform_fs_slug',
+        'platforms.name as platform_name', 'platforms.custom_name as platform_custom_name'])
+      .where('roms.id', '=', romId).executeTakeFirst();
   }
 
   /** Platforms holding any of these ROMs. */

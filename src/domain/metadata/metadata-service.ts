@@ -37,6 +37,12 @@ export class MetadataService {
     })));
   }
 
+  /** Sources whose provider is configured now (a re-fetch after an edit runs only these). */
+  async availableSources(): Promise<SourceId[]> {
+    const out = await Promise.all(this.providers.map(async (p) => ((await p.available().catch(() => false)) ? p.id : null)));
+    return [...new Set(out.filter((s): s is SourceId => s !== null))];
+  }
+
   /**
    * RomM's heartbeat METADATA_SOURCES flags: each provider's flag is true when it is available (several providers
    * may share a flag: libretro's local clone and its HTTP server); ANY_SOURCE_ENABLED when any flag is.

@@ -13,6 +13,7 @@ import { MANUAL, parseFieldSources, serializeFieldSources } from '../../metadata
 import { deriveMetadata, derivedFacetRows, METADATA_FACET_KINDS, type MetadataBlobs, type Provider } from '../../metadata/derivation.ts';
 import { INT_ID_FIELDS, parseRomEditForm, RAW_METADATA_FIELDS, STRING_ID_FIELDS, type IdField, type RomEditForm } from './edit-form.ts';
 import type { CoverColumns, RomMedia } from './edit-cover.ts';
+import { isSourceId, type SourceId } from '../../metadata/types.ts';
 import { filenameFacetRows, renameOnDisk, renamedFileRows, type DiskRename } from './edit-rename.ts';
 import { sanitizeFsName } from './edit-paths.ts';
 
@@ -22,6 +23,11 @@ export interface RomEditInput {
   artwork: Buffer | null;
   removeCover: boolean;
   unmatchMetadata: boolean;
+}
+
+/** What an edit asks of the metadata pass: the sources whose id it set to a new value (RomM fetches those by id). */
+export interface RomEditResult {
+  refetch: SourceId[];
 }
 
 /** Failure injection points, for tests of the rename rollback. */
@@ -55,10 +61,13 @@ export class RomEditService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async edit(id: number, input: RomEditInput): Promise<void> {
+  async edit(id: number, input: RomEditInput): Promise<RomEditResult> {
     const rom = await this.repo.findRom(id);
     if (!rom) throw notFound(`Rom with id '${id}' not found`);
-    if (input.unmatchMetadata) return this.unmatch(rom);
+    if (input.unmatchMetadata) {
+      await this.unmatch(rom);
+      return { refetch: [] };
+    }
 
     const form = parseRomEditForm(input.fields);
     const set: RomSet = {};
@@ -66,11 +75,17 @@ export class RomEditService {
 
     // Ids: absent keeps, present replaces; a cleared id empties its provider blob.
     const ids = {} as Record<IdField, number | string | null>;
+    const refetch: SourceId[] = [];
     for (const f of ALL_IDS) {
       const current = rom[f];
       const next = f in form.ids ? (form.ids[f] ?? null) : current;
       ids[f] = next;
-      if (next !== current) rec[f] = next;
+      // Engines return integer ids as numbers or strings: compare as text.
+      if (String(next ?? '') !== String(current ?? '')) {
+        rec[f] = next;
+        const source = f.slice(0, -'_id'.length);
+        if (next !== null && isSourceId(source)) refetch.push(source);
+      }
       const blob = ID_BLOBS[f];
       if (blob && current && !next) rec[blob] = '{}';
     }
@@ -103,6 +118,7 @@ export class RomEditService {
 
     set.updated_at = Math.max(this.now(), rom.updated_at + 1);
     await this.write(rom, set, diskRename);
+    return { refetch };
   }
 
   private async coverColumns(rom: EditableRom, form: RomEditForm, input: RomEditInput): Promise<CoverColumns> {

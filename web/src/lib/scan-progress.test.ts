@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api/client';
 import type { ScanTaskStatus } from './api/types';
-import { isScanRunning, phaseText, scanFraction, scanPhase, scanStats, waitForTask } from './scan-progress';
+import { isScanRunning, phaseText, scanFraction, scanPhase, scanStats, sourceCounts, waitForTask } from './scan-progress';
 
 function status(s: string, stats: Record<string, unknown> = {}, phase?: unknown, taskId = 't1'): ScanTaskStatus {
   return {
@@ -87,5 +87,21 @@ describe('waiting for a task', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(waitForTask(status('started'), async () => status('finished'), { signal: controller.signal, intervalMs: 10 })).rejects.toThrow('aborted');
+  });
+});
+
+describe('sourceCounts', () => {
+  it('reads the per-provider counts defensively', () => {
+    const status = {
+      task_name: 'Scan library', task_id: 't', status: 'started', task_type: 'scan', created_at: null, enqueued_at: null,
+      started_at: null, ended_at: null,
+      meta: { scan_stats: {}, metadata_sources: { igdb: { matched: 3, unmatched: 1, errors: 0 }, ss: { matched: 'x' }, bad: null } },
+    } as unknown as ScanTaskStatus;
+    expect(sourceCounts(status)).toEqual([
+      { source: 'igdb', matched: 3, unmatched: 1, errors: 0 },
+      { source: 'ss', matched: 0, unmatched: 0, errors: 0 },
+    ]);
+    expect(sourceCounts(null)).toEqual([]);
+    expect(sourceCounts({ ...status, meta: { scan_stats: {} } })).toEqual([]);
   });
 });

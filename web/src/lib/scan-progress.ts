@@ -102,3 +102,24 @@ export async function waitForTask(
   }
   return last;
 }
+
+export interface SourceCounts {
+  source: string;
+  matched: number;
+  unmatched: number;
+  errors: number;
+}
+
+/** The metadata pass per provider (`meta.metadata_sources`); an older server sends none, bad entries are dropped. */
+export function sourceCounts(status: ScanTaskStatus | null | undefined): SourceCounts[] {
+  const raw: unknown = (status?.meta as { metadata_sources?: unknown } | undefined)?.metadata_sources;
+  if (!raw || typeof raw !== 'object') return [];
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const out: SourceCounts[] = [];
+  for (const [source, c] of Object.entries(raw as Record<string, unknown>)) {
+    if (!c || typeof c !== 'object') continue;
+    const r = c as Record<string, unknown>;
+    out.push({ source, matched: num(r.matched), unmatched: num(r.unmatched), errors: num(r.errors) });
+  }
+  return out;
+}

@@ -7155,6 +7155,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/roms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description Rom ID */
+                    rom_id: number;
+                    /** @description `name` or `id` (case-insensitive) */
+                    search_by?: string;
+                    /** @description Search term; defaults to the ROM's file name without tags */
+                    search_term?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flashpoint_id?: string | null;
+                            flashpoint_url_cover?: string;
+                            hasheous_id?: number | null;
+                            hasheous_url_cover?: string;
+                            hltb_id?: number | null;
+                            hltb_url_cover?: string;
+                            id?: number | null;
+                            igdb_id?: number | null;
+                            igdb_url_cover?: string;
+                            is_identified: boolean;
+                            is_unidentified: boolean;
+                            launchbox_id?: number | null;
+                            launchbox_url_cover?: string;
+                            libretro_id?: string | null;
+                            libretro_url_cover?: string;
+                            moby_id?: number | null;
+                            moby_url_cover?: string;
+                            name: string;
+                            platform_id: number;
+                            ra_id?: number | null;
+                            ra_url_cover?: string;
+                            sgdb_id?: number | null;
+                            sgdb_url_cover?: string;
+                            slug?: string;
+                            ss_id?: number | null;
+                            ss_url_cover?: string;
+                            summary?: string;
+                            tgdb_id?: number | null;
+                            tgdb_url_cover?: string;
+                        }[];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -7240,6 +7382,13 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                metadata_sources?: {
+                                    [key: string]: {
+                                        errors: number;
+                                        matched: number;
+                                        unmatched: number;
+                                    };
+                                };
                                 phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
@@ -7361,6 +7510,13 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                metadata_sources?: {
+                                    [key: string]: {
+                                        errors: number;
+                                        matched: number;
+                                        unmatched: number;
+                                    };
+                                };
                                 phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
@@ -7481,6 +7637,13 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                metadata_sources?: {
+                                    [key: string]: {
+                                        errors: number;
+                                        matched: number;
+                                        unmatched: number;
+                                    };
+                                };
                                 phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;
@@ -7621,6 +7784,13 @@ export interface paths {
                             ended_at: string | null;
                             enqueued_at: string | null;
                             meta: {
+                                metadata_sources?: {
+                                    [key: string]: {
+                                        errors: number;
+                                        matched: number;
+                                        unmatched: number;
+                                    };
+                                };
                                 phase?: string | null;
                                 scan_stats: {
                                     [key: string]: unknown;

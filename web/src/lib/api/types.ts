@@ -72,3 +72,6 @@ export interface ScanRequest {
 export type ScanTaskStatus = Omit<TaskStatus, 'meta'> & {
   meta: TaskStatus['meta'] & { phase?: 'files' | 'metadata' | null };
 };
+
+/** One manual-match candidate of `GET /api/search/roms` (RomM's SearchRomSchema). */
+export type SearchRom = Body<'/api/search/roms', 'get'>[number];
