@@ -74,7 +74,7 @@ export function fieldTree(fields: string[]): FieldTree {
         else if (node[p] === undefined) node[p] = true;
       } else {
         if (node[p] === true || node[p] === undefined) node[p] = {};
-        node = node[p] as { [k: string]: FieldTree };
+        node = node[p];
       }
     });
   }
