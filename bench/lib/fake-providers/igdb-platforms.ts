@@ -1,0 +1,50 @@
+/**
+ * IGDB platform ids and names of the benchmark's 40 platforms, as RomM's `IGDB_PLATFORM_LIST`
+ * (backend/adapters/services/igdb.py) has them, plus the regional twins RomM also searches (NES/Famicom,
+ * SNES/Super Famicom). The fake IGDB catalogues each game under its library platform's id.
+ */
+export const IGDB_PLATFORMS: Readonly<Record<string, { id: number; name: string }>> = {
+  nes: { id: 18, name: 'Nintendo Entertainment System' },
+  ps2: { id: 8, name: 'PlayStation 2' },
+  psx: { id: 7, name: 'PlayStation' },
+  nds: { id: 20, name: 'Nintendo DS' },
+  psp: { id: 38, name: 'PlayStation Portable' },
+  snes: { id: 19, name: 'Super Nintendo Entertainment System' },
+  wii: { id: 5, name: 'Wii' },
+  gba: { id: 24, name: 'Game Boy Advance' },
+  c64: { id: 15, name: 'Commodore C64/128/MAX' },
+  genesis: { id: 29, name: 'Sega Mega Drive/Genesis' },
+  amiga: { id: 16, name: 'Amiga' },
+  saturn: { id: 32, name: 'Sega Saturn' },
+  gbc: { id: 22, name: 'Game Boy Color' },
+  ngc: { id: 21, name: 'Nintendo GameCube' },
+  gb: { id: 33, name: 'Game Boy' },
+  '3ds': { id: 37, name: 'Nintendo 3DS' },
+  dc: { id: 23, name: 'Dreamcast' },
+  n64: { id: 4, name: 'Nintendo 64' },
+  sms: { id: 64, name: 'Sega Master System/Mark III' },
+  gamegear: { id: 35, name: 'Sega Game Gear' },
+  atari2600: { id: 59, name: 'Atari 2600' },
+  msx: { id: 27, name: 'MSX' },
+  '3do': { id: 50, name: '3DO Interactive Multiplayer' },
+  lynx: { id: 61, name: 'Atari Lynx' },
+  segacd: { id: 78, name: 'Sega CD' },
+  jaguar: { id: 62, name: 'Atari Jaguar' },
+  'turbografx-cd': { id: 150, name: 'Turbografx-16/PC Engine CD' },
+  tg16: { id: 86, name: 'TurboGrafx-16/PC Engine' },
+  fds: { id: 51, name: 'Family Computer Disk System' },
+  atari7800: { id: 60, name: 'Atari 7800' },
+  intellivision: { id: 67, name: 'Intellivision' },
+  'wonderswan-color': { id: 123, name: 'WonderSwan Color' },
+  wonderswan: { id: 57, name: 'WonderSwan' },
+  sg1000: { id: 84, name: 'SG-1000' },
+  sega32: { id: 30, name: 'Sega 32X' },
+  atari5200: { id: 66, name: 'Atari 5200' },
+  msx2: { id: 53, name: 'MSX2' },
+  colecovision: { id: 68, name: 'ColecoVision' },
+  'neo-geo-pocket-color': { id: 120, name: 'Neo Geo Pocket Color' },
+  'pc-fx': { id: 274, name: 'PC-FX' },
+};
+
+/** Platforms whose dumps are in Redump (discs) rather than No-Intro: the signature source Hasheous names. */
+export const DISC_PLATFORMS = new Set(['ps2', 'psx', 'psp', 'wii', 'saturn', 'ngc', 'dc', '3do', 'segacd', 'turbografx-cd', 'pc-fx']);
