@@ -81,7 +81,8 @@ export class MediaStore {
   }
 
   origin(file: MediaSource): Promise<string | null> {
-    return isMediaUrl(file) ? Promise.resolve(`url:${file.url}`) : sourceOrigin(file);
+    // A digest, not the URL: its query may carry credentials, and origins are stored in field_sources.
+    return isMediaUrl(file) ? Promise.resolve(`url:${createHash('sha256').update(file.url).digest('hex')}`) : sourceOrigin(file);
   }
 
   async storeCover(rom: MediaRom, file: MediaSource): Promise<{ path_cover_l: string; path_cover_s: string }> {
@@ -278,7 +279,7 @@ export class MediaStore {
   ): Promise<E> {
     const bytes = await this.fetchBytes(url, maxBytes, what);
     const ext = check(bytes.subarray(0, 64));
-    if (!ext) throw new MediaError('media-rejected', url, `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
+    if (!ext) throw new MediaError('media-rejected', mediaLabel({ url }), `${what} is not a ${what === 'Manual' ? 'PDF' : 'MP4, WebM or MKV file'}`);
     const object = this.objects.objectPath(createHash('sha256').update(bytes).digest('hex'), ext);
     await this.objects.ensure([object], () => this.objects.writeAtomic(object, bytes));
     await this.placeAll({ url }, [[object, rel ?? relFor!(ext)]]);
@@ -291,7 +292,7 @@ export class MediaStore {
     } catch (err) {
       const message = (err as Error).message;
       const tooLarge = err instanceof SafeFetchError && /too large|exceed|limit/i.test(message);
-      throw new MediaError(tooLarge ? 'media-too-large' : 'media-failed', url, `${what} could not be downloaded (${message})`);
+      throw new MediaError(tooLarge ? 'media-too-large' : 'media-failed', mediaLabel({ url }), `${what} could not be downloaded (${message})`);
     }
   }
 

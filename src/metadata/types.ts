@@ -68,7 +68,17 @@ export interface MediaUrl {
 export type MediaSource = MediaFile | MediaUrl;
 
 export const isMediaUrl = (s: MediaSource): s is MediaUrl => 'url' in s;
-export const mediaLabel = (s: MediaSource): string => (isMediaUrl(s) ? s.url : s.path);
+/** A source as messages may show it: a URL without its query (which may carry a provider's credentials). */
+export const mediaLabel = (s: MediaSource): string => (isMediaUrl(s) ? urlWithoutQuery(s.url) : s.path);
+
+function urlWithoutQuery(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
 
 /** Media kinds stored under `resources/roms/<platform>/<rom>/`; the extras are recorded in the provider blob. */
 export const EXTRA_MEDIA = ['title_screen', 'marquee', 'fanart', 'box2d_back', 'box3d', 'miximage', 'physical', 'video'] as const;
