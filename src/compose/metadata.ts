@@ -97,6 +97,7 @@ function libretroHttp(db: Db, env: MetadataEnvironment): LibretroHttpThumbnails 
   // check has the usual timeout and no cache.
   const listings = new ProviderHttp({
     provider: 'libretro', baseUrl: url, cache: new MetadataCacheRepository(db.kysely), timeoutMs: Math.max(env.online.timeoutMs, 60_000),
+    headersTimeoutMs: env.online.timeoutMs,
     maxConcurrent: 2, ttlMs: 24 * 3600_000, notFoundTtlMs: 3600_000,
   });
   return new LibretroHttpThumbnails(listings, url, new ProviderHttp({ provider: 'libretro', baseUrl: url, timeoutMs: env.online.timeoutMs, retries: 0 }));

@@ -32,6 +32,8 @@ export interface ProviderHttpOptions {
   /** Calls in flight at once. */
   maxConcurrent?: number;
   timeoutMs?: number;
+  /** Time for the answer's headers to arrive (default: timeoutMs). */
+  headersTimeoutMs?: number;
   /** Retries of a 429 or 5xx answer. */
   retries?: number;
   /** Longest wait between retries, whatever Retry-After says. */
@@ -175,6 +177,29 @@ export class ProviderHttp {
     }
   }
 
+  /**
+   * One call: the answer's headers must arrive within `headersTimeoutMs` (a server that does not answer costs that
+   * much), the whole body within `timeoutMs` (a large listing on a slow link may take longer).
+   */
+  private async fetchOnce(url: string, method: string, req: ProviderRequest, auth: Record<string, string> | null): Promise<{ res: Response; text: string }> {
+    const total = this.options.timeoutMs ?? 10_000;
+    const controller = new AbortController();
+    const timeout = (ms: number) => setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
+    let timer = timeout(Math.min(total, this.options.headersTimeoutMs ?? total));
+    const started = Date.now();
+    try {
+      const res = await this.fetchImpl(url, {
+        method, body: req.body, redirect: 'follow', signal: controller.signal,
+        headers: { accept: req.text ? '*/*' : 'application/json', 'user-agent': this.options.userAgent ?? 'romshelf', ...req.headers, ...auth },
+      });
+      clearTimeout(timer);
+      timer = timeout(Math.max(1, total - (Date.now() - started)));
+      return { res, text: await res.text() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async fetchWithRetries(method: string, url: string, req: ProviderRequest): Promise<{ status: number; text: string }> {
     const retries = this.options.retries ?? 3;
     let auth: Record<string, string> | null = null;
@@ -188,15 +213,14 @@ export class ProviderHttp {
       let text: string;
       try {
         ({ res, text } = await this.slots.run(async () => {
+          // Calls queued behind one that timed out fail at once instead of each waiting out its own timeout.
+          const nowOpen = this.breaker.open;
+          if (nowOpen) throw new ProviderError(this.provider, 'unavailable', nowOpen);
           this.stats.calls++;
-          const r = await this.fetchImpl(url, {
-            method, body: req.body, redirect: 'follow',
-            headers: { accept: req.text ? '*/*' : 'application/json', 'user-agent': this.options.userAgent ?? 'romshelf', ...req.headers, ...auth },
-            signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-          });
-          return { res: r, text: await r.text() };
+          return this.fetchOnce(url, method, req, auth);
         }));
       } catch (err) {
+        if (err instanceof ProviderError) throw err;
         // Unreachable, refused or too slow: one such failure per pass is enough.
         this.stats.failures++;
         const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `unreachable (${(err as Error).message})`;
