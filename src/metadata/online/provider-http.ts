@@ -29,6 +29,8 @@ export interface ProviderHttpOptions {
   baseUrl: string;
   /** Requests per second (the provider's published limit); 0 = unlimited. */
   perSecond?: number;
+  /** Calls that may start at once after an idle time (default 1: evenly spaced). */
+  burst?: number;
   /** Calls in flight at once. */
   maxConcurrent?: number;
   timeoutMs?: number;
@@ -114,7 +116,8 @@ export class ProviderHttp {
   constructor(private readonly options: ProviderHttpOptions) {
     this.provider = options.provider;
     this.base = options.baseUrl.replace(/\/+$/, '');
-    this.limiter = new RateLimiter(options.perSecond ?? 0, Math.max(1, Math.floor(options.perSecond ?? 1)));
+    // Evenly spaced calls (a burst of one): a provider counting calls per sliding second never sees more than its limit.
+    this.limiter = new RateLimiter(options.perSecond ?? 0, options.burst ?? 1);
     this.slots = new Semaphore(Math.max(1, options.maxConcurrent ?? 4));
     this.fetchImpl = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
