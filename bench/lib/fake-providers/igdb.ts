@@ -58,11 +58,14 @@ export async function startFakeIgdb(opts: FakeIgdbOptions): Promise<FakeServer &
 
   const token = (req: FakeRequest): FakeAnswer => {
     if (req.method !== 'POST') return { status: 404, json: { status: 404, message: 'page not found' } };
-    const id = req.query.get('client_id');
-    const secret = req.query.get('client_secret');
+    // Twitch takes the parameters as a form body (its documented way) or in the query string (RomM's way).
+    const form = new URLSearchParams(req.body);
+    const param = (k: string) => req.query.get(k) ?? form.get(k);
+    const id = param('client_id');
+    const secret = param('client_secret');
     if (!id) return { status: 400, json: { status: 400, message: 'missing client id' } };
     if (!secret) return { status: 400, json: { status: 400, message: 'missing client secret' } };
-    if (req.query.get('grant_type') !== 'client_credentials') return { status: 400, json: { status: 400, message: 'unsupported grant type' } };
+    if (param('grant_type') !== 'client_credentials') return { status: 400, json: { status: 400, message: 'unsupported grant type' } };
     const t = randomBytes(15).toString('hex');
     tokens.add(t);
     clientIds.add(id);
