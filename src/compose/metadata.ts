@@ -14,6 +14,7 @@ import { LaunchboxProvider } from '../metadata/launchbox/provider.ts';
 import { LibretroHttpThumbnails } from '../metadata/libretro/http-thumbnails.ts';
 import { LibretroProvider } from '../metadata/libretro/provider.ts';
 import { ProviderHttp } from '../metadata/online/provider-http.ts';
+import { JsonTitleIndexes } from '../metadata/online/title-indexes.ts';
 import { SgdbClient } from '../metadata/sgdb/client.ts';
 import { SgdbProvider } from '../metadata/sgdb/provider.ts';
 import { MediaStore } from '../metadata/media-store.ts';
@@ -48,6 +49,7 @@ export function onlineProviders(db: Db, env: MetadataEnvironment, settings?: Met
   const { online } = env;
   providers.push(new IgdbProvider({
     ...online.igdb, timeoutMs: online.timeoutMs, cache, ...(settings ? { regionPriority: settings.regionPriority } : {}),
+    indexes: online.titleIndexesPath ? new JsonTitleIndexes(online.titleIndexesPath) : null,
   }));
   providers.push(new MobyProvider({ ...online.mobygames, timeoutMs: online.timeoutMs, cache }));
   // Playmatch's answers are ids for the other providers: `playmatch.client.identify()` is theirs to call.

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { bool, int, str, type Env } from './env-values.ts';
 
 /**
@@ -17,6 +18,11 @@ export interface OnlineMetadataEnvironment {
   mobygames: { apiKey: string | null; url: string };
   launchbox: { enabled: boolean; metadataUrl: string };
   playmatch: { enabled: boolean; url: string };
+  /**
+   * METADATA_TITLE_INDEXES_PATH: a folder with RomM's title index files (`ps1_serial_index.json`, `mame_index.json`…)
+   * that turn serials and short names into searchable titles; null when unset.
+   */
+  titleIndexesPath: string | null;
   /** METADATA_HTTP_TIMEOUT_SECONDS: one request's limit; an unreachable provider costs this once per scan. */
   timeoutMs: number;
 }
@@ -47,6 +53,7 @@ export function loadOnlineMetadataEnvironment(env: Env): OnlineMetadataEnvironme
     mobygames: { apiKey: secret(env, 'MOBYGAMES_API_KEY'), url: str(env, 'MOBYGAMES_API_URL', 'https://api.mobygames.com/v1') },
     launchbox: { enabled: bool(env, 'LAUNCHBOX_API_ENABLED', false), metadataUrl: str(env, 'LAUNCHBOX_METADATA_URL', 'https://gamesdb.launchbox-app.com/Metadata.zip') },
     playmatch: { enabled: bool(env, 'PLAYMATCH_API_ENABLED', false), url: str(env, 'PLAYMATCH_API_URL', 'https://playmatch.retrorealm.dev/api/v2') },
+    titleIndexesPath: env.METADATA_TITLE_INDEXES_PATH?.trim() ? path.resolve(env.METADATA_TITLE_INDEXES_PATH.trim()) : null,
     timeoutMs: int(env, 'METADATA_HTTP_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
   };
 }
