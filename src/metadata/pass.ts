@@ -258,6 +258,13 @@ class MetadataPass {
 
   private async processRom(rom: PassRom, sessions: [MetadataProvider, PlatformSession][], providers: MetadataProvider[]): Promise<PassWrite | null> {
     const ref = toMetadataRom(rom);
+    for (const p of providers) {
+      if (!p.hints) continue;
+      const hinted = await p.hints(ref).catch(() => ({}));
+      for (const [col, id] of Object.entries(hinted) as [keyof MetadataRom['ids'], string | number][]) {
+        if (ref.ids[col] == null && id !== undefined && id !== null && id !== '') ref.ids[col] = id;
+      }
+    }
     const matches: ProviderMatch[] = [];
     const failed = new Set<SourceId>();
     for (const [p, s] of sessions) {
@@ -441,6 +448,6 @@ function toMetadataRom(rom: PassRom): MetadataRom {
   }
   return {
     id: rom.id, platformId: rom.platform_id, fsName: rom.fs_name, fsNameNoTags: rom.fs_name_no_tags, fsNameNoExt: rom.fs_name_no_ext,
-    regions: parseList(rom.regions), crc: rom.crc_hash, md5: rom.md5_hash, sha1: rom.sha1_hash, raHash: rom.ra_hash, ids,
+    sizeBytes: Number(rom.fs_size_bytes), regions: parseList(rom.regions), crc: rom.crc_hash, md5: rom.md5_hash, sha1: rom.sha1_hash, raHash: rom.ra_hash, ids,
   };
 }

@@ -41,6 +41,8 @@ export interface MetadataRom {
   crc: string | null;
   md5: string | null;
   sha1: string | null;
+  /** Total size of the ROM's files. */
+  sizeBytes?: number;
   /** RetroAchievements' hash of the ROM (`ra_hash`), when the scanner computed one. */
   raHash?: string | null;
   /** Provider ids currently stored (keyed by id column, e.g. `launchbox_id`); a `lookup` must prefer its own id when set (a manual match stores it, then re-runs the pass). */
@@ -150,6 +152,11 @@ export interface MetadataProvider {
   readonly lookupLast?: boolean;
   /** `GET /api/heartbeat/metadata/{source}`: whether the service answers now (local sources: their files exist). */
   health?(): Promise<boolean>;
+  /**
+   * Ids for other providers, found before they look the ROM up (Playmatch: hash → IGDB, MobyGames, ScreenScraper,
+   * LaunchBox ids). They fill only ids the ROM does not have yet, and are stored only if a provider then matches.
+   */
+  hints?(rom: MetadataRom): Promise<Partial<Record<ProviderIdColumn, string | number>>>;
   /** Candidates for a manual match, best first (at most 20). */
   search?(query: MetadataSearch): Promise<ProviderMatch[]>;
   /** True when the source is configured and its files are present (the heartbeat reports this). */

@@ -12,7 +12,7 @@ export const ROM_ID_COLUMNS: readonly RomIdColumn[] = [
 ];
 
 const PASS_COLUMNS = [
-  'id', 'platform_id', 'fs_name', 'fs_name_no_tags', 'fs_name_no_ext', 'regions', 'crc_hash', 'md5_hash', 'sha1_hash', 'ra_hash',
+  'id', 'platform_id', 'fs_name', 'fs_name_no_tags', 'fs_name_no_ext', 'fs_size_bytes', 'regions', 'crc_hash', 'md5_hash', 'sha1_hash', 'ra_hash',
   ...ROM_ID_COLUMNS, 'name', 'name_sort_key', 'name_sort_key_custom', 'summary', 'field_sources', 'path_cover_s',
   'path_cover_l', 'path_screenshots', 'path_manual', 'url_cover', 'url_screenshots', 'url_manual', 'igdb_metadata',
   'moby_metadata', 'ss_metadata', 'ra_metadata', 'launchbox_metadata', 'hasheous_metadata', 'flashpoint_metadata',

@@ -3,7 +3,7 @@
  * see client.ts), so it opens no session; it exists so the heartbeat reports `PLAYMATCH_API_ENABLED`,
  * `/api/heartbeat/metadata/playmatch` checks the service, and each pass starts with a fresh client.
  */
-import type { MetadataPlatform, MetadataProvider, PlatformSession } from '../types.ts';
+import type { MetadataPlatform, MetadataProvider, MetadataRom, PlatformSession, ProviderIdColumn } from '../types.ts';
 import type { PlaymatchClient } from './client.ts';
 
 export class PlaymatchProvider implements MetadataProvider {
@@ -32,5 +32,13 @@ export class PlaymatchProvider implements MetadataProvider {
 
   open(): Promise<PlatformSession | null> {
     return Promise.resolve(null);
+  }
+
+  /** The ids Playmatch knows for the ROM's file (RomM identifies by name, size and hashes). */
+  async hints(rom: MetadataRom): Promise<Partial<Record<ProviderIdColumn, number>>> {
+    return this.client.identify({
+      fileName: rom.fsName, fileSize: rom.sizeBytes ?? 0,
+      ...(rom.md5 ? { md5: rom.md5 } : {}), ...(rom.sha1 ? { sha1: rom.sha1 } : {}), ...(rom.crc ? { crc: rom.crc } : {}),
+    });
   }
 }

@@ -180,6 +180,31 @@ describeEachEngine('metadata pass', (ctx) => {
     expect((await rom('Chrono Trigger (USA).sfc')).launchbox_id).toBe(1234);
   });
 
+  it('passes hint ids (Playmatch) to the providers, stored only when one matches', async () => {
+    const db = ctx().db;
+    const seen: (string | number | null | undefined)[] = [];
+    const hinter: MetadataProvider = {
+      id: 'playmatch', available: () => Promise.resolve(true), fingerprint: () => Promise.resolve(null), open: () => Promise.resolve(null),
+      hints: (rom) => Promise.resolve(rom.fsName.startsWith('Unknown') ? { launchbox_id: 777 } : {}),
+    };
+    const byId: MetadataProvider = {
+      id: 'launchbox', available: () => Promise.resolve(true), fingerprint: () => Promise.resolve('x'),
+      open: () => Promise.resolve({
+        lookup: (rom: MetadataRom) => {
+          seen.push(rom.ids.launchbox_id);
+          return Promise.resolve(rom.ids.launchbox_id === 777 ? { source: 'launchbox' as const, id: 777, name: 'Found By Hint', media: {} } : null);
+        },
+      }),
+    };
+    await runMetadataPass({
+      repo: new MetadataRepository(db.kysely), providers: [hinter, byId], media, settings: metadataSettingsFromYaml({}),
+      platformDir: () => Promise.resolve(path.join(library, 'roms', 'snes')), issues: { add: () => undefined },
+    }, { type: 'quick' });
+    expect(seen.filter((v) => v === 777)).toHaveLength(1);
+    expect(await rom('Unknown Game (USA).sfc')).toMatchObject({ launchbox_id: 777, name: 'Found By Hint' });
+    expect((await rom('Chrono Trigger (USA).sfc')).launchbox_id).toBeNull();
+  });
+
   it('runs only the chosen ROMs', async () => {
     const ct = await rom('Chrono Trigger (USA).sfc');
     const result = await run({ type: 'update', romIds: [ct.id] });
