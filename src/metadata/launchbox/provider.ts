@@ -124,9 +124,11 @@ class LaunchboxSession implements PlatformSession {
       return this.build(rom, id, local, remote, { title: local.Title?.trim() ?? '', regionHint: local.Region?.trim() || null });
     }
 
-    const tagged = launchboxIdTag(rom.fsName);
-    if (tagged !== null) {
-      const game = await this.d.repo.gameById(tagged);
+    // A `(launchbox-N)` tag, then an id already stored (a manual match, a Playmatch hint).
+    const stored = rom.ids.launchbox_id == null ? null : positiveInt(String(rom.ids.launchbox_id));
+    for (const id of [launchboxIdTag(rom.fsName), stored]) {
+      if (id === null || id === undefined) continue;
+      const game = await this.d.repo.gameById(id);
       if (game) return this.build(rom, game.databaseId, null, game, { title: game.name, regionHint: null });
     }
 
