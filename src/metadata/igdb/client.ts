@@ -27,6 +27,11 @@ export class IgdbClient {
     return res.body.filter((r): r is T => !!r && typeof r === 'object' && !Array.isArray(r));
   }
 
+  /** Records `rows` as the answer of this query (see ProviderHttp.prime). */
+  prime(endpoint: IgdbEndpoint, body: string, rows: object[]): Promise<void> {
+    return this.http.prime({ method: 'POST', path: `/${endpoint}`, body }, rows);
+  }
+
   reset(): void {
     this.http.reset();
     this.token.reset();

@@ -17,9 +17,14 @@ export class IgdbSearch {
     return rows.find((g) => g.id === id) ?? rows[0] ?? null;
   }
 
-  /** RomM's `get_rom` search: with the game-type filter first, then without it. */
+  /**
+   * RomM's `get_rom` search: with the game-type filter first, then without it. The game found is also recorded as
+   * the answer of its by-id query, which the next scan asks (a matched ROM is refreshed by its id): no new call.
+   */
   async matchTerm(term: string, platformId: number): Promise<IgdbGame | null> {
-    return (await this.searchRom(term, platformId, true)) ?? (await this.searchRom(term, platformId, false));
+    const game = (await this.searchRom(term, platformId, true)) ?? (await this.searchRom(term, platformId, false));
+    if (game) await this.client.prime('games', apicalypse({ where: idFilter([game.id]), fields: GAMES_FIELDS, limit: PAGE_LIMIT }), [game]);
+    return game;
   }
 
   /** Manual match by name: the games search, then games whose alternative names contain the term; unique ids. */

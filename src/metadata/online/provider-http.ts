@@ -140,11 +140,24 @@ export class ProviderHttp {
     return u.toString();
   }
 
+  private cacheKey(req: ProviderRequest): string {
+    return createHash('sha256').update(`${req.method ?? 'GET'} ${this.url(req)}\n${req.cacheVary ?? ''}\n${req.body ?? ''}`).digest('hex');
+  }
+
+  /**
+   * Stores `body` as the answer `req` would get, so a later request for data already seen (a game fetched by a name
+   * search, asked for again by its id on the next scan) costs no call.
+   */
+  async prime(req: ProviderRequest, body: unknown): Promise<void> {
+    const cache = req.cache !== false ? this.options.cache ?? null : null;
+    await cache?.put(this.provider, this.cacheKey(req), { status: 200, body: JSON.stringify(body) }, this.now(), req.ttlMs ?? this.options.ttlMs ?? 30 * DAY);
+  }
+
   async request<T>(req: ProviderRequest): Promise<ProviderResponse<T>> {
     const method = req.method ?? 'GET';
     const url = this.url(req);
     const cache = req.cache !== false ? this.options.cache ?? null : null;
-    const key = createHash('sha256').update(`${method} ${url}\n${req.cacheVary ?? ''}\n${req.body ?? ''}`).digest('hex');
+    const key = this.cacheKey(req);
     if (cache) {
       const hit = await cache.get(this.provider, key, this.now());
       if (hit) {

@@ -46,7 +46,7 @@ describeEachEngine('IGDB through the metadata pass', (ctx) => {
   it('fills igdb_id, igdb_metadata, text, cover URL and facets; a rerun is answered by the cache', async () => {
     const { db } = ctx();
     const media = new UrlMedia();
-    const run = (type: 'quick' | 'complete') => runMetadataPass({
+    const run = (type: 'quick' | 'complete' | 'update') => runMetadataPass({
       repo: new MetadataRepository(db.kysely), media, settings: metadataSettingsFromYaml({}),
       providers: [provider(fake.url, { cache: new MetadataCacheRepository(db.kysely) })],
       platformDir: () => Promise.resolve(path.join(library, 'roms', 'snes')), issues: { add: () => undefined },
@@ -64,7 +64,11 @@ describeEachEngine('IGDB through the metadata pass', (ctx) => {
       .map((r) => `${r.kind}:${r.value}`).sort();
     expect(facets).toEqual(['company:Nintendo', 'company:Nintendo EAD', 'genre:Adventure', 'genre:Role-playing (RPG)']);
 
-    // A matched ROM is refreshed by its id from then on; the same scan run again costs no call at all.
+    // A matched ROM is refreshed by its id from then on: the game found by name was recorded as that answer, so the
+    // update scan that follows costs no call, nor does any scan run again.
+    fake.requests.length = 0;
+    expect((await run('update')).perSource.igdb).toEqual({ matched: 1, unmatched: 0, errors: 0 });
+    expect(fake.requests).toHaveLength(0);
     await run('complete');
     fake.requests.length = 0;
     expect((await run('complete')).perSource.igdb).toEqual({ matched: 1, unmatched: 1, errors: 0 });
