@@ -9,6 +9,8 @@ import { PasswordGate } from './auth/password-gate.ts';
 import { AuthThrottle } from './auth/throttle.ts';
 import { throttlePolicies } from './auth/throttle-policies.ts';
 import { AuthThrottleRepository } from './db/repositories/auth-throttle-repository.ts';
+import { DeviceCodeRepository } from './db/repositories/device-code-repository.ts';
+import { DeviceAuthService } from './auth/device-auth-service.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/engine.ts';
 import { AuthRepository } from './db/repositories/auth-repository.ts';
@@ -109,6 +111,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     auth,
     passwordGate,
     clientTokens: new ClientTokenService(authRepo, throttle),
+    deviceAuth: new DeviceAuthService(new DeviceCodeRepository(db.kysely), authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
     stats: new StatsService(new StatsRepository(db.kysely)),
     usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),

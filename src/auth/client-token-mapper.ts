@@ -3,7 +3,7 @@ import { isoFromMs, isoOrNull } from '../common/time.ts';
 
 type ClientTokenWithOwner = Awaited<ReturnType<AuthRepository['listAllClientTokens']>>[number];
 
-/** RomM's `ClientTokenSchema`; devices are not tracked, so `device_id` is always null. */
+/** RomM's `ClientTokenSchema`; `device_id` is set for tokens issued by device-code authorization. */
 export function toClientTokenJson(row: ClientTokenRow) {
   return {
     id: row.id,
@@ -13,7 +13,7 @@ export function toClientTokenJson(row: ClientTokenRow) {
     last_used_at: isoOrNull(row.last_used_at),
     created_at: isoFromMs(row.created_at),
     user_id: row.user_id,
-    device_id: null,
+    device_id: row.device_id ?? null,
   };
 }
 

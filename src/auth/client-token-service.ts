@@ -50,6 +50,7 @@ export class ClientTokenService {
       last_used_at: null,
       created_at: now,
       updated_at: now,
+      device_id: null,
     });
     return { row, raw };
   }
@@ -127,7 +128,7 @@ function normalizeCode(code: string): string {
 }
 
 /** Milliseconds until expiry, or null for never. */
-function parseExpiry(value: string | null | undefined): number | null {
+export function parseExpiry(value: string | null | undefined): number | null {
   if (value == null || value === 'never') return null;
   const ms = EXPIRY[value];
   if (ms === undefined) {

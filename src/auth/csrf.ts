@@ -4,7 +4,10 @@ export const CSRF_COOKIE = 'romm_csrftoken';
 export const CSRF_HEADER = 'x-csrftoken';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-const EXEMPT = [/^\/api\/token(\/|$)/, /^\/api\/client-tokens\/exchange\/?$/, /^\/api\/client-tokens\/pair\/[^/]+\/status\/?$/];
+const EXEMPT = [/^\/api\/token(\/|$)/, /^\/api\/client-tokens\/exchange\/?$/, /^\/api\/client-tokens\/pair\/[^/]+\/status\/?$/,
+  // RomM exempts the device side of device-code authorization: the device has no session or cookie.
+  /^\/api\/auth\/device\/(init|token)\/?$/,
+];
 
 /** Double-submit cookie bound to a user id and signed, so a cookie planted by a sibling host cannot be replayed. */
 export class CsrfGuard {

@@ -1,7 +1,7 @@
 import type { LoginLimits } from '../config/login.ts';
 import type { ThrottlePolicy } from './throttle.ts';
 
-/** Throttled kinds. A later code-guessing flow (device codes) adds its own kind and policy here. */
+/** Throttled kinds, each with its policy below. */
 export const THROTTLE_KIND = {
   /** Wrong passwords for one account name, from anywhere. */
   account: 'login-account',
@@ -9,10 +9,18 @@ export const THROTTLE_KIND = {
   address: 'login-address',
   /** Unknown pairing codes tried from one client address. */
   pairing: 'pairing-address',
+  /** Device-code requests from one client address (a rate limit: every call counts). */
+  deviceInit: 'device-init-address',
+  /** Device-code polls from one client address (every call counts). */
+  devicePoll: 'device-poll-address',
 } as const;
 
 /** A pairing code lives 60 s: five wrong codes a minute is far more than any typo needs. */
 const PAIRING: ThrottlePolicy = { maxFailures: 5, windowMs: 60_000, blockMs: 60_000, maxBlockMs: 15 * 60_000 };
+
+/** RomM's per-address limits for device-code authorization: 10 requests and 60 polls a minute. */
+const DEVICE_INIT: ThrottlePolicy = { maxFailures: 10, windowMs: 60_000, blockMs: 60_000, maxBlockMs: 60_000 };
+const DEVICE_POLL: ThrottlePolicy = { maxFailures: 60, windowMs: 60_000, blockMs: 60_000, maxBlockMs: 60_000 };
 
 export function throttlePolicies(limits: LoginLimits): Record<string, ThrottlePolicy> {
   const windowMs = limits.loginFailureWindowSeconds * 1000;
@@ -30,5 +38,7 @@ export function throttlePolicies(limits: LoginLimits): Record<string, ThrottlePo
       maxBlockMs: Math.max(limits.addressBlockSeconds, limits.addressMaxBlockSeconds) * 1000,
     },
     [THROTTLE_KIND.pairing]: PAIRING,
+    [THROTTLE_KIND.deviceInit]: DEVICE_INIT,
+    [THROTTLE_KIND.devicePoll]: DEVICE_POLL,
   };
 }

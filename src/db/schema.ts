@@ -48,6 +48,8 @@ export interface ClientTokensTable {
   last_used_at: EpochMs | null;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** The device this token signs in (device-code authorization), else null. */
+  device_id: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -325,7 +327,42 @@ export interface CollectionsStateTable {
   facets_version: number;
 }
 
+/** A client device of a user (RomM's `Device`), created when a device-code sign-in is approved. */
+export interface DevicesTable {
+  id: string;
+  user_id: number;
+  name: string;
+  client: string;
+  platform: string | null;
+  client_version: string | null;
+  client_device_identifier: string;
+  sync_mode: string;
+  last_seen: EpochMs | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** A device-code authorization request: `pending`, then `approved` (token parked by id) or `denied`. */
+export interface DeviceCodesTable {
+  device_code_hash: string;
+  user_code: string;
+  status: 'pending' | 'approved' | 'denied';
+  client_device_identifier: string;
+  name: string;
+  client: string;
+  platform: string | null;
+  client_version: string | null;
+  /** Space-separated scope list. */
+  requested_scopes: string;
+  client_token_id: number | null;
+  last_poll_at: EpochMs | null;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
 export interface Database {
+  devices: DevicesTable;
+  device_codes: DeviceCodesTable;
   users: UsersTable;
   sessions: SessionsTable;
   client_tokens: ClientTokensTable;

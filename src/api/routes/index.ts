@@ -1,6 +1,7 @@
 import type { RouteModule } from '../deps.ts';
 import { authRoutes } from './auth.ts';
 import { clientTokenRoutes } from './client-tokens.ts';
+import { deviceAuthRoutes } from './device-auth.ts';
 import { collectionRoutes } from './collections.ts';
 import { downloadRoutes } from './downloads.ts';
 import { heartbeatRoutes } from './heartbeat.ts';
@@ -26,6 +27,7 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   userRoutes,
   clientTokenRoutes,
+  deviceAuthRoutes,
   collectionRoutes,
   romsReadRoutes,
   romsWriteRoutes,

@@ -18,6 +18,7 @@ import { migration as m8 } from './0510-file-change-identity.ts';
 import { migration as m9 } from './0600-metadata.ts';
 import { migration as m9c } from './0602-metadata-http-cache.ts';
 import { migration as m9b } from './0601-launchbox-image-order.ts';
+import { migration as m10 } from './0700-device-codes.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -35,4 +36,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0600-metadata', m9],
   ['0601-launchbox-image-order', m9b],
   ['0602-metadata-http-cache', m9c],
+  ['0700-device-codes', m10],
 ];
