@@ -41,6 +41,7 @@ import { LibraryFiles } from './domain/downloads/files.ts';
 import { NotesService } from './domain/notes/notes-service.ts';
 import { PatchService } from './domain/patch/patch-service.ts';
 import { PlatformsService } from './domain/platforms/platforms-service.ts';
+import { PlatformsWriteService } from './domain/platforms/platforms-write-service.ts';
 import { RomDeleteService } from './domain/roms/delete-service.ts';
 import { DEFAULT_MEDIA_LIMITS, RomMedia } from './domain/roms/edit-cover.ts';
 import { RomEditService } from './domain/roms/edit-service.ts';
@@ -95,6 +96,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
   const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers };
   const scanSettings = loadScanSettings(config.scan);
+  const platformsRepo = new PlatformsRepository(db.kysely);
   const scans = new ScanManager({
     run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring),
     lock: new ScanLockRepository(db.kysely),
@@ -140,7 +142,8 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       timeoutSeconds: config.romPatcherTimeoutSeconds,
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger),
-    platforms: new PlatformsService(new PlatformsRepository(db.kysely)),
+    platforms: new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings),
+    platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings),
     exports: new ExportService(new ExportRepository(db.kysely), resources.root, config.libraryPath, logger),
     scans,
   };

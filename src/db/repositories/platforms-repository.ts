@@ -61,6 +61,23 @@ export class PlatformsRepository {
     return { id: row.id, created: true };
   }
 
+  /** RomM's `PUT /api/platforms/{id}`: only the given fields change. */
+  async update(id: number, fields: { custom_name?: string; description?: string }, now: number): Promise<void> {
+    await this.db.updateTable('platforms').set({ ...fields, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Deletes the platform's ROM rows, then the platform row, in one transaction (RomM's order). ROM files, facets,
+   * per-user rows and collection links go with the ROMs by FK cascade. Returns whether the platform existed.
+   */
+  async delete(id: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('roms').where('platform_id', '=', id).execute();
+      const result = await trx.deleteFrom('platforms').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
   async setMissing(id: number, missing: boolean, now: number): Promise<void> {
     await this.db.updateTable('platforms').set({ missing_from_fs: missing ? 1 : 0, updated_at: now })
       .where('id', '=', id).execute();

@@ -1,7 +1,10 @@
 import type { PlatformsRepository, PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
 import { notFound, unprocessable } from '../../common/errors.ts';
-import { isoFromMs } from '../../common/time.ts';
+import { isoFromMs, nowMs } from '../../common/time.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
+import { knownPlatformSlugs, resolvePlatform } from '../../library/platform-catalogue.ts';
+import { listPlatformFolders, type PlatformFsSettings } from './platform-folders.ts';
+import { unmatchedPlatform } from './unmatched.ts';
 
 /** RomM's `PlatformSchema` (spec §11). Firmware is not managed yet: always an empty list. */
 export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
@@ -21,7 +24,11 @@ export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
 }
 
 export class PlatformsService {
-  constructor(private readonly repo: PlatformsRepository) {}
+  constructor(
+    private readonly repo: PlatformsRepository,
+    private readonly libraryPath: string,
+    private readonly settings: () => PlatformFsSettings,
+  ) {}
 
   /** `updated_after`: an ISO 8601 datetime; platforms changed strictly after it. */
   async list(updatedAfter?: string): Promise<PlatformSchema[]> {
@@ -41,5 +48,32 @@ export class PlatformsService {
     const p = await this.repo.get(id);
     if (!p) throw notFound(`Platform with id '${id}' not found`);
     return toPlatformSchema(p);
+  }
+
+  /**
+   * RomM's `/api/platforms/supported`: one entry per catalogue slug, in catalogue order; the database platform of
+   * that slug when there is one (the folder named like the slug wins over aliases bound to it), else an unmatched
+   * platform with id -1.
+   */
+  async supported(): Promise<PlatformSchema[]> {
+    const bySlug = new Map<string, PlatformSchema>();
+    for (const p of (await this.repo.list()).map(toPlatformSchema)) {
+      if (!bySlug.has(p.slug) || p.fs_slug === p.slug) bySlug.set(p.slug, p);
+    }
+    const now = isoFromMs(nowMs());
+    return knownPlatformSlugs().map((slug) => bySlug.get(slug) ?? unmatchedPlatform(slug, resolvePlatform(slug), now));
+  }
+
+  /**
+   * RomM's `/api/platforms/filesystem`: platform folders of the library that have no database row yet, each as an
+   * unmatched platform resolved the way the next scan will resolve it (bindings, then the catalogue).
+   */
+  async filesystem(): Promise<PlatformSchema[]> {
+    const settings = this.settings();
+    const known = new Set((await this.repo.list()).map((p) => p.fs_slug));
+    const now = isoFromMs(nowMs());
+    return (await listPlatformFolders(this.libraryPath, settings))
+      .filter((fsSlug) => !known.has(fsSlug))
+      .map((fsSlug) => unmatchedPlatform(fsSlug, resolvePlatform(fsSlug, settings.bindings), now));
   }
 }
