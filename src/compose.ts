@@ -63,6 +63,8 @@ import type { MetadataProvider } from './metadata/types.ts';
 import { MetadataRepository } from './db/repositories/metadata-repository.ts';
 import { MetadataService } from './domain/metadata/metadata-service.ts';
 import { loadMetadataSettings } from './metadata/settings.ts';
+import { ConfigService } from './domain/system/config-service.ts';
+import { SetupService } from './domain/system/setup-service.ts';
 
 /** What a caller may add to the composition (tests register fake metadata providers this way). */
 export interface ComposeOptions {
@@ -107,9 +109,12 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const mediaLimits = { ...DEFAULT_MEDIA_LIMITS, fetch: { ...DEFAULT_MEDIA_LIMITS.fetch } };
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
+  const users = new UsersService(usersRepo, config.passwordHashCost);
+  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings);
+  const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
-    users: new UsersService(usersRepo, config.passwordHashCost),
+    users: users,
     auth,
     passwordGate,
     clientTokens: new ClientTokenService(authRepo, throttle),
@@ -142,8 +147,13 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       timeoutSeconds: config.romPatcherTimeoutSeconds,
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger),
-    platforms: new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings),
+    platforms,
     platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings),
+    config: configService,
+    setup: new SetupService({
+      libraryPath: config.libraryPath, settings: () => configService.scanSettings(),
+      setupRequired: () => users.setupRequired(), platforms: () => platforms.list(),
+    }),
     exports: new ExportService(new ExportRepository(db.kysely), resources.root, config.libraryPath, logger),
     scans,
   };

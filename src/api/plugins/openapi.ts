@@ -2,15 +2,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { SCOPE_DESCRIPTIONS } from '../../auth/scopes.ts';
 import type { App } from '../deps.ts';
-
-export const APP_VERSION = '0.1.0';
+import { ROMM_API_VERSION, ROMSHELF_VERSION } from '../../common/version.ts';
 
 /** OpenAPI document at /openapi.json and the interactive docs at /api/docs, both from the route schemas. */
 export async function registerOpenApi(app: App): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'romshelf', version: APP_VERSION, description: 'RomM-compatible ROM library API' },
+      info: {
+        title: 'romshelf', version: ROMSHELF_VERSION,
+        description: `RomM-compatible ROM library API (RomM ${ROMM_API_VERSION})`,
+      },
       components: {
         securitySchemes: {
           OAuth2PasswordBearer: {

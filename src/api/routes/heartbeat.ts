@@ -1,11 +1,17 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
-import { APP_VERSION } from '../plugins/openapi.ts';
+import { ROMM_API_VERSION, ROMSHELF_VERSION } from '../../common/version.ts';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const Heartbeat = Type.Object({
-  SYSTEM: Type.Object({ VERSION: Type.String(), SHOW_SETUP_WIZARD: Type.Boolean() }),
+  SYSTEM: Type.Object({
+    /** The RomM version whose API is served (plain MAJOR.MINOR.PATCH). */
+    VERSION: Type.String(),
+    SHOW_SETUP_WIZARD: Type.Boolean(),
+    /** romshelf: its own version (absent in RomM). */
+    ROMSHELF_VERSION: Type.String(),
+  }),
   METADATA_SOURCES: Type.Record(Type.String(), Type.Boolean()),
   FILESYSTEM: Type.Object({ FS_PLATFORMS: Type.Array(Type.String()) }),
   EMULATION: Type.Object({ DISABLE_EMULATOR_JS: Type.Boolean(), DISABLE_RUFFLE_RS: Type.Boolean() }),
@@ -25,7 +31,7 @@ export const heartbeatRoutes: RouteModule = (app, { services, config }) => {
     config: { auth: 'public' },
     schema: { tags: ['system'], response: { 200: Heartbeat } },
   }, async () => ({
-    SYSTEM: { VERSION: APP_VERSION, SHOW_SETUP_WIZARD: await services.users.setupRequired() },
+    SYSTEM: { VERSION: ROMM_API_VERSION, SHOW_SETUP_WIZARD: await services.users.setupRequired(), ROMSHELF_VERSION },
     // Online providers are not built in yet: they report disabled; local LaunchBox and libretro data report here.
     METADATA_SOURCES: { ...Object.fromEntries(METADATA_SOURCES.map((k) => [k, false])), ...(await services.metadata.heartbeatFlags()) },
     FILESYSTEM: { FS_PLATFORMS: await listPlatformFolders(config.libraryPath) },

@@ -20,6 +20,9 @@ import { metadataRoutes } from './metadata.ts';
 import { exportRoutes } from './export.ts';
 import { searchCoverRoutes } from './search-cover.ts';
 import { searchRoutes } from './search.ts';
+import { configRoutes } from './config.ts';
+import { setupRoutes } from './setup.ts';
+import { streamingRoutes } from './streaming.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -43,5 +46,8 @@ export const routeModules: RouteModule[] = [
   exportRoutes,
   searchCoverRoutes,
   searchRoutes,
+  configRoutes,
+  setupRoutes,
+  streamingRoutes,
   webUiRoutes,
 ];

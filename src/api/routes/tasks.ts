@@ -19,6 +19,16 @@ const TaskStatus = Type.Object({
 
 const MAX_IDS = 100_000;
 
+/** RomM's `TaskInfo`, keys in RomM's order. */
+const TaskInfo = Type.Object({
+  name: Type.String(), type: Type.String(), title: Type.String(), description: Type.String(), enabled: Type.Boolean(),
+  manual_run: Type.Boolean(), cron_string: Type.String(),
+});
+const GroupedTasks = Type.Object({ scheduled: Type.Array(TaskInfo), manual: Type.Array(TaskInfo), watcher: Type.Array(TaskInfo) });
+
+/** The tasks romshelf runs, by RomM's names; `POST /api/tasks/run/{name}` answers RomM's 404 for any other. */
+const RUNNABLE_TASKS = ['scan_library'];
+
 const RunScanBody = Type.Object({
   /** `unidentified` is accepted for `unmatched`. */
   type: Type.Optional(Type.Union([...SCAN_TYPES, 'unidentified'].map((t) => Type.Literal(t)))),
@@ -39,8 +49,48 @@ function taskJson(s: ScanStatus) {
   };
 }
 
-export const taskRoutes: RouteModule = (app, { services }) => {
+export const taskRoutes: RouteModule = (app, { services, config }) => {
   const scans = services.scans;
+
+  app.get('/api/tasks', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], response: { 200: GroupedTasks, ...errorResponses } },
+  }, async () => ({
+    // RomM's scheduled rescan is romshelf's periodic quick scan (an interval, not a cron string); unlike RomM it can
+    // also be run by hand, which is what the task's run button does.
+    scheduled: [{
+      name: 'scan_library', type: 'scan', title: 'Scheduled rescan', description: 'Rescans the entire library',
+      enabled: config.scan.intervalSeconds > 0, manual_run: true, cron_string: '',
+    }],
+    manual: [],
+    // No file-system watcher: the periodic scan also sees changes on network shares, which a watcher misses.
+    watcher: [{
+      name: 'filesystem_watcher', type: 'watcher', title: 'Rescan on filesystem change',
+      description: 'Runs a scan when a change is detected in the library path', enabled: false, manual_run: false,
+      cron_string: '',
+    }],
+  }));
+
+  // Every task romshelf knows of (the current or last scan), newest first, as RomM lists its queues.
+  app.get('/api/tasks/status', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], response: { 200: Type.Array(TaskStatus), ...errorResponses } },
+  }, async () => {
+    const s = scans.status();
+    return s.task_id ? [taskJson(s)] : [];
+  });
+
+  // Static `run/scan_library` below wins over this parameter route (Fastify prefers static segments).
+  app.post('/api/tasks/run/:task_name', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: {
+      tags: ['tasks'], params: Type.Object({ task_name: Type.String({ maxLength: 200 }) }),
+      body: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
+      response: { ...errorResponses },
+    },
+  }, async (request) => {
+    throw notFound(`Task '${request.params.task_name}' not found, available tasks are ${RUNNABLE_TASKS.join(', ')}`);
+  });
 
   app.post('/api/tasks/run/scan_library', {
     config: { auth: { scopes: ['tasks.run'] } },
@@ -72,7 +122,7 @@ export const taskRoutes: RouteModule = (app, { services }) => {
     schema: { tags: ['tasks'], params: Type.Object({ task_id: Type.String() }), response: { 200: TaskStatus, ...errorResponses } },
   }, async (request) => {
     const s = scans.status();
-    if (!s.task_id || s.task_id !== request.params.task_id) throw notFound(`Task with ID ${request.params.task_id} not found`);
+    if (!s.task_id || s.task_id !== request.params.task_id) throw notFound(`Task with ID '${request.params.task_id}' not found`);
     return taskJson(s);
   });
 
