@@ -152,7 +152,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     config: configService,
     setup: new SetupService({
       libraryPath: config.libraryPath, settings: () => configService.scanSettings(),
-      setupRequired: () => users.setupRequired(), platforms: () => platforms.list(),
+      setupRequired: () => users.setupRequired(), platforms: () => platforms.list(), supported: () => platforms.supported(),
     }),
     exports: new ExportService(new ExportRepository(db.kysely), resources.root, config.libraryPath, logger),
     scans,

@@ -5,7 +5,6 @@ import { isInside } from '../../common/paths.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
 import { buildExclusions, type ExclusionConfig } from '../../library/exclusions.ts';
 import { detectLayout, detectStructure } from '../../library/layout.ts';
-import { supportedPlatforms } from './supported-platforms.ts';
 
 export interface SetupDeps {
   libraryPath: string;
@@ -14,6 +13,8 @@ export interface SetupDeps {
   /** Whether no admin exists yet: the wizard's routes are open to anyone until then. */
   setupRequired(): Promise<boolean>;
   platforms(): Promise<PlatformSchema[]>;
+  /** RomM's supported platforms (`GET /api/platforms/supported`). */
+  supported(): Promise<PlatformSchema[]>;
 }
 
 export interface SetupLibraryInfo {
@@ -39,7 +40,7 @@ export class SetupService {
     const structure = await detectStructure(libraryPath, { romsFolder });
     const detected = structure === 'A' ? 'struct_a' : structure === 'B' ? 'struct_b' : null;
     const dbPlatforms = await this.deps.platforms();
-    const supported = supportedPlatforms(dbPlatforms);
+    const supported = await this.deps.supported();
     // The per-folder counts are a first-run hint: once the database holds ROMs, RomM skips the walk.
     if (structure === null || dbPlatforms.some((p) => p.rom_count > 0)) {
       return { detected_structure: detected, existing_platforms: [], supported_platforms: supported };
