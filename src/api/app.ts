@@ -10,6 +10,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { routeModules } from './routes/index.ts';
+import { attachSockets } from './sockets/socket-server.ts';
 
 export interface BuiltApp {
   app: App;
@@ -26,11 +27,13 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     trustProxy: false,
     ...serverOptions(deps.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(cookie);
+  // socket.io first: it wraps the request listeners present, and the connection guard must see its polls too.
+  attachSockets(app.server, app, deps);
   guardConnections(app.server, deps.config.http);
 
   const routes: RegisteredRoute[] = [];
   registerErrorHandling(app);
-  await app.register(cookie);
   // No CORS headers unless origins are listed: RomM's default of `*` with credentials lets any site act as the user.
   if (deps.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: deps.config.corsOrigins, credentials: true });
