@@ -6,7 +6,7 @@
  * are read, anything else is ignored.
  */
 import { positiveId, text } from './hash-match.ts';
-import { igdbAgeRating, type IgdbAgeRating } from './igdb-age-ratings.ts';
+import { IGDB_AGE_RATINGS, type IgdbAgeRating } from '../igdb/age-ratings.ts';
 
 /** RomM's `igdb_metadata` (RomIGDBMetadata). */
 export interface IgdbMetadata {
@@ -114,8 +114,8 @@ export function parseIgdbGame(body: unknown, expectedId: number): IgdbGame | nul
   const franchises = [...new Set([...(franchise ? names([franchise]) : []), ...names(game.franchises)])];
   const ageRatings: IgdbAgeRating[] = [];
   for (const r of expanded(game.age_ratings)) {
-    const rating = typeof r.rating_category === 'number' ? igdbAgeRating(r.rating_category) : null;
-    if (rating) ageRatings.push(rating);
+    const rating = typeof r.rating_category === 'number' ? IGDB_AGE_RATINGS.get(r.rating_category) ?? null : null;
+    if (rating) ageRatings.push({ ...rating });
   }
   const platforms: IgdbMetadata['platforms'] = [];
   for (const p of expanded(game.platforms)) {
