@@ -15,6 +15,7 @@
  *   storeScreenshots(rom, files, onSkip?) → string[]   stored in order; a bad file is skipped, its error to onSkip
  *   storeManual(rom, file) → string
  *   storeExtra(rom, kind, file) → string
+ *   remove(rom, 'cover' | 'screenshots' | 'manual')
  *   sweepUnused() → number of objects removed  (between passes: objects no ROM links to)
  * Paths returned are relative to resourcesRoot, with `/`. Failures throw MediaError.
  * A URL source (an online provider's image) is fetched through the SSRF-safe fetch with the same byte limits, then
@@ -144,6 +145,11 @@ export class MediaStore {
     const base = path.posix.basename(rel);
     await this.removeOthers(dir, (name) => name.startsWith(`${kind}.`) && name !== base);
     return rel;
+  }
+
+  /** Removes a ROM's stored cover, screenshots or manual (a complete scan whose sources no longer have it). */
+  async remove(rom: MediaRom, field: 'cover' | 'screenshots' | 'manual'): Promise<void> {
+    await rm(path.join(this.resourcesRoot, romDir(rom, field), field), { recursive: true, force: true });
   }
 
   /**

@@ -26,6 +26,8 @@ export interface MediaStorage {
   storeExtra(rom: RomKey, kind: ExtraMedia, file: MediaSource): Promise<string>;
   /** Removes stored media no ROM uses any more; run after a pass that changed media. */
   sweepUnused?(): Promise<number>;
+  /** Removes a ROM's stored cover, screenshots or manual. */
+  remove?(rom: RomKey, field: 'cover' | 'screenshots' | 'manual'): Promise<void>;
 }
 
 export interface RomKey {
@@ -184,8 +186,9 @@ class MetadataPass {
       await this.runPlatform(plan, providers);
     }
     this.progress(true);
-    // Replaced covers leave content objects nothing links to; the scan lock keeps other passes out meanwhile.
-    if (this.result.updated > 0 && !this.result.cancelled) await this.deps.media.sweepUnused?.();
+    // Replaced or removed media leave content objects nothing links to; the scan lock keeps other passes out
+    // meanwhile. A pass that only added media has nothing to sweep.
+    if (this.mediaReplaced && !this.result.cancelled) await this.deps.media.sweepUnused?.();
     return this.result;
   }
 
@@ -299,6 +302,8 @@ class MetadataPass {
 
   /** A provider's failure is one issue per kind and provider, not one per ROM (an offline provider fails them all). */
   private readonly reported = new Set<string>();
+  /** Some stored media was replaced or removed in this pass. */
+  private mediaReplaced = false;
   private lookupFailed(source: SourceId, romName: string, err: unknown): void {
     const kind = (err as { kind?: string }).kind ?? 'error';
     const key = `${source}:${kind}`;
@@ -365,6 +370,11 @@ class MetadataPass {
       blobs.set(blobCol, blob);
     }
     for (const field of plan.clear) {
+      const stored = field === 'cover' ? rom.path_cover_l : field === 'manual' ? rom.path_manual : parseList(rom.path_screenshots).length > 0;
+      if (stored) {
+        await this.deps.media.remove?.(key, field);
+        this.mediaReplaced = true;
+      }
       if (field === 'cover') Object.assign(set, { path_cover_s: '', path_cover_l: '', url_cover: '' });
       if (field === 'screenshots') Object.assign(set, { path_screenshots: '[]', url_screenshots: '[]' });
       if (field === 'manual') Object.assign(set, { path_manual: '', url_manual: '' });
@@ -390,6 +400,7 @@ class MetadataPass {
     try {
       const stored = await store();
       fs[`origin:${field}`] = origin;
+      if (present) this.mediaReplaced = true;
       return stored;
     } catch (err) {
       const kind = (err as { kind?: MetadataIssueKind }).kind ?? 'media-failed';

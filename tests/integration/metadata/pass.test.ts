@@ -28,6 +28,10 @@ class TableProvider implements MetadataProvider {
 /** Records what would be stored; origins come from the file path plus a version the test bumps. */
 class RecordingMedia implements MediaStorage {
   stored: string[] = [];
+  removed: string[] = [];
+  sweeps = 0;
+  remove(rom: { id: number }, field: string) { this.removed.push(`${rom.id}:${field}`); return Promise.resolve(); }
+  sweepUnused() { this.sweeps++; return Promise.resolve(0); }
   version = 1;
   origin(f: MediaFile) { return Promise.resolve(`${f.path}|${this.version}`); }
   storeCover(rom: { platformId: number; id: number }, f: MediaFile) {
@@ -203,6 +207,18 @@ describeEachEngine('metadata pass', (ctx) => {
     expect(seen.filter((v) => v === 777)).toHaveLength(1);
     expect(await rom('Unknown Game (USA).sfc')).toMatchObject({ launchbox_id: 777, name: 'Found By Hint' });
     expect((await rom('Chrono Trigger (USA).sfc')).launchbox_id).toBeNull();
+  });
+
+  it('removes media a complete scan clears, and sweeps only after media were replaced or removed', async () => {
+    await run();
+    expect(media.sweeps).toBe(0);
+    const ct = await rom('Chrono Trigger (USA).sfc');
+    delete gamelist.table['Chrono Trigger (USA).sfc'];
+    delete launchbox.table['Chrono Trigger (USA).sfc'];
+    await run({ type: 'complete' });
+    expect(media.removed.sort()).toEqual([`${ct.id}:cover`, `${ct.id}:screenshots`]);
+    expect(await rom('Chrono Trigger (USA).sfc')).toMatchObject({ path_cover_s: '', path_screenshots: '[]' });
+    expect(media.sweeps).toBe(1);
   });
 
   it('runs only the chosen ROMs', async () => {

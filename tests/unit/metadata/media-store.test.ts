@@ -199,3 +199,13 @@ describe('MediaStore URL sources', () => {
     await expectMediaError(store.storeCover({ platformId: 1, id: 1 }, { url: 'http://127.0.0.1:9/cover.png' }), 'media-failed');
   });
 });
+
+describe('MediaStore removal', () => {
+  it('removes a ROM\'s cover folder, and the sweep then drops the object nothing links to', async () => {
+    const src = await put('r.png', await image(20, 20).png().toBuffer());
+    await store.storeCover({ platformId: 1, id: 9 }, src);
+    await store.remove({ platformId: 1, id: 9 }, 'cover');
+    await expect(stat(path.join(resources, 'roms/1/9/cover'))).rejects.toThrow();
+    expect(await store.sweepUnused()).toBe(2);
+  });
+});
