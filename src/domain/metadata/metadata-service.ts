@@ -25,22 +25,38 @@ const BLOB_KEYS = [
   ['hltb_metadata', 'hltb'], ['gamelist_metadata', 'gamelist'], ['manual_metadata', 'manual'],
 ] as const;
 
+/** How long a provider's availability is remembered: the heartbeat is polled often, and a check may list folders. */
+const AVAILABILITY_TTL_MS = 5_000;
+
 export class MetadataService {
+  private availabilityMemo: { at: number; value: Promise<Map<MetadataProvider, boolean>> } | null = null;
+
   constructor(
     private readonly repo: MetadataRepository,
     private readonly providers: readonly MetadataProvider[],
+    private readonly now: () => number = Date.now,
   ) {}
 
+  /** Each provider's `available()`, checked at once and remembered for a few seconds. */
+  private availability(): Promise<Map<MetadataProvider, boolean>> {
+    const t = this.now();
+    if (!this.availabilityMemo || t - this.availabilityMemo.at > AVAILABILITY_TTL_MS) {
+      const value = Promise.all(this.providers.map(async (p) => [p, await p.available().catch(() => false)] as const))
+        .then((pairs) => new Map(pairs));
+      this.availabilityMemo = { at: t, value };
+    }
+    return this.availabilityMemo.value;
+  }
+
   async sources(): Promise<SourceInfo[]> {
-    return Promise.all(this.providers.map(async (p) => ({
-      id: p.id, name: NAMES[p.id] ?? p.id, available: await p.available().catch(() => false), local: !p.online,
-    })));
+    const available = await this.availability();
+    return this.providers.map((p) => ({ id: p.id, name: NAMES[p.id] ?? p.id, available: available.get(p) ?? false, local: !p.online }));
   }
 
   /** Sources whose provider is configured now (a re-fetch after an edit runs only these). */
   async availableSources(): Promise<SourceId[]> {
-    const out = await Promise.all(this.providers.map(async (p) => ((await p.available().catch(() => false)) ? p.id : null)));
-    return [...new Set(out.filter((s): s is SourceId => s !== null))];
+    const available = await this.availability();
+    return [...new Set(this.providers.filter((p) => available.get(p)).map((p) => p.id))];
   }
 
   /**
@@ -48,20 +64,18 @@ export class MetadataService {
    * may share a flag: libretro's local clone and its HTTP server); ANY_SOURCE_ENABLED when any flag is.
    */
   async heartbeatFlags(): Promise<Record<string, boolean>> {
+    const available = await this.availability();
     const flags: Record<string, boolean> = {};
     for (const p of this.providers) {
-      if (!p.heartbeatFlag) continue;
-      const on = await p.available().catch(() => false);
-      flags[p.heartbeatFlag] = (flags[p.heartbeatFlag] ?? false) || on;
+      if (p.heartbeatFlag) flags[p.heartbeatFlag] = (flags[p.heartbeatFlag] ?? false) || (available.get(p) ?? false);
     }
     return { ...flags, ANY_SOURCE_ENABLED: Object.values(flags).some(Boolean) };
   }
 
   /** `GET /api/heartbeat/metadata/{source}`: false for an unknown or unconfigured source. */
   async health(source: string): Promise<boolean> {
-    const matching = this.providers.filter((p) => p.id === source);
-    for (const p of matching) {
-      if (!(await p.available().catch(() => false))) continue;
+    const available = await this.availability();
+    for (const p of this.providers.filter((x) => x.id === source && available.get(x))) {
       if (await (p.health ? p.health() : Promise.resolve(true)).catch(() => false)) return true;
     }
     return false;
