@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CachedAnswer } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { IgdbProvider, type IgdbProviderOptions } from '../../../../src/metadata/igdb/provider.ts';
 import type { MetadataPlatform, MetadataRom } from '../../../../src/metadata/types.ts';
 import { parseTags } from '../../../../src/library/tags.ts';
 import { fsNameNoExt, fsNameNoTags } from '../../../../src/library/fs-names.ts';
 import type { FakeHandler, FakeRequest } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
+export { MemoryCache };
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/metadata/igdb');
 export const fixture = (name: string): Record<string, unknown>[] => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>[];
@@ -26,17 +27,6 @@ export function igdbAnswer(req: FakeRequest): ReturnType<FakeHandler> {
   return { body: hits };
 }
 
-export class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer & { expires: number }>();
-  get(p: string, k: string, now: number) {
-    const r = this.rows.get(`${p}/${k}`);
-    return Promise.resolve(r && r.expires > now ? { status: r.status, body: r.body } : null);
-  }
-  put(p: string, k: string, a: CachedAnswer, now: number, ttl: number) {
-    this.rows.set(`${p}/${k}`, { ...a, expires: now + ttl });
-    return Promise.resolve();
-  }
-}
 
 export function provider(url: string, extra: Partial<IgdbProviderOptions> = {}): IgdbProvider {
   return new IgdbProvider({

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
+import type { MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { parseAutoindex } from '../../../../src/metadata/libretro/autoindex.ts';
 import { LibretroHttpThumbnails } from '../../../../src/metadata/libretro/http-thumbnails.ts';
 import { libretroIdFor } from '../../../../src/metadata/libretro/names.ts';
@@ -12,17 +12,13 @@ import { MediaStore } from '../../../../src/metadata/media-store.ts';
 import { ProviderError, ProviderHttp } from '../../../../src/metadata/online/provider-http.ts';
 import type { MetadataIssueKind, MetadataPlatform, MetadataRom } from '../../../../src/metadata/types.ts';
 import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
 const FIX = path.resolve('tests/fixtures/metadata/libretro');
 const BOXES = readFileSync(path.join(FIX, 'snes-boxarts.html'), 'utf8');
 const SNAPS = readFileSync(path.join(FIX, 'snes-snaps.html'), 'utf8');
 const SNES = '/Nintendo%20-%20Super%20Nintendo%20Entertainment%20System';
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer>();
-  get(p: string, k: string) { return Promise.resolve(this.rows.get(`${p}/${k}`) ?? null); }
-  put(p: string, k: string, a: CachedAnswer) { this.rows.set(`${p}/${k}`, a); return Promise.resolve(); }
-}
 
 const platform = (slug: string): MetadataPlatform => ({ id: 1, slug, fsSlug: slug, name: slug, romsDir: '/nowhere' });
 const rom = (fsName: string): MetadataRom => {

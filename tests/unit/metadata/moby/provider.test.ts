@@ -3,23 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
+import type { MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { type MediaError, MediaStore } from '../../../../src/metadata/media-store.ts';
 import { MobyProvider } from '../../../../src/metadata/moby/provider.ts';
 import { ProviderError } from '../../../../src/metadata/online/provider-http.ts';
 import type { MetadataPlatform, MetadataRom, PlatformSession } from '../../../../src/metadata/types.ts';
 import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(import.meta.dirname, '../../../fixtures/metadata/moby', name), 'utf8'));
 const SONIC = fixture('games-sonic-genesis.json');
 const BY_ID = fixture('game-by-id-1156.json');
 const GROUPS = fixture('groups.json');
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer>();
-  get(p: string, k: string) { return Promise.resolve(this.rows.get(`${p}/${k}`) ?? null); }
-  put(p: string, k: string, a: CachedAnswer) { this.rows.set(`${p}/${k}`, a); return Promise.resolve(); }
-}
 
 const genesis: MetadataPlatform = { id: 1, slug: 'genesis', fsSlug: 'megadrive', name: 'Sega Mega Drive/Genesis', romsDir: '/roms/megadrive' };
 

@@ -3,18 +3,8 @@ import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/r
 import { ProviderError, ProviderHttp, retryAfterMs } from '../../../../src/metadata/online/provider-http.ts';
 import { RateLimiter } from '../../../../src/metadata/online/limits.ts';
 import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer & { expires: number }>();
-  get(p: string, k: string, now: number) {
-    const r = this.rows.get(`${p}/${k}`);
-    return Promise.resolve(r && r.expires > now ? { status: r.status, body: r.body } : null);
-  }
-  put(p: string, k: string, a: CachedAnswer, now: number, ttl: number) {
-    this.rows.set(`${p}/${k}`, { ...a, expires: now + ttl });
-    return Promise.resolve();
-  }
-}
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });
@@ -120,7 +110,7 @@ describe('RateLimiter', () => {
     const first = await http.request({ path: '/x', query: { q: 1 }, secretQuery: { key: 'pw1' }, ttlMs: 1234, decode });
     expect(first.body).toEqual({ a: 1 });
     expect(s.requests[0]?.url).toBe('/x?q=1&key=pw1');
-    const [[cacheKey, row]] = [...cache.rows.entries()] as [[string, CachedAnswer & { expires: number }]];
+    const [[cacheKey, row]] = [...cache.rows.entries()] as [[string, CachedAnswer & { ttl: number; expires: number }]];
     expect(cacheKey).not.toContain('pw1');
     expect(row.body).toBe('{"a":1}');
     expect(row.expires - Date.now()).toBeLessThan(1300);

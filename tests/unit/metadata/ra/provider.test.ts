@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
+import type { MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { ProviderError } from '../../../../src/metadata/online/provider-http.ts';
 import { RetroAchievementsProvider } from '../../../../src/metadata/ra/provider.ts';
 import type { MetadataPlatform, MetadataRom, ProviderMatch } from '../../../../src/metadata/types.ts';
 import { startFakeProvider, type FakeHandler, type FakeRequest } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/metadata/ra', name), 'utf8');
 const LIST = fixture('game-list-genesis.json');
 const GAME = fixture('game-extended-1.json');
 const KEY = 'ra-secret-key';
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer & { ttl: number }>();
-  get(p: string, k: string) { return Promise.resolve(this.rows.get(`${p}/${k}`) ?? null); }
-  put(p: string, k: string, a: CachedAnswer, _now: number, ttl: number) { this.rows.set(`${p}/${k}`, { ...a, ttl }); return Promise.resolve(); }
-}
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
+import type { MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { MediaError, MediaStore } from '../../../../src/metadata/media-store.ts';
 import { ProviderError } from '../../../../src/metadata/online/provider-http.ts';
 import { decodeAnswer } from '../../../../src/metadata/screenscraper/client.ts';
@@ -11,6 +11,7 @@ import { bestMatch, ssSearchTerm } from '../../../../src/metadata/screenscraper/
 import { ScreenScraperProvider } from '../../../../src/metadata/screenscraper/provider.ts';
 import type { MetadataPlatform, MetadataRom, ProviderMatch } from '../../../../src/metadata/types.ts';
 import { startFakeProvider, type FakeHandler, type FakeRequest } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/metadata/screenscraper', name), 'utf8');
 const SONIC = fixture('jeuInfos-sonic.json');
@@ -18,11 +19,6 @@ const MARIO = fixture('jeuRecherche-mario.json');
 const USER = fixture('ssuserInfos.json');
 const PASSWORD = 'hunter2pw';
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer>();
-  get(p: string, k: string) { return Promise.resolve(this.rows.get(`${p}/${k}`) ?? null); }
-  put(p: string, k: string, a: CachedAnswer) { this.rows.set(`${p}/${k}`, a); return Promise.resolve(); }
-}
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/common/errors.ts';
-import type { CachedAnswer, MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
+import type { MetadataCacheRepository } from '../../../../src/db/repositories/metadata-cache-repository.ts';
 import { CoverSearchService } from '../../../../src/domain/metadata/cover-search.ts';
 import { MediaStore } from '../../../../src/metadata/media-store.ts';
 import { ProviderError, ProviderHttp } from '../../../../src/metadata/online/provider-http.ts';
@@ -14,16 +14,12 @@ import { bestGame, candidateNames } from '../../../../src/metadata/sgdb/matching
 import { SgdbProvider } from '../../../../src/metadata/sgdb/provider.ts';
 import type { MetadataPlatform, MetadataRom, ProviderMatch } from '../../../../src/metadata/types.ts';
 import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
+import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
 const FIX = path.resolve('tests/fixtures/metadata/sgdb');
 const SEARCH = JSON.parse(readFileSync(path.join(FIX, 'search-mario.json'), 'utf8')) as unknown;
 const GRIDS = JSON.parse(readFileSync(path.join(FIX, 'grids-5254.json'), 'utf8')) as unknown;
 
-class MemoryCache {
-  readonly rows = new Map<string, CachedAnswer>();
-  get(p: string, k: string) { return Promise.resolve(this.rows.get(`${p}/${k}`) ?? null); }
-  put(p: string, k: string, a: CachedAnswer) { this.rows.set(`${p}/${k}`, a); return Promise.resolve(); }
-}
 
 const platform: MetadataPlatform = { id: 1, slug: 'snes', fsSlug: 'snes', name: 'SNES', romsDir: '/nowhere' };
 const rom = (fsNameNoTags: string, ids: MetadataRom['ids'] = {}): MetadataRom => ({
