@@ -3,7 +3,7 @@ import { nowMs } from '../../common/time.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
 import type { PlatformsRepository } from '../../db/repositories/platforms-repository.ts';
 import { resolvePlatform } from '../../library/platform-catalogue.ts';
-import { checkFolderName, createPlatformFolder, type PlatformFsSettings } from './platform-folders.ts';
+import { checkFolderName, checkNotExcluded, createPlatformFolder, type PlatformFsSettings } from './platform-folders.ts';
 import { toPlatformSchema } from './platforms-service.ts';
 import { newPlatformRow } from './unmatched.ts';
 
@@ -26,7 +26,8 @@ export class PlatformsWriteService {
    */
   async create(fsSlug: string): Promise<PlatformSchema> {
     const settings = this.settings();
-    checkFolderName(fsSlug, settings.exclusions);
+    checkFolderName(fsSlug);
+    checkNotExcluded(fsSlug, settings.exclusions);
     if (await this.repo.findByFsSlug(fsSlug)) throw conflict(`Platform ${fsSlug} already exists`);
     await createPlatformFolder(this.libraryPath, fsSlug, settings);
     const { id, created } = await this.repo.ensure(newPlatformRow(fsSlug, resolvePlatform(fsSlug, settings.bindings), nowMs()));

@@ -1,10 +1,9 @@
-import { mkdir, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { badRequest, forbidden } from '../../common/errors.ts';
-import { isInside } from '../../common/paths.ts';
+import { readdir } from 'node:fs/promises';
+import { forbidden } from '../../common/errors.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
 import { buildExclusions, type ExclusionConfig } from '../../library/exclusions.ts';
 import { detectLayout, detectStructure } from '../../library/layout.ts';
+import { checkFolderName, createPlatformFolder } from '../platforms/platform-folders.ts';
 
 export interface SetupDeps {
   libraryPath: string;
@@ -58,16 +57,11 @@ export class SetupService {
     await this.gate(hasScope);
     if (fsSlugs.length === 0) return { success: true, created_count: 0, message: 'No platforms selected' };
     // Every name is checked before any folder is made: one bad name creates nothing.
-    for (const slug of fsSlugs) assertFolderName(slug);
-    const { libraryPath } = this.deps;
+    for (const slug of fsSlugs) checkFolderName(slug);
     const { romsFolder } = await this.deps.settings();
-    const structure = (await detectStructure(libraryPath, { romsFolder })) ?? 'A';
     let created = 0;
     for (const slug of new Set(fsSlugs)) {
-      const dir = structure === 'A' ? path.join(libraryPath, romsFolder, slug) : path.join(libraryPath, slug, romsFolder);
-      if (!isInside(libraryPath, dir)) throw badRequest(`Invalid platform folder name '${slug}'`);
-      // mkdir answers the first folder it made, or nothing when the folder was already there.
-      if ((await mkdir(dir, { recursive: true })) !== undefined) created += 1;
+      if (await createPlatformFolder(this.deps.libraryPath, slug, { romsFolder })) created += 1;
     }
     return { success: true, created_count: created, message: `Successfully created ${created} platform folder(s)` };
   }
@@ -75,13 +69,4 @@ export class SetupService {
   private async gate(hasScope: boolean): Promise<void> {
     if (!hasScope && !(await this.deps.setupRequired())) throw forbidden('Forbidden');
   }
-}
-
-const isControl = (ch: string): boolean => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f;
-
-/** One plain folder name: no separators, no `.`/`..`, no NUL or control characters, within file-system limits. */
-function assertFolderName(name: string): void {
-  const ok = name !== '' && name !== '.' && name !== '..' && !/[/\\]/.test(name)
-    && ![...name].some(isControl) && Buffer.byteLength(name) <= 255;
-  if (!ok) throw badRequest(`Invalid platform folder name '${[...name].map((ch) => (isControl(ch) ? '?' : ch)).join('')}'`);
 }
