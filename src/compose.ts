@@ -133,7 +133,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       scans, availableSources: () => metadata.availableSources(),
       log: (msg, err) => logger.warn({ err }, msg),
     }),
-    coverSearch: new CoverSearchService(sgdbCoverClient(db, config.metadata)),
+    coverSearch: new CoverSearchService(sgdbCoverClient(providers)),
     collections,
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),

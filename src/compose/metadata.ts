@@ -72,10 +72,11 @@ function sgdbHttp(cache: MetadataCacheRepository, env: MetadataEnvironment): Pro
   return new ProviderHttp({ provider: 'sgdb', baseUrl: env.online.steamgriddb.url, cache, timeoutMs: env.online.timeoutMs, perSecond: 4, maxConcurrent: 4 });
 }
 
-/** SteamGridDB's client for the cover picker (`GET /api/search/cover`); not enabled without STEAMGRIDDB_API_KEY. */
-export function sgdbCoverClient(db: Db, env: MetadataEnvironment): SgdbClient {
-  const http = sgdbHttp(new MetadataCacheRepository(db.kysely), env);
-  return new SgdbClient(http, env.online.steamgriddb.apiKey);
+/** The SteamGridDB provider's client, which the cover picker (`GET /api/search/cover`) shares. */
+export function sgdbCoverClient(providers: readonly MetadataProvider[]): SgdbClient {
+  const sgdb = providers.find((p): p is SgdbProvider => p instanceof SgdbProvider);
+  if (!sgdb) throw new Error('the SteamGridDB provider is missing from the metadata providers');
+  return sgdb.client;
 }
 
 /** The local providers. */

@@ -17,7 +17,8 @@ export class SgdbProvider implements MetadataProvider {
   readonly online = true;
   readonly lookupLast = true;
 
-  constructor(private readonly client: SgdbClient) {}
+  /** Shared with the cover picker (`GET /api/search/cover`), so both keep to one rate limit. */
+  constructor(readonly client: SgdbClient) {}
 
   available(): Promise<boolean> {
     return Promise.resolve(this.client.enabled);
