@@ -27,7 +27,6 @@ export function igdbAnswer(req: FakeRequest): ReturnType<FakeHandler> {
   return { body: hits };
 }
 
-
 export function provider(url: string, extra: Partial<IgdbProviderOptions> = {}): IgdbProvider {
   return new IgdbProvider({
     clientId: 'client-abc', clientSecret: 'secret-xyz', url: `${url}/v4`, tokenUrl: `${url}/oauth2/token`,

@@ -19,7 +19,6 @@ const BOXES = readFileSync(path.join(FIX, 'snes-boxarts.html'), 'utf8');
 const SNAPS = readFileSync(path.join(FIX, 'snes-snaps.html'), 'utf8');
 const SNES = '/Nintendo%20-%20Super%20Nintendo%20Entertainment%20System';
 
-
 const platform = (slug: string): MetadataPlatform => ({ id: 1, slug, fsSlug: slug, name: slug, romsDir: '/nowhere' });
 const rom = (fsName: string): MetadataRom => {
   const fsNameNoExt = fsName.replace(/\.[a-z0-9]+$/, '');

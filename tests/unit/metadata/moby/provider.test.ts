@@ -16,7 +16,6 @@ const SONIC = fixture('games-sonic-genesis.json');
 const BY_ID = fixture('game-by-id-1156.json');
 const GROUPS = fixture('groups.json');
 
-
 const genesis: MetadataPlatform = { id: 1, slug: 'genesis', fsSlug: 'megadrive', name: 'Sega Mega Drive/Genesis', romsDir: '/roms/megadrive' };
 
 function rom(fsName: string, fsNameNoTags: string, ids: MetadataRom['ids'] = {}): MetadataRom {

@@ -5,7 +5,6 @@ import { RateLimiter } from '../../../../src/metadata/online/limits.ts';
 import { startFakeProvider, type FakeHandler } from '../../../helpers/fake-provider-server.ts';
 import { MemoryCache } from '../../../helpers/memory-cache.ts';
 
-
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });
 

@@ -13,7 +13,6 @@ const LIST = fixture('game-list-genesis.json');
 const GAME = fixture('game-extended-1.json');
 const KEY = 'ra-secret-key';
 
-
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });
 

@@ -19,7 +19,6 @@ const MARIO = fixture('jeuRecherche-mario.json');
 const USER = fixture('ssuserInfos.json');
 const PASSWORD = 'hunter2pw';
 
-
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => { await close?.(); close = null; });
 

@@ -20,7 +20,6 @@ const FIX = path.resolve('tests/fixtures/metadata/sgdb');
 const SEARCH = JSON.parse(readFileSync(path.join(FIX, 'search-mario.json'), 'utf8')) as unknown;
 const GRIDS = JSON.parse(readFileSync(path.join(FIX, 'grids-5254.json'), 'utf8')) as unknown;
 
-
 const platform: MetadataPlatform = { id: 1, slug: 'snes', fsSlug: 'snes', name: 'SNES', romsDir: '/nowhere' };
 const rom = (fsNameNoTags: string, ids: MetadataRom['ids'] = {}): MetadataRom => ({
   id: 1, platformId: 1, fsName: `${fsNameNoTags} (USA).sfc`, fsNameNoExt: `${fsNameNoTags} (USA)`, fsNameNoTags, regions: [], crc: null, md5: null, sha1: null, ids,
