@@ -30,6 +30,8 @@ import { UsersAdminRepository } from './db/repositories/users-admin-repository.t
 import { UsersRepository } from './db/repositories/users-repository.ts';
 import { PermissionsRepository } from './db/repositories/permissions-repository.ts';
 import { PermissionsResolver } from './auth/permissions-resolver.ts';
+import { PermissionEvents } from './domain/permissions/permission-events.ts';
+import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
 import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
 import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
@@ -85,6 +87,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const passwordGate = new PasswordGate({ maxConcurrent: config.login.passwordVerifyConcurrency, maxQueued: config.login.passwordVerifyQueue });
   const permissionsRepo = new PermissionsRepository(db.kysely);
   const permissions = new PermissionsResolver(permissionsRepo, usersRepo);
+  const permissionEvents = new PermissionEvents();
   const auth = new AuthService(
     usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate), permissions,
   );
@@ -129,8 +132,11 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     stats: new StatsService(new StatsRepository(db.kysely)),
     usersAdmin: new UsersAdminService(
       usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth, (role) => users.groupFor(role),
+      (userId) => permissionEvents.changed([userId]),
     ),
     permissions,
+    permissionEvents,
+    permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     romsRead,
     metadata,
     romSearch: new RomSearchService({

@@ -36,6 +36,7 @@ export class UsersAdminService {
     private readonly passwordCost: number,
     private readonly credentials: CredentialCache,
     private readonly groupFor: (role: RoleInput) => Promise<number | null>,
+    private readonly onPermissionsChanged: (userId: number) => void,
   ) {}
 
   async update(id: number, form: UserUpdate, caller: AuthContext): Promise<UserRow> {
@@ -85,6 +86,7 @@ export class UsersAdminService {
         await this.admin.update(id, { ...changes, updated_at: nowMs() });
       }
     }
+    if (changes.role !== undefined || changes.permission_group_id !== undefined) this.onPermissionsChanged(id);
     const updated = await this.users.findById(id);
     if (!updated) throw notFound(`Username with id ${id} not found`);
     return updated;
