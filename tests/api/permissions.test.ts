@@ -21,7 +21,7 @@ describeEachEngine('/api/permissions (RomM 5 groups, overrides, hide lists)', (c
     admin = await createUser(t.services, 'admin');
     viewer = await createUser(t.services, 'viewer');
     editor = await createUser(t.services, 'editor');
-    const groups = (await call(admin, 'GET', '/api/permissions/groups')).json() as Array<{ id: number; name: string }>;
+    const groups = (await call(admin, 'GET', '/api/permissions/groups')).json<Array<{ id: number; name: string }>>();
     viewerGroup = groups.find((g) => g.name === 'Viewer (legacy)')!.id;
     editorGroup = groups.find((g) => g.name === 'Editor (legacy)')!.id;
   });
@@ -112,7 +112,7 @@ describeEachEngine('/api/permissions (RomM 5 groups, overrides, hide lists)', (c
 
   it('making another group the default moves the default', async () => {
     const g = (await call(admin, 'POST', '/api/permissions/groups', { name: 'Kids', is_default: true, grants: [{ entity: 'roms', action: 'read' }] })).json();
-    const groups = (await call(admin, 'GET', '/api/permissions/groups')).json() as Array<{ id: number; is_default: boolean }>;
+    const groups = (await call(admin, 'GET', '/api/permissions/groups')).json<Array<{ id: number; is_default: boolean }>>();
     expect(groups.filter((x) => x.is_default).map((x) => x.id)).toEqual([g.id]);
     const groupless = await createUser(t.services, 'user');
     expect(await scopesOf(groupless)).not.toContain('collections.write');

@@ -9,7 +9,6 @@ import { PermissionsRepository } from '../../../src/db/repositories/permissions-
 import { UsersRepository } from '../../../src/db/repositories/users-repository.ts';
 import { PermissionsResolver } from '../../../src/auth/permissions-resolver.ts';
 import { EDIT_SCOPES, FULL_SCOPES, WRITE_SCOPES } from '../../../src/auth/scopes.ts';
-import type { Database } from '../../../src/db/schema.ts';
 
 describeEachEngine('migration 0720: viewer/editor/admin become RomM 5 roles and legacy groups', (ctx) => {
   it('keeps every user\'s rights exactly, through the legacy groups', async () => {
@@ -30,7 +29,7 @@ describeEachEngine('migration 0720: viewer/editor/admin become RomM 5 roles and 
     }
     await migrateToLatest(db);
 
-    const kd = db.kysely as unknown as Kysely<Database>;
+    const kd = db.kysely;
     const users = await kd.selectFrom('users').select(['username', 'role', 'permission_group_id']).orderBy('username').execute();
     const groups = await kd.selectFrom('permission_groups').selectAll().orderBy('id').execute();
     expect(groups.map((g) => [g.name, Number(g.is_default), Number(g.is_system)])).toEqual([
