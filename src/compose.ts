@@ -32,6 +32,8 @@ import { PermissionsRepository } from './db/repositories/permissions-repository.
 import { PermissionsResolver } from './auth/permissions-resolver.ts';
 import { PermissionEvents } from './domain/permissions/permission-events.ts';
 import { PermissionsService } from './domain/permissions/permissions-service.ts';
+import { DevicesRepository } from './db/repositories/devices-repository.ts';
+import { DevicesService } from './domain/devices/devices-service.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
 import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
 import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
@@ -88,6 +90,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const permissionsRepo = new PermissionsRepository(db.kysely);
   const permissions = new PermissionsResolver(permissionsRepo, usersRepo);
   const permissionEvents = new PermissionEvents();
+  const devicesRepo = new DevicesRepository(db.kysely);
   const auth = new AuthService(
     usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate), permissions,
   );
@@ -137,6 +140,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissions,
     permissionEvents,
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
+    devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romsRead,
     metadata,
     romSearch: new RomSearchService({

@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly headers: Record<string, string> = {},
+    /** RomM answers a few errors with an object as `detail` (e.g. a device that already exists); it replaces the text. */
+    readonly detailObject?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'AppError';

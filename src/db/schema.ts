@@ -330,16 +330,23 @@ export interface CollectionsStateTable {
   facets_version: number;
 }
 
-/** A client device of a user (RomM's `Device`), created when a device-code sign-in is approved. */
+/** A client device of a user (RomM's `Device`): registered by an app, or created when a device-code sign-in is approved. */
 export interface DevicesTable {
   id: string;
   user_id: number;
-  name: string;
-  client: string;
+  name: string | null;
   platform: string | null;
+  client: string | null;
   client_version: string | null;
-  client_device_identifier: string;
+  ip_address: Generated<string | null>;
+  mac_address: Generated<string | null>;
+  hostname: Generated<string | null>;
+  client_device_identifier: string | null;
+  /** `api`, `file_transfer` or `push_pull`. */
   sync_mode: string;
+  sync_enabled: Generated<Bool>;
+  /** JSON object or null. */
+  sync_config: Generated<string | null>;
   last_seen: EpochMs | null;
   created_at: EpochMs;
   updated_at: EpochMs;

@@ -31,7 +31,7 @@ const segment = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s
 export function registerErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError & { validation?: AjvIssue[] }, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
-      return reply.code(error.status).headers(error.headers).send({ detail: error.detail });
+      return reply.code(error.status).headers(error.headers).send({ detail: error.detailObject ?? error.detail });
     }
     if (error.validation) {
       return reply.code(422).send({ detail: validationDetail(error) });

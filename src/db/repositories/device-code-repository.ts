@@ -10,7 +10,10 @@ export interface DeviceApproval {
   userCode: string;
   now: number;
   /** A fresh device row, used only when no device of the user has the same `client_device_identifier`. */
-  device: Omit<Selectable<DevicesTable>, 'user_id' | 'last_seen' | 'created_at' | 'updated_at'>;
+  device: Pick<Selectable<DevicesTable>, 'id' | 'client' | 'platform' | 'client_version' | 'sync_mode'> & {
+    name: string;
+    client_device_identifier: string;
+  };
   token: Omit<Selectable<ClientTokensTable>, 'id' | 'user_id' | 'device_id' | 'name'>;
 }
 

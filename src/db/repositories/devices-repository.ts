@@ -1,0 +1,56 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, DevicesTable } from '../schema.ts';
+
+export type DeviceRow = Selectable<DevicesTable>;
+export type NewDevice = Insertable<DevicesTable>;
+export type DeviceChanges = Omit<Updateable<DevicesTable>, 'id' | 'user_id' | 'created_at'>;
+
+/** A user's devices; every query is scoped by the owner, so one user's ids never reach another's rows. */
+export class DevicesRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  list(userId: number): Promise<DeviceRow[]> {
+    return this.db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+  }
+
+  find(userId: number, id: string): Promise<DeviceRow | undefined> {
+    return this.db.selectFrom('devices').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** RomM's fingerprint: the same MAC address, else the same hostname on the same platform. */
+  async findByFingerprint(userId: number, mac: string | null, hostname: string | null, platform: string | null): Promise<DeviceRow | undefined> {
+    if (mac) {
+      const byMac = await this.db.selectFrom('devices').selectAll()
+        .where('user_id', '=', userId).where('mac_address', '=', mac).orderBy('created_at').executeTakeFirst();
+      if (byMac) return byMac;
+    }
+    if (!hostname || !platform) return undefined;
+    return this.db.selectFrom('devices').selectAll()
+      .where('user_id', '=', userId).where('hostname', '=', hostname).where('platform', '=', platform)
+      .orderBy('created_at').executeTakeFirst();
+  }
+
+  async insert(row: NewDevice): Promise<void> {
+    await this.db.insertInto('devices').values(row).execute();
+  }
+
+  async update(userId: number, id: string, changes: DeviceChanges): Promise<void> {
+    await this.db.updateTable('devices').set(changes).where('user_id', '=', userId).where('id', '=', id).execute();
+  }
+
+  /** A device-bound credential was used: at most one write per `minIntervalMs`. */
+  async touch(id: string, now: number, minIntervalMs: number): Promise<void> {
+    await this.db.updateTable('devices').set({ last_seen: now })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_seen', 'is', null), eb('last_seen', '<', now - minIntervalMs)]))
+      .execute();
+  }
+
+  /** Tokens bound to the device keep working, unbound, as in RomM. */
+  async delete(userId: number, id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('client_tokens').set({ device_id: null }).where('device_id', '=', id).where('user_id', '=', userId).execute();
+      await trx.deleteFrom('devices').where('user_id', '=', userId).where('id', '=', id).execute();
+    });
+  }
+}
