@@ -30,6 +30,8 @@ import { UsersAdminRepository } from './db/repositories/users-admin-repository.t
 import { UsersRepository } from './db/repositories/users-repository.ts';
 import { PermissionsRepository } from './db/repositories/permissions-repository.ts';
 import { PermissionsResolver } from './auth/permissions-resolver.ts';
+import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
+import { RomVisibility } from './domain/roms/visibility.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
 import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
 import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
@@ -93,8 +95,10 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const romEditRepo = new RomEditRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
+  // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
+  const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
   const romsRead = new RomsReadService(
-    romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo),
+    romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
@@ -116,7 +120,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
-  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings);
+  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions);
   const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
@@ -131,12 +135,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth, (role) => users.groupFor(role),
     ),
     permissions,
+    romVisibility,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
       repo: metadataRepo, providers, priority: metadataSettings.metadataPriority,
       platformDir: platformDirResolver(config.libraryPath, scanSettings),
       onProviderError: (source, err) => logger.warn({ err, source }, 'metadata search failed'),
+      visibility: romVisibility,
     }),
     romRefresh: new RomRefreshQueue({
       scans, availableSources: () => metadata.availableSources(),
@@ -146,16 +152,16 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     collections,
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),
-    romProps: new RomPropsService(romEditRepo, new RomUserRepository(db)),
+    romProps: new RomPropsService(romEditRepo, new RomUserRepository(db), romVisibility),
     romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger),
-    notes: new NotesService(romEditRepo, new NotesRepository(db)),
-    downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead),
+    notes: new NotesService(romEditRepo, new NotesRepository(db), romVisibility),
+    downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead, romVisibility),
     patcher: new PatchService(downloadsRepo, libraryFiles, {
       maxFileSizeBytes: config.romPatcherMaxFileSizeBytes,
       maxConcurrency: config.romPatcherMaxConcurrency,
       timeoutSeconds: config.romPatcherTimeoutSeconds,
       tempRoot: path.join(config.dataPath, 'tmp'),
-    }, logger),
+    }, logger, romVisibility),
     platforms,
     platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings),
     config: configService,

@@ -22,6 +22,8 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
       response: { 200: DetailedRomSchema, ...errorResponses, 409: errorResponses[400], 413: errorResponses[400] },
     },
   }, async (request, reply) => {
+    // A ROM hidden from the caller answers as a missing one, before the form is read (RomM 5).
+    await services.romVisibility.assertRom(request.params.id, caller(request).user.id);
     const form = await readEditForm(request, services.romEdit.media.limits.maxImageBytes);
     const { refetch } = await services.romEdit.edit(request.params.id, {
       ...form,
