@@ -102,7 +102,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
-  const collections = composeCollections(config, db, romQuery, collectionsRepo);
+  const collections = composeCollections(config, db, romQuery, collectionsRepo, romVisibility);
   const metadataSettings = loadMetadataSettings(config.scan.configFile);
   // One set of providers for scans, search and the heartbeat: they share rate limits and circuit breakers.
   const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
@@ -130,7 +130,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     clientTokens: new ClientTokenService(authRepo, throttle),
     deviceAuth: new DeviceAuthService(new DeviceCodeRepository(db.kysely), authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
-    stats: new StatsService(new StatsRepository(db.kysely)),
+    stats: new StatsService(new StatsRepository(db.kysely), permissions),
     usersAdmin: new UsersAdminService(
       usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth, (role) => users.groupFor(role),
     ),
@@ -153,7 +153,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),
     romProps: new RomPropsService(romEditRepo, new RomUserRepository(db), romVisibility),
-    romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger),
+    romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger, romVisibility),
     notes: new NotesService(romEditRepo, new NotesRepository(db), romVisibility),
     downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead, romVisibility),
     patcher: new PatchService(downloadsRepo, libraryFiles, {
@@ -198,14 +198,17 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */
-function composeCollections(config: Config, db: Db, romQuery: RomQueryRepository, collectionsRepo: CollectionsRepository) {
-  const regular = new CollectionsService(collectionsRepo, new DiskCollectionCovers(path.join(config.dataPath, 'resources')));
+function composeCollections(
+  config: Config, db: Db, romQuery: RomQueryRepository, collectionsRepo: CollectionsRepository, romVisibility: RomVisibility,
+) {
+  const regular = new CollectionsService(collectionsRepo, new DiskCollectionCovers(path.join(config.dataPath, 'resources')), romVisibility);
   const smart = new SmartCollectionsService(
     new SmartCollectionsRepository(db),
     romQuery,
     regular,
     (userId) => ({ userId, regionPriority: DEFAULT_REGION_PRIORITY }),
+    romVisibility,
   );
   regular.onMembershipChange((c) => smart.refreshForCollection(c));
-  return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db)) };
+  return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db), romVisibility) };
 }

@@ -49,7 +49,7 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
   }, async (request) => {
     // RomM's (roms, delete) grant, library-wide.
     if (!caller(request).permissions.allows('roms', 'delete')) throw forbidden('Insufficient permissions');
-    return services.romDelete.delete(request.body.roms, request.body.delete_from_fs ?? []);
+    return services.romDelete.delete(request.body.roms, request.body.delete_from_fs ?? [], caller(request).user.id);
   });
 };
 

@@ -54,6 +54,27 @@ export class RomVisibility {
     return out;
   }
 
+  /**
+   * Collections as the caller sees them: hidden ROMs leave each one's `rom_ids` and `rom_count` (RomM's
+   * `_hide_collection_roms`); one query for all of them, none without hides.
+   */
+  async dropHiddenMembers<T extends { rom_ids: number[]; rom_count: number }>(schemas: T[], userId: number | null): Promise<T[]> {
+    if (schemas.length === 0) return schemas;
+    const hidden = await this.source.hiddenFor(userId);
+    if (hidesNothing(hidden)) return schemas;
+    const gone = await this.hiddenRomIds(hidden);
+    if (gone.size === 0) return schemas;
+    return schemas.map((s) => {
+      const kept = s.rom_ids.filter((id) => !gone.has(id));
+      return kept.length === s.rom_ids.length ? s : { ...s, rom_ids: kept, rom_count: kept.length };
+    });
+  }
+
+  /** Whether the caller hides anything at all (the cheap test before a fast path). */
+  async hidesAnything(userId: number | null): Promise<boolean> {
+    return !hidesNothing(await this.source.hiddenFor(userId));
+  }
+
   /** `ids` without those hidden from the caller, order kept (RomM's `get_hidden_rom_ids_among`). */
   async dropHidden(ids: readonly number[], userId: number | null): Promise<number[]> {
     const hidden = await this.source.hiddenFor(userId);
