@@ -198,9 +198,9 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     expect(ids(list.json())).not.toContain(lib.platforms.psx);
     expect(ids(list.json()).sort()).toEqual([lib.platforms.gba, lib.platforms.win].sort());
     // rom_count is the platform's own count, as RomM computes it (a column of the platform, not per caller).
-    const adminList = (await get('/api/platforms', bob)).json() as Array<{ id: number; rom_count: number }>;
+    const adminList = (await get('/api/platforms', bob)).json<Array<{ id: number; rom_count: number }>>();
     const gbaCount = adminList.find((p) => p.id === lib.platforms.gba)?.rom_count;
-    expect((list.json() as Array<{ id: number; rom_count: number }>).find((p) => p.id === lib.platforms.gba)?.rom_count).toBe(gbaCount);
+    expect((list.json<Array<{ id: number; rom_count: number }>>()).find((p) => p.id === lib.platforms.gba)?.rom_count).toBe(gbaCount);
     expect(ids(adminList)).toContain(lib.platforms.psx);
     expect((await get('/api/platforms/identifiers')).json()).not.toContain(lib.platforms.psx);
     expect((await get('/api/platforms/identifiers', bob)).json()).toContain(lib.platforms.psx);
@@ -215,7 +215,7 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     expect(bobs.rom_ids.sort()).toEqual([r.doom, r.marioUsa].sort());
     expect(bobs.rom_count).toBe(2);
     expect((await get(`/api/collections/${lib.collections.bobs}`, bob)).json().rom_count).toBe(3);
-    const listed = (await get('/api/collections')).json() as Array<{ id: number; rom_ids: number[]; rom_count: number }>;
+    const listed = (await get('/api/collections')).json<Array<{ id: number; rom_ids: number[]; rom_count: number }>>();
     const favorites = listed.find((c) => c.id === lib.collections.favorites);
     expect(favorites).toMatchObject({ rom_ids: [r.marioUsa], rom_count: 1 });
 
@@ -228,7 +228,7 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     // Smart: Alice's RPG collection holds Zelda and FF7, both hidden from her.
     const smart = (await get(`/api/collections/smart/${lib.collections.smartRpg}`)).json();
     expect(smart).toMatchObject({ rom_ids: [], rom_count: 0 });
-    const smartList = (await get('/api/collections/smart')).json() as Array<{ id: number; rom_ids: number[]; rom_count: number }>;
+    const smartList = (await get('/api/collections/smart')).json<Array<{ id: number; rom_ids: number[]; rom_count: number }>>();
     expect(smartList.find((c) => c.id === lib.collections.smartRpg)).toMatchObject({ rom_ids: [], rom_count: 0 });
     const raw = await ctx().db.kysely.selectFrom('smart_collections').select('rom_ids').where('id', '=', lib.collections.smartRpg).executeTakeFirstOrThrow();
     expect((JSON.parse(raw.rom_ids) as number[]).sort()).toEqual([r.zelda, r.ff7].sort());
@@ -239,9 +239,9 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     const virtual = (await get(`/api/collections/virtual/${encodeURIComponent(platformGenre)}`)).json();
     expect(virtual.rom_ids.sort()).toEqual([r.marioUsa, r.marioBeta].sort());
     expect(virtual.rom_count).toBe(2);
-    const virtualList = (await get('/api/collections/virtual?type=genre')).json() as Array<{ id: string; rom_ids: number[]; rom_count: number }>;
+    const virtualList = (await get('/api/collections/virtual?type=genre')).json<Array<{ id: string; rom_ids: number[]; rom_count: number }>>();
     expect(virtualList.find((c) => c.id === platformGenre)).toMatchObject({ rom_count: 2 });
-    const adminVirtual = (await get('/api/collections/virtual?type=genre', bob)).json() as Array<{ id: string; rom_count: number }>;
+    const adminVirtual = (await get('/api/collections/virtual?type=genre', bob)).json<Array<{ id: string; rom_count: number }>>();
     expect(adminVirtual.find((c) => c.id === platformGenre)?.rom_count).toBe(3);
     expect((await get(`/api/roms?virtual_collection_id=${encodeURIComponent(platformGenre)}`)).json().rom_id_index).not.toContain(r.marioEur);
   });
