@@ -46,6 +46,7 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     expect(groupId).not.toBeNull();
     await perms.addHidden('roms', r.marioEur, { groupId: Number(groupId) }, now);
     await perms.addHidden('roms', r.zelda, { userId: ed.user.id }, now);
+    await perms.addHidden('platforms', lib.platforms.win, { userId: ed.user.id }, now);
     hiddenIds = [r.ff7, r.zelda, r.marioEur];
     await t.services.collections.smart.refreshSmartCollections();
   });
@@ -170,6 +171,23 @@ describeEachEngine('hidden platforms and ROMs (RomM 5 permissions)', (ctx) => {
     expect(edit.statusCode).toBe(404);
     expect(edit.json()).toEqual(romMissing(r.zelda));
     expect((await get(`/api/roms/${r.zelda}`, bob)).json().name).not.toBe('x');
+
+    // Ed holds the (roms, delete) grant: the hidden ROM is reported as not found and stays.
+    const del = await send('POST', '/api/roms/delete', { roms: [r.zelda], delete_from_fs: [] }, ed);
+    expect(del.statusCode).toBe(200);
+    expect(del.json()).toEqual({ successful_items: 0, failed_ids: [r.zelda], errors: [`ROM with ID ${r.zelda} not found`] });
+    expect((await get(`/api/roms/${r.zelda}`, bob)).statusCode).toBe(200);
+
+    // Platform writes: a platform hidden from the editor answers like a missing one and is left untouched.
+    const win = lib.platforms.win;
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const res = await send(method, `/api/platforms/${win}`, method === 'PUT' ? { custom_name: 'Mine' } : undefined, ed);
+      expect(res.statusCode, method).toBe(404);
+      expect(res.json()).toEqual({ detail: `Platform with id '${win}' not found` });
+    }
+    const winRow = (await get(`/api/platforms/${win}`, bob)).json();
+    expect(winRow.custom_name).not.toBe('Mine');
+    expect(winRow.rom_count).toBe(1);
 
     const ff7File = (await get(`/api/roms/${r.ff7}`, bob)).json().files[0].id as number;
     const boundary = 'hidebound';

@@ -15,7 +15,7 @@ function fakeRepo(platformOf: Record<number, number>) {
     romOfFile: (fileId: number) => {
       calls.push('romOfFile');
       const romId = fileId - 1000;
-      return Promise.resolve(platformOf[romId] === undefined ? null : { romId, platformId: platformOf[romId] as number });
+      return Promise.resolve(platformOf[romId] === undefined ? null : { romId, platformId: platformOf[romId] });
     },
     romIdsOnPlatforms: (ids: readonly number[]) => {
       calls.push('romIdsOnPlatforms');
