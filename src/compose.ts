@@ -34,6 +34,8 @@ import { PermissionEvents } from './domain/permissions/permission-events.ts';
 import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { DevicesRepository } from './db/repositories/devices-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
+import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
+import { RomVisibility } from './domain/roms/visibility.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
 import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
 import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
@@ -99,12 +101,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const romEditRepo = new RomEditRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
+  // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
+  const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
   const romsRead = new RomsReadService(
-    romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo),
+    romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
-  const collections = composeCollections(config, db, romQuery, collectionsRepo);
+  const collections = composeCollections(config, db, romQuery, collectionsRepo, romVisibility);
   const metadataSettings = loadMetadataSettings(config.scan.configFile);
   // One set of providers for scans, search and the heartbeat: they share rate limits and circuit breakers.
   const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
@@ -122,7 +126,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
-  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings);
+  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions);
   const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
@@ -132,7 +136,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     clientTokens: new ClientTokenService(authRepo, throttle),
     deviceAuth: new DeviceAuthService(new DeviceCodeRepository(db.kysely), authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
-    stats: new StatsService(new StatsRepository(db.kysely)),
+    stats: new StatsService(new StatsRepository(db.kysely), permissions),
     usersAdmin: new UsersAdminService(
       usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth, (role) => users.groupFor(role),
       (userId) => permissionEvents.changed([userId]),
@@ -141,12 +145,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissionEvents,
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
+    romVisibility,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
       repo: metadataRepo, providers, priority: metadataSettings.metadataPriority,
       platformDir: platformDirResolver(config.libraryPath, scanSettings),
       onProviderError: (source, err) => logger.warn({ err, source }, 'metadata search failed'),
+      visibility: romVisibility,
     }),
     romRefresh: new RomRefreshQueue({
       scans, availableSources: () => metadata.availableSources(),
@@ -156,16 +162,16 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     collections,
     resources,
     romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),
-    romProps: new RomPropsService(romEditRepo, new RomUserRepository(db)),
-    romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger),
-    notes: new NotesService(romEditRepo, new NotesRepository(db)),
-    downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead),
+    romProps: new RomPropsService(romEditRepo, new RomUserRepository(db), romVisibility),
+    romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger, romVisibility),
+    notes: new NotesService(romEditRepo, new NotesRepository(db), romVisibility),
+    downloads: new DownloadsService(downloadsRepo, libraryFiles, romsRead, romVisibility),
     patcher: new PatchService(downloadsRepo, libraryFiles, {
       maxFileSizeBytes: config.romPatcherMaxFileSizeBytes,
       maxConcurrency: config.romPatcherMaxConcurrency,
       timeoutSeconds: config.romPatcherTimeoutSeconds,
       tempRoot: path.join(config.dataPath, 'tmp'),
-    }, logger),
+    }, logger, romVisibility),
     platforms,
     platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings),
     config: configService,
@@ -202,14 +208,17 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */
-function composeCollections(config: Config, db: Db, romQuery: RomQueryRepository, collectionsRepo: CollectionsRepository) {
-  const regular = new CollectionsService(collectionsRepo, new DiskCollectionCovers(path.join(config.dataPath, 'resources')));
+function composeCollections(
+  config: Config, db: Db, romQuery: RomQueryRepository, collectionsRepo: CollectionsRepository, romVisibility: RomVisibility,
+) {
+  const regular = new CollectionsService(collectionsRepo, new DiskCollectionCovers(path.join(config.dataPath, 'resources')), romVisibility);
   const smart = new SmartCollectionsService(
     new SmartCollectionsRepository(db),
     romQuery,
     regular,
     (userId) => ({ userId, regionPriority: DEFAULT_REGION_PRIORITY }),
+    romVisibility,
   );
   regular.onMembershipChange((c) => smart.refreshForCollection(c));
-  return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db)) };
+  return { regular, smart, virtual: new VirtualCollectionsService(new VirtualCollectionsRepository(db), romVisibility) };
 }

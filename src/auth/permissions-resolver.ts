@@ -35,9 +35,13 @@ export class PermissionsResolver {
     const hit = this.entries.get(key);
     if (hit && hit.role === (user?.role ?? '') && hit.groupId === groupId) return hit.permissions;
     const permissions = await this.resolve(user);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key, { role: user?.role ?? '', groupId, permissions });
+    this.remember(key, { role: user?.role ?? '', groupId, permissions });
     return permissions;
+  }
+
+  private remember(key: number, entry: Entry): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, entry);
   }
 
   /** For services that know only the caller's id. */
@@ -47,7 +51,11 @@ export class PermissionsResolver {
     const hit = this.entries.get(userId);
     if (hit) return hit.permissions;
     const user = await this.users.findById(userId);
-    return user ? this.forUser(user) : new ResolvedPermissions(false, []);
+    if (!user) return new ResolvedPermissions(false, []);
+    // Admins are remembered too, so their hide-list lookups (services ask by id) cost no user read either; a role
+    // change bumps the version, which drops the entry.
+    if (user.role === 'admin') this.remember(userId, { role: user.role, groupId: user.permission_group_id ?? null, permissions: ADMIN_PERMISSIONS });
+    return this.forUser(user);
   }
 
   async hiddenFor(userId: number | null): Promise<HiddenSets> {

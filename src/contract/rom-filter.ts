@@ -73,6 +73,8 @@ export interface RomQueryContext {
   userId: number | null;
   /** Region short codes in priority order (`scan.priority.region`). */
   regionPriority: readonly string[];
+  /** Platforms and ROMs hidden from the caller (RomM 5 hide lists); absent or empty: nothing hidden. */
+  hidden?: { readonly platformIds: readonly number[]; readonly romIds: readonly number[] };
 }
 
 export interface RomListSpec {

@@ -21,7 +21,7 @@ export const collectionsVirtualRoutes: RouteModule = (app, { services }) => {
   app.get('/api/collections/virtual', {
     config: read,
     schema: { tags, querystring: VirtualListQuery, response: { 200: Type.Array(VirtualCollectionSchema), ...collectionErrors } },
-  }, async (request, reply) => sendJsonText(reply, await virtual.listJson(request.query.type, request.query.limit)));
+  }, async (request, reply) => sendJsonText(reply, await virtual.listJsonFor(request.auth?.user.id ?? null, request.query.type, request.query.limit)));
 
   app.get('/api/collections/virtual/identifiers', {
     config: read,
@@ -31,5 +31,5 @@ export const collectionsVirtualRoutes: RouteModule = (app, { services }) => {
   app.get('/api/collections/virtual/:id', {
     config: read,
     schema: { tags, params: VirtualIdParam, response: { 200: VirtualCollectionSchema, ...collectionErrors } },
-  }, async (request) => virtual.get(request.params.id));
+  }, async (request) => virtual.getFor(request.auth?.user.id ?? null, request.params.id));
 };

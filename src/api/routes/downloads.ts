@@ -32,6 +32,7 @@ export const downloadRoutes: RouteModule = (app, { services }) => {
       schema: { tags, params: RomContentParams, querystring: RomContentQuery, response: downloadResponses },
       handler: async (request, reply) =>
         send(request, reply, head, await downloads.romContent({
+          userId: request.auth?.user.id ?? null,
           romId: request.params.id,
           fileName: request.params.file_name,
           fileIds: request.query.file_ids,
@@ -45,7 +46,7 @@ export const downloadRoutes: RouteModule = (app, { services }) => {
       url: '/api/roms/:id/files/content/:file_name',
       config: { auth: contentAuth },
       schema: { tags, params: RomFileContentParams, response: downloadResponses },
-      handler: async (request, reply) => send(request, reply, head, await downloads.romFile(request.params.id)),
+      handler: async (request, reply) => send(request, reply, head, await downloads.romFile(request.params.id, request.auth?.user.id ?? null)),
     });
 
     app.route({

@@ -25,5 +25,8 @@ export const metadataRoutes: RouteModule = (app, { services }) => {
   app.get('/api/roms/:id/metadata/sources', {
     config: { auth: { scopes: ['roms.read'] } },
     schema: { tags: ['roms'], params: RomIdParam, response: { 200: RomMetadataSourcesSchema, ...errorResponses } },
-  }, async (request) => services.metadata.romSources(request.params.id));
+  }, async (request) => {
+    await services.romVisibility.assertRom(request.params.id, request.auth?.user.id ?? null);
+    return services.metadata.romSources(request.params.id);
+  });
 };

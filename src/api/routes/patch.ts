@@ -24,9 +24,9 @@ const PatchForm = {
 } as const;
 
 /** Reads the multipart form, streaming an uploaded patch to `dir` (never into memory), capped at `max` bytes. */
-async function readForm(request: FastifyRequest, romFileId: number, dir: string, max: number): Promise<PatchRequest> {
+async function readForm(request: FastifyRequest, userId: number, romFileId: number, dir: string, max: number): Promise<PatchRequest> {
   if (!request.isMultipart()) throw new AppError(415, 'Expected multipart/form-data');
-  const form: PatchRequest = { romFileId };
+  const form: PatchRequest = { userId, romFileId };
   for await (const part of formParts(request, { fileSize: max, files: 1, fields: 10 })) {
     if (part.type === 'file') {
       if (part.fieldname !== 'patch_file') {
@@ -76,7 +76,7 @@ export const patchRoutes: RouteModule = (app, { services }) => {
     let dir: string | undefined;
     try {
       dir = await patcher.stagingDir();
-      const form = await readForm(request, request.params.id, dir, patcher.maxFileSizeBytes);
+      const form = await readForm(request, caller(request).user.id, request.params.id, dir, patcher.maxFileSizeBytes);
       const { result, outputPath, outputName } = await patcher.apply(form, dir);
       releaseUser();
       const staged = dir;

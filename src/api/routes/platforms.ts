@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../deps.ts';
+import { caller } from '../route-auth.ts';
 import { Detail, errorResponses, IdParam } from '../../contract/common.ts';
 import { PlatformSchema } from '../../contract/platform.ts';
 
@@ -28,12 +29,12 @@ export const platformRoutes: RouteModule = (app, { services }) => {
       // A datetime that does not parse is a 422 with a plain detail message.
       response: { 200: Type.Array(PlatformSchema), ...errorResponses, 422: Type.Union([errorResponses[422], Detail]) },
     },
-  }, async (request) => services.platforms.list(request.query.updated_after));
+  }, async (request) => services.platforms.listFor(caller(request).user.id, request.query.updated_after));
 
   app.get('/api/platforms/identifiers', {
     config: { auth: { scopes: ['platforms.read'] } },
     schema: { tags: ['platforms'], response: { 200: Type.Array(Type.Integer()), ...errorResponses } },
-  }, async () => services.platforms.identifiers());
+  }, async (request) => services.platforms.identifiers(caller(request).user.id));
 
   app.get('/api/platforms/supported', {
     config: { auth: { scopes: ['platforms.read'] } },
@@ -53,7 +54,7 @@ export const platformRoutes: RouteModule = (app, { services }) => {
   app.get('/api/platforms/:id', {
     config: { auth: { scopes: ['platforms.read'] } },
     schema: { tags: ['platforms'], params: IdParam, response: { 200: PlatformSchema, ...errorResponses } },
-  }, async (request) => services.platforms.get(request.params.id));
+  }, async (request) => services.platforms.get(request.params.id, caller(request).user.id));
 
   app.put('/api/platforms/:id', {
     config: { auth: { scopes: ['platforms.write'] } },
@@ -63,11 +64,17 @@ export const platformRoutes: RouteModule = (app, { services }) => {
       done();
     },
     schema: { tags: ['platforms'], params: IdParam, body: PlatformUpdate, response: { 200: PlatformSchema, ...errorResponses } },
-  }, async (request) => services.platformsWrite.update(request.params.id, request.body));
+  }, async (request) => {
+    await services.platforms.assertVisible(request.params.id, caller(request).user.id);
+    return services.platformsWrite.update(request.params.id, request.body);
+  });
 
   // RomM 5 also requires the (platforms, delete) grant; its legacy Editor group has it, as `platforms.write` here.
   app.delete('/api/platforms/:id', {
     config: { auth: { scopes: ['platforms.write'] } },
     schema: { tags: ['platforms'], params: IdParam, response: { 200: Type.Null(), ...errorResponses } },
-  }, async (request) => services.platformsWrite.delete(request.params.id));
+  }, async (request) => {
+    await services.platforms.assertVisible(request.params.id, caller(request).user.id);
+    return services.platformsWrite.delete(request.params.id);
+  });
 };

@@ -113,5 +113,5 @@ export const romsReadRoutes: RouteModule = (app, { services }) => {
   app.get('/api/roms/:id/files', {
     config: read,
     schema: { tags, params: RomIdParam, response: { 200: RomFileSchema, ...errorResponses } },
-  }, async (request) => roms.file(request.params.id));
+  }, async (request) => roms.file(request.params.id, userIdOf(request)));
 };

@@ -22,6 +22,8 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
       response: { 200: DetailedRomSchema, ...errorResponses, 409: errorResponses[400], 413: errorResponses[400] },
     },
   }, async (request, reply) => {
+    // A ROM hidden from the caller answers as a missing one, before the form is read (RomM 5).
+    await services.romVisibility.assertRom(request.params.id, caller(request).user.id);
     const form = await readEditForm(request, services.romEdit.media.limits.maxImageBytes);
     const { refetch } = await services.romEdit.edit(request.params.id, {
       ...form,
@@ -47,7 +49,7 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
   }, async (request) => {
     // RomM's (roms, delete) grant, library-wide.
     if (!caller(request).permissions.allows('roms', 'delete')) throw forbidden('Insufficient permissions');
-    return services.romDelete.delete(request.body.roms, request.body.delete_from_fs ?? []);
+    return services.romDelete.delete(request.body.roms, request.body.delete_from_fs ?? [], caller(request).user.id);
   });
 };
 

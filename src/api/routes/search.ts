@@ -12,6 +12,7 @@ export const searchRoutes: RouteModule = (app, { services }) => {
       response: { 200: Type.Array(SearchRomSchema), ...errorResponses, 500: errorResponses[400] },
     },
   }, async (request) => services.romSearch.search({
+    userId: request.auth?.user.id ?? null,
     romId: request.query.rom_id, term: request.query.search_term, by: request.query.search_by,
   }));
 };

@@ -10,5 +10,5 @@ export const statsRoutes: RouteModule = (app, { services }) => {
       querystring: StatsQuery,
       response: { 200: StatsReturn },
     },
-  }, async (request) => services.stats.stats(request.query.include_platform_stats));
+  }, async (request) => services.stats.stats(request.query.include_platform_stats, request.auth?.user.id ?? null));
 };

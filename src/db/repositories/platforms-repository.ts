@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PlatformsTable } from '../schema.ts';
+import { NOTHING_HIDDEN, platformNotHidden, type HiddenSets } from './hidden.ts';
 
 export type PlatformRow = Selectable<PlatformsTable>;
 
@@ -30,9 +31,11 @@ export class PlatformsRepository {
       ]);
   }
 
-  async list(updatedAfter?: number): Promise<PlatformWithStats[]> {
+  /** `hidden`: platforms hidden from the caller are left out (RomM 5); nothing is added without hides. */
+  async list(updatedAfter?: number, hidden: HiddenSets = NOTHING_HIDDEN): Promise<PlatformWithStats[]> {
     let q = this.withStats();
     if (updatedAfter !== undefined) q = q.where('platforms.updated_at', '>', updatedAfter);
+    if (hidden.platformIds.length > 0) q = q.where(platformNotHidden(hidden, 'platforms.id'));
     const rows = await q.orderBy('platforms.name').orderBy('platforms.id').execute();
     return rows.map(numeric);
   }
@@ -42,8 +45,10 @@ export class PlatformsRepository {
     return row ? numeric(row) : undefined;
   }
 
-  async identifiers(): Promise<number[]> {
-    const rows = await this.db.selectFrom('platforms').select('id').orderBy('id').execute();
+  async identifiers(hidden: HiddenSets = NOTHING_HIDDEN): Promise<number[]> {
+    let q = this.db.selectFrom('platforms').select('id');
+    if (hidden.platformIds.length > 0) q = q.where(platformNotHidden(hidden, 'id'));
+    const rows = await q.orderBy('id').execute();
     return rows.map((r) => r.id);
   }
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RomFilesTable, RomsTable, RomUserTable } from '../schema.ts';
 import { SIBLING_IDS } from '../rom-query/filters.ts';
 import { visibleTo } from './visibility.ts';
+import { hidesNothing, NOTHING_HIDDEN, romNotHidden, type HiddenSets } from './hidden.ts';
 import { HASH_PARAMS, PROVIDER_ID_PARAMS, type ProviderIdLookup } from '../../contract/rom-queries.ts';
 
 export type RomRow = Selectable<RomsTable> & {
@@ -59,16 +60,19 @@ export class RomsReadRepository {
       .select(['p.slug as platform_slug', 'p.fs_slug as platform_fs_slug', 'p.name as platform_name', 'p.custom_name as platform_custom_name']);
   }
 
-  async hydrate(ids: number[], userId: number | null): Promise<RomBundle> {
+  /** ROMs hidden from the caller (`hidden`) are left out, and so are hidden siblings of the others. */
+  async hydrate(ids: number[], userId: number | null, hidden: HiddenSets = NOTHING_HIDDEN): Promise<RomBundle> {
     if (ids.length === 0) return { roms: [], files: [], userRows: [], facets: [], siblings: [], noteRomIds: new Set() };
     const uid = userId ?? -1;
+    let romsQuery = this.romsQuery().where('r.id', 'in', ids);
+    if (!hidesNothing(hidden)) romsQuery = romsQuery.where(romNotHidden(hidden, 'r.id', 'r.platform_id'));
     const [roms, files, userRows, facets, siblings, notes] = await Promise.all([
-      this.romsQuery().where('r.id', 'in', ids).execute(),
+      romsQuery.execute(),
       this.db.selectFrom('rom_files').selectAll().where('rom_id', 'in', ids).execute(),
       this.db.selectFrom('rom_user').selectAll().where('user_id', '=', uid).where('rom_id', 'in', ids).execute(),
       this.db.selectFrom('rom_facets').select(['rom_id', 'kind', 'value'])
         .where('rom_id', 'in', ids).where('kind', 'in', [...METADATA_KINDS]).execute(),
-      this.siblings(ids, uid),
+      this.siblings(ids, uid, hidden),
       this.db.selectFrom('rom_notes').select('rom_id').distinct()
         .where('rom_id', 'in', ids).where(visibleTo(userId, 'user_id', 'is_public')).execute(),
     ]);
@@ -79,7 +83,7 @@ export class RomsReadRepository {
    * Same-platform ROMs sharing any provider id (spec §3.8), with the caller's main-sibling flag. One indexed
    * join per id column, unioned: an OR over seven columns would make planners scan the platform.
    */
-  private async siblings(ids: number[], userId: number): Promise<SiblingRow[]> {
+  private async siblings(ids: number[], userId: number, hidden: HiddenSets): Promise<SiblingRow[]> {
     const idList = sql.join(ids);
     const pairs = SIBLING_IDS.map((c) => sql`select r.id as rom_id, s.id as sibling_id from roms r
       join roms s on ${sql.ref(`s.${c}`)} = ${sql.ref(`r.${c}`)} and s.platform_id = r.platform_id and s.id <> r.id
@@ -88,7 +92,8 @@ export class RomsReadRepository {
       select p.rom_id, s.id, s.name, s.fs_name_no_tags, s.fs_name_no_ext, su.is_main_sibling
       from (${sql.join(pairs, sql` union `)}) p
       join roms s on s.id = p.sibling_id
-      left join rom_user su on su.rom_id = s.id and su.user_id = ${userId}`.execute(this.db);
+      left join rom_user su on su.rom_id = s.id and su.user_id = ${userId}
+      ${hidesNothing(hidden) ? sql`` : sql`where ${romNotHidden(hidden, 's.id', 's.platform_id')}`}`.execute(this.db);
     return rows;
   }
 
@@ -100,8 +105,11 @@ export class RomsReadRepository {
     return this.db.selectFrom('rom_files').selectAll().where('id', '=', fileId).executeTakeFirst();
   }
 
-  fullPathOf(romId: number): Promise<{ fs_path: string; fs_name: string } | undefined> {
-    return this.db.selectFrom('roms').select(['fs_path', 'fs_name']).where('id', '=', romId).executeTakeFirst();
+  /** Path parts of a ROM that is not hidden from the caller. */
+  fullPathOf(romId: number, hidden: HiddenSets = NOTHING_HIDDEN): Promise<{ fs_path: string; fs_name: string } | undefined> {
+    let q = this.db.selectFrom('roms').select(['fs_path', 'fs_name']).where('id', '=', romId);
+    if (!hidesNothing(hidden)) q = q.where(romNotHidden(hidden, 'id', 'platform_id'));
+    return q.executeTakeFirst();
   }
 
   /** First ROM (lowest id) where any given provider id matches. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { hidesNothing, NOTHING_HIDDEN, romNotHidden, type HiddenSets } from './hidden.ts';
 
 /** Provider id columns counted by the metadata coverage breakdown, in RomM's order. */
 export const METADATA_SOURCE_COLUMNS = {
@@ -24,26 +25,39 @@ export interface LibraryTotals {
   totalFileSizeBytes: number;
 }
 
-/** Aggregate counts over the library; one query body per figure, the same on every engine. */
+/**
+ * Aggregate counts over the library; one query body per figure, the same on every engine. `hidden`: ROMs and
+ * platforms hidden from the caller are not counted (RomM 5); no condition is added without hides.
+ */
 export class StatsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async totals(): Promise<LibraryTotals> {
-    const roms = await this.db
+  async totals(hidden: HiddenSets = NOTHING_HIDDEN): Promise<LibraryTotals> {
+    const hides = !hidesNothing(hidden);
+    let romsQ = this.db
       .selectFrom('roms')
-      .select((eb) => [eb.fn.countAll<number | string>().as('roms'), eb.fn.count<number | string>('platform_id').distinct().as('platforms')])
-      .executeTakeFirstOrThrow();
-    const size = await this.db
-      .selectFrom('rom_files')
-      .select((eb) => eb.fn.sum<number | string | null>('file_size_bytes').as('bytes'))
-      .executeTakeFirstOrThrow();
+      .select((eb) => [eb.fn.countAll<number | string>().as('roms'), eb.fn.count<number | string>('platform_id').distinct().as('platforms')]);
+    if (hides) romsQ = romsQ.where(romNotHidden(hidden, 'roms.id', 'roms.platform_id'));
+    const roms = await romsQ.executeTakeFirstOrThrow();
+    const size = hides
+      ? await this.db
+        .selectFrom('rom_files')
+        .innerJoin('roms', 'roms.id', 'rom_files.rom_id')
+        .where(romNotHidden(hidden, 'roms.id', 'roms.platform_id'))
+        .select((eb) => eb.fn.sum<number | string | null>('rom_files.file_size_bytes').as('bytes'))
+        .executeTakeFirstOrThrow()
+      : await this.db
+        .selectFrom('rom_files')
+        .select((eb) => eb.fn.sum<number | string | null>('file_size_bytes').as('bytes'))
+        .executeTakeFirstOrThrow();
     return { platforms: Number(roms.platforms), roms: Number(roms.roms), totalFileSizeBytes: Number(size.bytes ?? 0) };
   }
 
   /** Per platform: how many ROMs carry each provider id. */
-  async metadataCoverage(): Promise<Map<number, Record<MetadataSource, number>>> {
-    const rows = await this.db
-      .selectFrom('roms')
+  async metadataCoverage(hidden: HiddenSets = NOTHING_HIDDEN): Promise<Map<number, Record<MetadataSource, number>>> {
+    let q = this.db.selectFrom('roms');
+    if (!hidesNothing(hidden)) q = q.where(romNotHidden(hidden, 'roms.id', 'roms.platform_id'));
+    const rows = await q
       .select((eb) => [
         'platform_id',
         ...Object.entries(METADATA_SOURCE_COLUMNS).map(([key, col]) => eb.fn.count<number | string>(col).as(key)),
@@ -60,11 +74,13 @@ export class StatsRepository {
   }
 
   /** Per platform and region: how many ROMs name that region in their file name. */
-  async regionCounts(): Promise<Array<{ platformId: number; region: string; count: number }>> {
-    const rows = await this.db
+  async regionCounts(hidden: HiddenSets = NOTHING_HIDDEN): Promise<Array<{ platformId: number; region: string; count: number }>> {
+    let q = this.db
       .selectFrom('rom_facets')
       .innerJoin('roms', 'roms.id', 'rom_facets.rom_id')
-      .where('rom_facets.kind', '=', 'region')
+      .where('rom_facets.kind', '=', 'region');
+    if (!hidesNothing(hidden)) q = q.where(romNotHidden(hidden, 'roms.id', 'roms.platform_id'));
+    const rows = await q
       .select((eb) => ['roms.platform_id', 'rom_facets.value', eb.fn.countAll<number | string>().as('n')])
       .groupBy(['roms.platform_id', 'rom_facets.value'])
       .execute();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { FACET_FILTERS, type FacetFilterName, type MultiFilter, type RomFilter, type RomQueryContext } from '../../contract/rom-filter.ts';
 import { and, FALSE, likeEscape, list, not, or, TRUE, type Cond } from './sql.ts';
 import { parseSearchTerm, searchCondition } from './search.ts';
+import { hidesNothing, romNotHidden } from '../repositories/hidden.ts';
 
 /**
  * WHERE conditions of the ROM list over `roms r LEFT JOIN rom_user ru` (ru = the caller's row). Membership tests
@@ -99,6 +100,15 @@ export function scopeConditions(f: RomFilter, ctx: RomQueryContext): Cond[] {
 /** The caller's personally hidden ROMs are left out unless `statuses` asks for them (spec §2.7). */
 export const notHidden = (ctx: RomQueryContext): Cond =>
   sql`r.id not in (select hu.rom_id from rom_user hu where hu.user_id = ${uid(ctx)} and hu.hidden = 1)`;
+
+/**
+ * ROMs hidden from the caller by the permission model, themselves or through their platform: never listed, even
+ * with `statuses=hidden`. No condition at all for callers without hides, so their queries stay as they were.
+ */
+export function permissionHides(ctx: RomQueryContext): Cond[] {
+  if (!ctx.hidden || hidesNothing(ctx.hidden)) return [];
+  return [romNotHidden(ctx.hidden, 'r.id', 'r.platform_id') as Cond];
+}
 
 /** Whether the conditions read the caller's rom_user row `ru` (else the list needs no join at all). */
 export function filterUsesUserRow(f: RomFilter): boolean {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { filterCondition, filterUsesUserRow, notHidden, scopeConditions } from './filters.ts';
+import { filterCondition, filterUsesUserRow, notHidden, permissionHides, scopeConditions } from './filters.ts';
 import { groupedCondition } from './group.ts';
 import { orderBySql, resolveOrder } from './order.ts';
 import { parseSearchTerm } from './search.ts';
@@ -16,7 +16,7 @@ export class RomQueryRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   private fromWhere(spec: RomListSpec, ctx: RomQueryContext) {
-    const filter = filterCondition(spec.filter, ctx);
+    const filter = and([filterCondition(spec.filter, ctx), ...permissionHides(ctx)]);
     if (spec.groupByMetaId) return this.fromWhereCond(groupedCondition(filter, ctx), ctx, this.orderFor(spec).usesUserRow);
     return this.fromWhereCond(filter, ctx, filterUsesUserRow(spec.filter) || this.orderFor(spec).usesUserRow);
   }
@@ -67,7 +67,7 @@ export class RomQueryRepository {
    * ROMs. Unscoped, it is the library's counts (`all`) minus those of the hidden ROMs.
    */
   async scopedFacetCounts(filter: RomFilter, ctx: RomQueryContext, all: () => Promise<FacetCounts>): Promise<FacetCounts> {
-    const scope = scopeConditions(filter, ctx);
+    const scope = [...scopeConditions(filter, ctx), ...permissionHides(ctx)];
     if (scope.length === 0) {
       const hidden = sql`select hu.rom_id as id from rom_user hu where hu.user_id = ${ctx.userId ?? -1} and hu.hidden = 1`;
       const base = await all();
@@ -79,7 +79,7 @@ export class RomQueryRepository {
 
   /** A uniformly random id of the filtered set, or null when it is empty. */
   async randomId(filter: RomFilter, ctx: RomQueryContext): Promise<number | null> {
-    const fw = this.fromWhereCond(filterCondition(filter, ctx), ctx, filterUsesUserRow(filter));
+    const fw = this.fromWhereCond(and([filterCondition(filter, ctx), ...permissionHides(ctx)]), ctx, filterUsesUserRow(filter));
     const n = Number((await sql<{ n: number }>`select count(*) as n ${fw}`.execute(this.db)).rows[0]?.n ?? 0);
     if (n === 0) return null;
     const offset = Math.floor(Math.random() * n);

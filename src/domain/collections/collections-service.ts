@@ -6,6 +6,10 @@ import { toCollectionSchema } from './mapper.ts';
 import type { CollectionSchema } from '../../contract/collections.ts';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 import { canRead, ownedItem, requireAccess, type Viewer } from '../../auth/access.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
+
+/** Drops ROMs hidden from the caller from collections' `rom_ids`/`rom_count` (RomM 5). */
+export type MemberHider = Pick<RomVisibility, 'dropHiddenMembers'>;
 
 /** Who is asking; null for an anonymous caller (download routes with auth disabled). */
 export type CallerId = Viewer;
@@ -50,7 +54,11 @@ export type MembershipListener = (collection: CollectionRow) => Promise<void>;
 export class CollectionsService {
   private listeners: MembershipListener[] = [];
 
-  constructor(private readonly repo: CollectionsRepository, private readonly covers: CollectionCovers) {}
+  constructor(
+    private readonly repo: CollectionsRepository,
+    private readonly covers: CollectionCovers,
+    private readonly hider: MemberHider,
+  ) {}
 
   onMembershipChange(listener: MembershipListener): void {
     this.listeners.push(listener);
@@ -120,8 +128,9 @@ export class CollectionsService {
     return (await this.repo.memberIds([id])).get(id) ?? [];
   }
 
+  /** Reads leave out ROMs hidden from the caller; writes answer with the full membership, as RomM's do. */
   async list(caller: number, updatedAfter?: number): Promise<CollectionSchema[]> {
-    return this.schemas(await this.repo.listVisible(caller, updatedAfter));
+    return this.hider.dropHiddenMembers(await this.schemas(await this.repo.listVisible(caller, updatedAfter)), caller);
   }
 
   identifiers(caller: number): Promise<number[]> {
@@ -129,7 +138,8 @@ export class CollectionsService {
   }
 
   async get(caller: CallerId, id: number): Promise<CollectionSchema> {
-    return this.schema(await this.readable(caller, id));
+    const [shown] = await this.hider.dropHiddenMembers([await this.schema(await this.readable(caller, id))], caller);
+    return shown as CollectionSchema;
   }
 
   async create(caller: number, input: CreateCollectionInput): Promise<CollectionSchema> {

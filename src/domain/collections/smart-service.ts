@@ -6,7 +6,9 @@ import type { RomFilter, RomQueryContext } from '../../contract/rom-filter.ts';
 import { criteriaObject, parseJsonValue, toSmartCollectionSchema } from './mapper.ts';
 import type { SmartCollectionSchema } from '../../contract/collections.ts';
 import { RESOURCES_PREFIX } from '../roms/mapper-parts.ts';
-import { checkName, collectionExists, collectionForbidden, collectionNotFound, type CallerId, type CollectionsService } from './collections-service.ts';
+import {
+  checkName, collectionExists, collectionForbidden, collectionNotFound, type CallerId, type CollectionsService, type MemberHider,
+} from './collections-service.ts';
 import { badRequest } from '../../common/errors.ts';
 import { ownedItem, requireAccess } from '../../auth/access.ts';
 import { filterFromCriteria } from '../roms/filter.ts';
@@ -54,6 +56,7 @@ export class SmartCollectionsService {
     private readonly query: RomQueryRepository,
     private readonly collections: CollectionsService,
     private readonly context: (userId: number | null) => RomQueryContext,
+    private readonly hider: MemberHider & { hidesAnything(userId: number | null): Promise<boolean> },
   ) {
     this.sources = new SmartSources(collections);
   }
@@ -108,8 +111,10 @@ export class SmartCollectionsService {
     return this.query.ids({ filter: await this.filterFor(caller, criteria), order: orderOf(criteria), groupByMetaId: false }, this.context(caller));
   }
 
+  /** Cached members hidden from the caller (RomM 5 hide lists) are left out of `rom_ids` and `rom_count`. */
   async list(caller: number, updatedAfter?: number): Promise<SmartCollectionSchema[]> {
-    return (await this.shown(caller, await this.repo.listVisible(caller, updatedAfter))).map(toSmartCollectionSchema);
+    const rows = await this.shown(caller, await this.repo.listVisible(caller, updatedAfter));
+    return this.hider.dropHiddenMembers(rows.map(toSmartCollectionSchema), caller);
   }
 
   /**
@@ -117,6 +122,8 @@ export class SmartCollectionsService {
    * parsed and serialised again, which is most of the work for collections of tens of thousands of ROMs.
    */
   async listJson(caller: number, updatedAfter?: number): Promise<string> {
+    // With hide lists the members are filtered one by one; the splice below is for callers that hide nothing.
+    if (await this.hider.hidesAnything(caller)) return JSON.stringify(await this.list(caller, updatedAfter));
     const rows = await this.shown(caller, await this.repo.listVisible(caller, updatedAfter));
     const parts = rows.map((row) => {
       const ids = row.rom_ids.trim();
@@ -134,7 +141,8 @@ export class SmartCollectionsService {
 
   async get(caller: CallerId, id: number): Promise<SmartCollectionSchema> {
     const [row] = await this.shown(caller, [await this.readable(caller, id)]);
-    return toSmartCollectionSchema(row as SmartCollectionRow);
+    const [shown] = await this.hider.dropHiddenMembers([toSmartCollectionSchema(row as SmartCollectionRow)], caller);
+    return shown as SmartCollectionSchema;
   }
 
   private async checkCriteria(caller: number, criteria: Record<string, unknown>): Promise<void> {

@@ -2,7 +2,7 @@ import { VIRTUAL_MIN_ROMS, type VirtualCollectionsRepository, type VirtualGroup 
 import { pickCovers, type PickedCovers } from './cover-pick.ts';
 import { resourceUrl } from './mapper.ts';
 import type { VirtualCollectionSchema } from '../../contract/collections.ts';
-import { collectionNotFound } from './collections-service.ts';
+import { collectionNotFound, type MemberHider } from './collections-service.ts';
 import { isoFromMs } from '../../common/time.ts';
 import { decodeVirtualCollectionId, encodeVirtualCollectionId, VIRTUAL_TYPE_FACETS } from './virtual-id.ts';
 
@@ -25,7 +25,27 @@ export class VirtualCollectionsService {
   /** Serialized listings by (type, limit), valid while the facets version they were built at is current. */
   private readonly cache = new Map<string, { version: number; json: Buffer }>();
 
-  constructor(private readonly repo: VirtualCollectionsRepository) {}
+  constructor(
+    private readonly repo: VirtualCollectionsRepository,
+    private readonly hider: MemberHider & { hidesAnything(userId: number | null): Promise<boolean> },
+  ) {}
+
+  /**
+   * The listing for a caller: the shared cached JSON when they hide nothing, else the same groups with the ROMs
+   * hidden from them left out of `rom_ids` and `rom_count` (RomM 5; groups stay listed, as in RomM).
+   */
+  async listJsonFor(userId: number | null, type: string, limit?: number): Promise<Buffer> {
+    const json = await this.listJson(type, limit);
+    if (!(await this.hider.hidesAnything(userId))) return json;
+    const groups = JSON.parse(json.toString('utf8')) as VirtualCollectionSchema[];
+    return Buffer.from(JSON.stringify(await this.hider.dropHiddenMembers(groups, userId)));
+  }
+
+  /** One virtual collection as the caller sees it. */
+  async getFor(userId: number | null, id: string): Promise<VirtualCollectionSchema> {
+    const [shown] = await this.hider.dropHiddenMembers([await this.get(id)], userId);
+    return shown as VirtualCollectionSchema;
+  }
 
   /**
    * The listing as JSON text, rebuilt only when `rom_facets` (or a ROM's cover) changed since the last build: one

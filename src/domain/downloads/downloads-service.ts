@@ -5,6 +5,7 @@ import type { LibraryFiles, ResolvedFile } from './files.ts';
 import { contentDisposition, fileExtension, mediaFor, parseIdList, sanitizeFilename } from './names.ts';
 import { badRequest, conflict, notFound } from '../../common/errors.ts';
 import type { RomsReadService } from '../roms/read-service.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
 
 /** One file sent as is. */
 export interface FileDownload {
@@ -32,6 +33,8 @@ export interface ZipDownload {
 export type Download = FileDownload | ZipDownload;
 
 export interface RomContentRequest {
+  /** The caller (null: anonymous, with download auth disabled): ROMs hidden from them read as missing. */
+  userId: number | null;
   romId: number;
   /** The URL's file name: only the name of a zip (and its M3U). */
   fileName: string;
@@ -63,12 +66,14 @@ export class DownloadsService {
     private readonly files: LibraryFiles,
     /** The gallery's read side: collections of every kind expand exactly as `GET /api/roms` does. */
     private readonly romsRead: Pick<RomsReadService, 'visibleIds'>,
+    private readonly visibility: Pick<RomVisibility, 'assertRom' | 'assertFile' | 'dropHidden'>,
   ) {}
 
   /** §6.1: one file as is, several as a zip named after the URL (plus an M3U playlist when the ROM has none). */
   async romContent(req: RomContentRequest): Promise<Download> {
     const rom = await this.repo.findRom(req.romId);
     if (!rom) throw notFound(`Rom with id '${req.romId}' not found`);
+    await this.visibility.assertRom(rom.id, req.userId);
     const all = await this.repo.filesOfRoms([rom.id]);
     let files = all;
     if (req.fileIds) {
@@ -107,9 +112,10 @@ export class DownloadsService {
   }
 
   /** §6.2: one RomFile by its id, typed from the database record. */
-  async romFile(fileId: number): Promise<FileDownload> {
+  async romFile(fileId: number, userId: number | null): Promise<FileDownload> {
     const file = await this.repo.findFile(fileId);
     if (!file || !(await this.repo.findRom(file.rom_id))) throw notFound('File not found');
+    await this.visibility.assertFile(fileId, userId, () => notFound('File not found'));
     const resolved = await this.files.resolve(file);
     if (!resolved) throw notFound('File not found');
     const media = mediaFor(file.file_name, file.category);
@@ -118,8 +124,10 @@ export class DownloadsService {
 
   /** §6.3: many ROMs as one zip; entries keep their library-relative paths. */
   async bulk(req: BulkRequest): Promise<ZipDownload> {
-    const ids = await this.selectRomIds(req);
-    if (ids.length === 0) throw notFound('No ROMs found to download');
+    const selected = await this.selectRomIds(req);
+    if (selected.length === 0) throw notFound('No ROMs found to download');
+    // ROMs hidden from the caller drop out, whether named by id or by a selector (RomM 5).
+    const ids = await this.visibility.dropHidden(selected, req.userId);
     const found = new Map((await this.repo.findRoms(ids)).map((r) => [r.id, r]));
     const roms = ids.map((id) => found.get(id)).filter((r): r is DownloadRom => r !== undefined);
     if (roms.length === 0) throw notFound('No ROMs found with the provided IDs');

@@ -6,6 +6,7 @@
  * name and add their id and cover to it.
  */
 import { AppError } from '../../common/errors.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
 import type { SearchRomSchema } from '../../contract/search.ts';
 import type { MetadataRepository } from '../../db/repositories/metadata-repository.ts';
 import { idColumnOf } from '../../metadata/merge.ts';
@@ -24,9 +25,13 @@ export interface RomSearchDeps {
   /** Concurrent enrichment searches (SteamGridDB, libretro) per request. */
   concurrency?: number;
   onProviderError?: (source: SourceId, err: unknown) => void;
+  /** Whether the caller may see the ROM (RomM 5 hide lists). */
+  visibility: Pick<RomVisibility, 'canSeeRom'>;
 }
 
 export interface RomSearchQuery {
+  /** The caller: a ROM hidden from them is treated as missing (no candidates), as in RomM 5. */
+  userId: number | null;
   romId: number;
   term?: string | undefined;
   by?: string | undefined;
@@ -63,7 +68,7 @@ export class RomSearchService {
     if (primary.length === 0) throw new AppError(500, 'No metadata providers enabled');
 
     const rom = await this.deps.repo.searchTarget(query.romId);
-    if (!rom) return [];
+    if (!rom || !(await this.deps.visibility.canSeeRom(rom.id, query.userId))) return [];
     const term = (query.term?.trim() || rom.fs_name_no_tags).replace(/\0/g, '');
     if (!term) return [];
     const by = (query.by ?? 'name').toLowerCase();

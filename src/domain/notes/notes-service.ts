@@ -9,6 +9,7 @@ import { conflict, notFound, unprocessable } from '../../common/errors.ts';
 import { toUserNoteSchema } from '../roms/mapper-detail.ts';
 import type { UserNoteSchema } from '../../contract/rom.ts';
 import type { NoteCreateBody, NoteDeleted, NoteUpdateBody } from '../../contract/note.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
 
 export interface NoteListQuery {
   publicOnly: boolean;
@@ -22,15 +23,18 @@ export class NotesService {
   constructor(
     private readonly roms: RomEditRepository,
     private readonly repo: NotesRepository,
+    private readonly visibility: Pick<RomVisibility, 'assertRom'>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async requireRom(romId: number): Promise<void> {
+  /** The ROM exists and is not hidden from the caller (a hidden one answers the same 404). */
+  private async requireRom(romId: number, userId: number): Promise<void> {
     if (!(await this.roms.findRom(romId))) throw notFound(`Rom with id '${romId}' not found`);
+    await this.visibility.assertRom(romId, userId);
   }
 
   async list(romId: number, userId: number, q: NoteListQuery): Promise<UserNoteSchema[]> {
-    await this.requireRom(romId);
+    await this.requireRom(romId, userId);
     const notes = await this.repo.listVisible(romId, userId, q.publicOnly);
     const search = q.search?.toLowerCase();
     const tags = q.tags ?? [];
@@ -41,12 +45,12 @@ export class NotesService {
   }
 
   async identifiers(romId: number, userId: number): Promise<number[]> {
-    await this.requireRom(romId);
+    await this.requireRom(romId, userId);
     return (await this.repo.listVisible(romId, userId, false)).map((n) => Number(n.id));
   }
 
   async create(romId: number, userId: number, input: NoteCreateBody): Promise<UserNoteSchema> {
-    await this.requireRom(romId);
+    await this.requireRom(romId, userId);
     const title = checkTitle(input.title);
     if (await this.repo.titleTaken(romId, userId, title)) throw duplicate();
     const now = this.now();
@@ -64,7 +68,7 @@ export class NotesService {
   }
 
   async update(romId: number, noteId: number, userId: number, input: NoteUpdateBody): Promise<UserNoteSchema> {
-    await this.requireRom(romId);
+    await this.requireRom(romId, userId);
     const set: NoteChanges = { updated_at: this.now() };
     if (input.title !== undefined) {
       set.title = checkTitle(input.title);
@@ -78,7 +82,7 @@ export class NotesService {
   }
 
   async delete(romId: number, noteId: number, userId: number): Promise<NoteDeleted> {
-    await this.requireRom(romId);
+    await this.requireRom(romId, userId);
     if (!(await this.repo.deleteOwned(romId, noteId, userId))) throw notFound(NOT_OWNED);
     return { message: 'Note deleted successfully' };
   }

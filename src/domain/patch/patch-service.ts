@@ -5,6 +5,7 @@ import type { DownloadsRepository } from '../../db/repositories/downloads-reposi
 import { applyPatch, PatchError, SUPPORTED_PATCH_EXTENSIONS, type PatchResult } from '../../patcher/index.ts';
 import type { LibraryFiles } from '../downloads/files.ts';
 import { AppError, badRequest, notFound } from '../../common/errors.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
 
 export interface PatchSettings {
   maxFileSizeBytes: number;
@@ -15,6 +16,8 @@ export interface PatchSettings {
 }
 
 export interface PatchRequest {
+  /** The caller: files of ROMs hidden from them read as missing. */
+  userId: number;
   romFileId: number;
   patchFileId?: number | undefined;
   upload?: { path: string; name: string; size: number } | undefined;
@@ -57,6 +60,7 @@ export class PatchService {
     private readonly files: LibraryFiles,
     private readonly settings: PatchSettings,
     private readonly logger: Logger,
+    private readonly visibility: Pick<RomVisibility, 'assertFile'>,
   ) {}
 
   get maxFileSizeBytes(): number {
@@ -86,7 +90,7 @@ export class PatchService {
     if ((req.patchFileId === undefined) === (req.upload === undefined)) {
       throw badRequest('Provide exactly one of a library patch file or an uploaded patch file');
     }
-    const rom = await this.libraryFile(req.romFileId, 'ROM');
+    const rom = await this.libraryFile(req.romFileId, 'ROM', req.userId);
     if (rom.size > max) throw badRequest(`ROM file is too large to patch (${rom.size} bytes, max ${max})`);
 
     let patchPath: string;
@@ -98,7 +102,7 @@ export class PatchService {
       if (req.upload.size === 0) throw badRequest('Uploaded patch file is empty');
       if (req.upload.size > max) throw badRequest(`Patch file is too large to patch (${req.upload.size} bytes, max ${max})`);
     } else {
-      const patch = await this.libraryFile(req.patchFileId ?? 0, 'Patch');
+      const patch = await this.libraryFile(req.patchFileId ?? 0, 'Patch', req.userId);
       patchName = patch.name;
       patchPath = patch.path;
       this.checkExtension(patchName);
@@ -140,9 +144,11 @@ export class PatchService {
   }
 
   /** A RomFile on disk: 404 for an unknown id (or parent ROM), a distinct 404 when the file left the disk. */
-  private async libraryFile(id: number, label: 'ROM' | 'Patch'): Promise<{ path: string; name: string; size: number }> {
+  private async libraryFile(id: number, label: 'ROM' | 'Patch', userId: number): Promise<{ path: string; name: string; size: number }> {
     const file = await this.repo.findFile(id);
-    if (!file || !(await this.repo.findRom(file.rom_id))) throw notFound(`${label} file with id ${id} not found`);
+    const missing = () => notFound(`${label} file with id ${id} not found`);
+    if (!file || !(await this.repo.findRom(file.rom_id))) throw missing();
+    await this.visibility.assertFile(id, userId, missing);
     const resolved = await this.files.resolve(file);
     if (!resolved) throw notFound(`${label} file '${file.file_name}' is missing from filesystem`);
     return { path: resolved.path, name: file.file_name, size: resolved.size };

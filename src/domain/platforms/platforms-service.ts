@@ -5,6 +5,9 @@ import type { PlatformSchema } from '../../contract/platform.ts';
 import { knownPlatformSlugs, resolvePlatform } from '../../library/platform-catalogue.ts';
 import { listPlatformFolders, type PlatformFsSettings } from './platform-folders.ts';
 import { unmatchedPlatform } from './unmatched.ts';
+import type { HiddenSource } from '../roms/visibility.ts';
+
+const platformNotFound = (id: number) => notFound(`Platform with id '${id}' not found`);
 
 /** RomM's `PlatformSchema` (spec §11). Firmware is not managed yet: always an empty list. */
 export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
@@ -28,26 +31,42 @@ export class PlatformsService {
     private readonly repo: PlatformsRepository,
     private readonly libraryPath: string,
     private readonly settings: () => PlatformFsSettings,
+    private readonly hides: HiddenSource,
   ) {}
 
-  /** `updated_after`: an ISO 8601 datetime; platforms changed strictly after it. */
-  async list(updatedAfter?: string): Promise<PlatformSchema[]> {
+  /** Every platform, for the server's own use (set-up); callers' listings go through `listFor`. */
+  async list(): Promise<PlatformSchema[]> {
+    return (await this.repo.list()).map(toPlatformSchema);
+  }
+
+  /**
+   * `GET /api/platforms` for a caller: platforms hidden from them are left out (RomM 5). `rom_count` stays the
+   * platform's full count, as in RomM. `updated_after`: an ISO 8601 datetime; platforms changed strictly after it.
+   */
+  async listFor(userId: number | null, updatedAfter?: string): Promise<PlatformSchema[]> {
     let after: number | undefined;
     if (updatedAfter !== undefined) {
       after = Date.parse(updatedAfter);
       if (Number.isNaN(after)) throw unprocessable(`Invalid datetime for updated_after: '${updatedAfter}'`);
     }
-    return (await this.repo.list(after)).map(toPlatformSchema);
+    return (await this.repo.list(after, await this.hides.hiddenFor(userId))).map(toPlatformSchema);
   }
 
-  identifiers(): Promise<number[]> {
-    return this.repo.identifiers();
+  async identifiers(userId: number | null): Promise<number[]> {
+    return this.repo.identifiers(await this.hides.hiddenFor(userId));
   }
 
-  async get(id: number): Promise<PlatformSchema> {
-    const p = await this.repo.get(id);
-    if (!p) throw notFound(`Platform with id '${id}' not found`);
+  /** A platform hidden from the caller answers exactly like a missing one. */
+  async get(id: number, userId: number | null): Promise<PlatformSchema> {
+    const [p] = await Promise.all([this.repo.get(id), this.assertVisible(id, userId)]);
+    if (!p) throw platformNotFound(id);
     return toPlatformSchema(p);
+  }
+
+  /** 404 "Platform with id … not found" when the platform is hidden from the caller (before an edit or delete). */
+  async assertVisible(id: number, userId: number | null): Promise<void> {
+    const hidden = await this.hides.hiddenFor(userId);
+    if (hidden.platformIds.includes(id)) throw platformNotFound(id);
   }
 
   /**

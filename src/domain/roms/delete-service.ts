@@ -9,6 +9,7 @@ import type { RomEditRepository } from '../../db/repositories/rom-edit-repositor
 import { childPath, libraryDir } from './edit-paths.ts';
 import { romDir, type ResourceStore } from './resources.ts';
 import type { BulkOperationResponse } from '../../contract/rom-edit.ts';
+import type { RomVisibility } from './visibility.ts';
 
 export class RomDeleteService {
   constructor(
@@ -16,14 +17,16 @@ export class RomDeleteService {
     private readonly resources: ResourceStore,
     private readonly libraryPath: string,
     private readonly logger: Logger,
+    private readonly visibility: Pick<RomVisibility, 'canSeeRom'>,
   ) {}
 
-  async delete(romIds: number[], deleteFromFs: number[]): Promise<BulkOperationResponse> {
+  /** A ROM hidden from the caller is reported as not found and left alone (RomM 5). */
+  async delete(romIds: number[], deleteFromFs: number[], userId: number | null): Promise<BulkOperationResponse> {
     const fromFs = new Set(deleteFromFs);
     const out: BulkOperationResponse = { successful_items: 0, failed_ids: [], errors: [] };
     for (const id of romIds) {
       const rom = await this.repo.findRom(id);
-      if (!rom) {
+      if (!rom || !(await this.visibility.canSeeRom(id, userId))) {
         out.failed_ids.push(id);
         out.errors.push(`ROM with ID ${id} not found`);
         continue;

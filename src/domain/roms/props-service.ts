@@ -9,6 +9,7 @@ import { badRequest, notFound } from '../../common/errors.ts';
 import { toRomUserSchema } from './mapper-parts.ts';
 import type { RomUserSchema } from '../../contract/rom.ts';
 import type { RomPropsBody } from '../../contract/rom-edit.ts';
+import type { RomVisibility } from './visibility.ts';
 
 export interface LastPlayedFlags {
   updateLastPlayed: boolean;
@@ -22,11 +23,14 @@ export class RomPropsService {
   constructor(
     private readonly roms: RomEditRepository,
     private readonly repo: RomUserRepository,
+    private readonly visibility: Pick<RomVisibility, 'assertRom'>,
     private readonly now: () => number = Date.now,
   ) {}
 
   async update(romId: number, userId: number, data: RomPropsBody, flags: LastPlayedFlags): Promise<RomUserSchema> {
     if (!(await this.roms.findRom(romId))) throw notFound(`Rom with id '${romId}' not found`);
+    // A ROM hidden from the caller reads as missing (RomM 5), before anything is written.
+    await this.visibility.assertRom(romId, userId);
     const now = this.now();
     // RomM creates the row before it checks the flags; keep that order so the observable state matches.
     await this.repo.findOrCreate(romId, userId, now);

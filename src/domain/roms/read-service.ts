@@ -15,6 +15,9 @@ import { filterFromInput, type FilterInput } from './filter.ts';
 import type { SmartSources } from '../collections/smart-sources.ts';
 import { criteriaObject } from '../collections/mapper.ts';
 import { PROVIDER_ID_PARAMS, type ProviderIdLookup } from '../../contract/rom-queries.ts';
+import { hiddenKey, type HiddenSets } from '../../db/repositories/hidden.ts';
+import { romNotFound, type HiddenSource } from './visibility.ts';
+import type { AppError } from '../../common/errors.ts';
 
 export interface RomListOptions {
   limit: number;
@@ -29,8 +32,6 @@ export interface RomListOptions {
   withFiles: boolean;
 }
 
-const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
-
 /** The read side of ROMs: gallery list, lookups and single ROMs, as RomM shapes them (spec §3, §4). */
 export class RomsReadService {
   constructor(
@@ -38,6 +39,7 @@ export class RomsReadService {
     private readonly repo: RomsReadRepository,
     private readonly cache: RomQueryCache,
     private readonly smartSources: SmartSources,
+    private readonly hides: HiddenSource,
     private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY,
   ) {}
 
@@ -45,8 +47,9 @@ export class RomsReadService {
     return this.cache.get(version, 'facet-counts', () => this.query.allFacetCounts());
   }
 
-  private context(userId: number | null): RomQueryContext {
-    return { userId, regionPriority: this.regionPriority };
+  /** The caller, with the platforms and ROMs hidden from them (RomM 5): every list below leaves those out. */
+  private context(userId: number | null, hidden: HiddenSets): RomQueryContext {
+    return { userId, regionPriority: this.regionPriority, hidden };
   }
 
   /**
@@ -67,18 +70,20 @@ export class RomsReadService {
   }
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
-    const ctx = this.context(userId);
-    const filter = await this.filter(input, userId);
+    const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
+    const ctx = this.context(userId, hidden);
     const spec: RomListSpec = {
       filter,
       order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
       groupByMetaId: opts.groupByMetaId,
     };
     // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
-    // The caller's own props move only their results: their per-user version is part of every key.
+    // The caller's own props move only their results: their per-user version is part of every key. So are their
+    // hide lists ('' without any), which the permissions resolver re-reads whenever permissions change.
     const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
-    const key = cacheKey([userId, userVersion, spec]);
-    const scopeKey = cacheKey([userId, userVersion, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    const hides = hiddenKey(hidden);
+    const key = cacheKey([userId, userVersion, hides, spec]);
+    const scopeKey = cacheKey([userId, userVersion, hides, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
     const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
       opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
@@ -90,7 +95,7 @@ export class RomsReadService {
         : emptyFilterValues(),
     ]);
     const pageIds = index ? index.slice(opts.offset, opts.offset + opts.limit) : (page ?? []);
-    const items = await this.simpleRoms(pageIds, userId, { withFiles: opts.withFiles, screenshots: filter.bools?.last_played !== undefined });
+    const items = await this.simpleRoms(pageIds, userId, hidden, { withFiles: opts.withFiles, screenshots: filter.bools?.last_played !== undefined });
     return {
       items,
       total: index ? index.length : count,
@@ -103,8 +108,10 @@ export class RomsReadService {
   }
 
   /** `SimpleRomSchema`s in the order of `ids` (missing ids skipped); six statements whatever the count. */
-  private async simpleRoms(ids: number[], userId: number | null, opts: { withFiles: boolean; screenshots?: boolean }): Promise<SimpleRomSchema[]> {
-    const bundle: RomBundle = await this.repo.hydrate(ids, userId);
+  private async simpleRoms(
+    ids: number[], userId: number | null, hidden: HiddenSets, opts: { withFiles: boolean; screenshots?: boolean },
+  ): Promise<SimpleRomSchema[]> {
+    const bundle: RomBundle = await this.repo.hydrate(ids, userId, hidden);
     const extras = extrasByRom(bundle);
     const byId = new Map(bundle.roms.map((r) => [Number(r.id), r]));
     const now = Date.now();
@@ -120,14 +127,17 @@ export class RomsReadService {
 
   async identifiers(userId: number | null): Promise<number[]> {
     const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
-    const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
-    return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, this.context(userId)));
+    const [version, userVersion, hidden] = await Promise.all([
+      this.cache.currentVersion(), this.cache.userVersion(userId), this.hides.hiddenFor(userId),
+    ]);
+    const key = cacheKey([userId, userVersion, hiddenKey(hidden), spec]);
+    return this.cache.get(version, `ids:${key}`, () => this.query.ids(spec, this.context(userId, hidden)));
   }
 
   /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order; not memoised. */
   async visibleIds(input: FilterInput, userId: number | null): Promise<number[]> {
-    const filter = await this.filter(input, userId);
-    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId));
+    const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
+    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId, hidden));
   }
 
   /** Drops every memoised result, as a library change does (benchmarks measure cold queries this way). */
@@ -136,10 +146,10 @@ export class RomsReadService {
   }
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
-    const filter = await this.filter(input, userId);
-    const id = await this.query.randomId(filter, this.context(userId));
+    const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
+    const id = await this.query.randomId(filter, this.context(userId, hidden));
     if (id === null) return null;
-    return (await this.simpleRoms([id], userId, { withFiles: false }))[0] ?? null;
+    return (await this.simpleRoms([id], userId, hidden, { withFiles: false }))[0] ?? null;
   }
 
   async filters(): Promise<FilterValues> {
@@ -148,14 +158,16 @@ export class RomsReadService {
   }
 
   async simple(id: number, userId: number | null): Promise<SimpleRomSchema> {
-    const rom = (await this.simpleRoms([id], userId, { withFiles: true }))[0];
+    const rom = (await this.simpleRoms([id], userId, await this.hides.hiddenFor(userId), { withFiles: true }))[0];
     if (!rom) throw romNotFound(id);
     return rom;
   }
 
-  async detailed(id: number, userId: number | null): Promise<DetailedRomSchema> {
+  /** A ROM hidden from the caller reads as missing: `missing()`, RomM's "Rom with id … not found" by default. */
+  async detailed(id: number, userId: number | null, missing: () => AppError = () => romNotFound(id)): Promise<DetailedRomSchema> {
+    const hidden = await this.hides.hiddenFor(userId);
     const [bundle, notes, holding] = await Promise.all([
-      this.repo.hydrate([id], userId),
+      this.repo.hydrate([id], userId, hidden),
       this.repo.notes(id, userId),
       this.repo.userCollections(id, userId),
     ]);
@@ -167,7 +179,7 @@ export class RomsReadService {
     ];
     const rom = bundle.roms[0];
     const ex = extrasByRom(bundle).get(id);
-    if (!rom || !ex) throw romNotFound(id);
+    if (!rom || !ex) throw missing();
     return toDetailedRomSchema(rom, ex, notes, collections);
   }
 
@@ -176,22 +188,24 @@ export class RomsReadService {
     for (const key of PROVIDER_ID_PARAMS) if (ids[key] !== undefined && ids[key] !== '') given[key] = ids[key];
     if (Object.keys(given).length === 0) throw badRequest('At least one metadata ID must be provided');
     const id = await this.repo.findByProviderIds(given);
-    if (id === null) throw notFound('ROM not found with given metadata IDs');
-    return this.detailed(id, userId);
+    const missing = () => notFound('ROM not found with given metadata IDs');
+    if (id === null) throw missing();
+    return this.detailed(id, userId, missing);
   }
 
   async byHash(q: HashQuery, userId: number | null): Promise<DetailedRomSchema> {
     const given = Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string' && v !== '')) as HashQuery;
     if (Object.keys(given).length === 0) throw badRequest('At least one metadata hash value must be provided');
     const id = await this.repo.findByHash(given);
-    if (id === null) throw notFound('No ROM or file found with given hash values');
-    return this.detailed(id, userId);
+    const missing = () => notFound('No ROM or file found with given hash values');
+    if (id === null) throw missing();
+    return this.detailed(id, userId, missing);
   }
 
-  /** `GET /api/roms/{file_id}/files`: the id is a RomFile id (spec §12.1). */
-  async file(fileId: number): Promise<RomFileSchema> {
+  /** `GET /api/roms/{file_id}/files`: the id is a RomFile id (spec §12.1); a hidden ROM's file is "not found". */
+  async file(fileId: number, userId: number | null): Promise<RomFileSchema> {
     const file = await this.repo.findFile(fileId);
-    const rom = file && (await this.repo.fullPathOf(Number(file.rom_id)));
+    const rom = file && (await this.repo.fullPathOf(Number(file.rom_id), await this.hides.hiddenFor(userId)));
     if (!file || !rom) throw notFound('File not found');
     return toRomFileSchema(file, `${rom.fs_path}/${rom.fs_name}`);
   }
