@@ -94,7 +94,7 @@ export function parseRommJson(text: string, into: KnownBiosTable): number {
   let n = 0;
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (!key.includes(':') || !value || typeof value !== 'object') continue;
-    const entry = entryOf(value as Record<string, unknown>);
+    const entry = entryOf(value);
     if (!entry) continue;
     into.addSlugEntry(key, entry);
     n++;
