@@ -18,7 +18,11 @@ const tags = ['firmware'];
 const read: RouteAuth = { scopes: ['firmware.read'] };
 const readOrDownload: RouteAuth = { scopes: ['firmware.read'], downloadEndpoint: true };
 const write: RouteAuth = { scopes: ['firmware.write'] };
-const uploadResponses = { ...errorResponses, 413: errorResponses[400], 415: errorResponses[400] };
+// A missing `files` field is a 422 with a plain message (the body is read as a stream, not validated by a schema).
+const uploadResponses = {
+  ...errorResponses, 413: errorResponses[400], 415: errorResponses[400],
+  422: Type.Union([errorResponses[422], errorResponses[400]]),
+};
 
 /** Most files one upload may carry. */
 const MAX_FILES = 1000;
