@@ -66,7 +66,7 @@ describeEachEngine('firmware routes', (ctx) => {
       'bios/ps/A First.bin': 'first',
       'bios/gba/gba_bios.bin': 'gba bios',
     });
-    await t.services.scans.start({ type: 'quick', metadataSources: [] });
+    t.services.scans.start({ type: 'quick', metadataSources: [] });
     await t.services.scans.done();
     const platforms = await t.services.platforms.list();
     psx = platforms.find((p) => p.fs_slug === 'ps')?.id ?? 0;
@@ -133,7 +133,6 @@ describeEachEngine('firmware routes', (ctx) => {
     expect(bad.headers['content-range']).toBe('bytes */10');
 
     // HEAD reports the size in the database, as RomM does, and names the file after the URL.
-    await t.services.firmware.list(null); // warm
     const db = ctx().db.kysely;
     await db.updateTable('firmware').set({ file_size_bytes: 12345 }).where('id', '=', fw.id).execute();
     const head = await t.app.inject({ method: 'HEAD', url: `/api/firmware/${fw.id}/content/other name.bin`, headers: { authorization: viewer.basic } });
@@ -280,7 +279,7 @@ describeEachEngine('firmware content with DISABLE_DOWNLOAD_ENDPOINT_AUTH', (ctx)
   beforeAll(async () => {
     t = await createTestApp(ctx(), { DISABLE_DOWNLOAD_ENDPOINT_AUTH: 'true' });
     writeTree(t.config.libraryPath, { 'roms/snes/Game.sfc': 'g', 'bios/snes/bs-x.bin': 'bsx' });
-    await t.services.scans.start({ type: 'quick', metadataSources: [] });
+    t.services.scans.start({ type: 'quick', metadataSources: [] });
     await t.services.scans.done();
   });
   afterAll(async () => t.app.close());
