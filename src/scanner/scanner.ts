@@ -48,6 +48,8 @@ interface PlatformPass {
   dir: PlatformDir;
   id: number;
   slug: string;
+  /** The platform row's slug (what known-BIOS lists are keyed by). */
+  rowSlug: string;
   entries: RomEntry[];
   /** fs_names already in the database (only names are kept: 100k libraries are listed up front). */
   known: Set<string>;
@@ -209,7 +211,7 @@ class ScanRun {
     for (const pass of passes) {
       if (this.aborted) break;
       this.currentPlatform = pass.dir.fsSlug;
-      const fw = await this.firmware.scanPlatform({ id: pass.id, slug: pass.slug, fs_slug: pass.dir.fsSlug }, this.options.type, () => this.aborted);
+      const fw = await this.firmware.scanPlatform({ id: pass.id, slug: pass.rowSlug, fs_slug: pass.dir.fsSlug }, this.options.type, () => this.aborted);
       this.stats.scanned_firmware += fw.scanned;
       this.stats.new_firmware += fw.created;
       this.progress(true, fw.created);
@@ -222,7 +224,7 @@ class ScanRun {
     this.progress(true);
   }
 
-  private async listPlatform(dir: PlatformDir, existing: { id: number; missing_from_fs: number } | undefined, now: number): Promise<PlatformPass> {
+  private async listPlatform(dir: PlatformDir, existing: { id: number; slug: string; missing_from_fs: number } | undefined, now: number): Promise<PlatformPass> {
     const info = resolvePlatform(dir.fsSlug, this.deps.settings.bindings);
     let id: number;
     if (existing) {
@@ -251,7 +253,7 @@ class ScanRun {
     await this.writer.setRomsMissing(backIds, false, now);
     for (const name of known.keys()) if (!present.has(name)) this.stats.missing_roms++;
     this.stats.total_roms += entries.length;
-    return { dir, id, slug: info.slug, entries, known: new Set(known.keys()) };
+    return { dir, id, slug: info.slug, rowSlug: existing?.slug ?? info.slug, entries, known: new Set(known.keys()) };
   }
 
   private async scanPlatform(pass: PlatformPass): Promise<void> {

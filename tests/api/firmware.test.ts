@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HiddenLookup } from '../../src/domain/firmware/firmware-service.ts';
@@ -65,7 +65,12 @@ describeEachEngine('firmware routes', (ctx) => {
       'bios/ps/scph5501.bin': '0123456789',
       'bios/ps/A First.bin': 'first',
       'bios/gba/gba_bios.bin': 'gba bios',
+      'roms/n64/Game.z64': 'n64',
+      'bios/n64': 'a file where the firmware folder should be',
+      'roms/snes/Game.sfc': 'snes',
     });
+    mkdirSync(path.join(lib, '../outside'), { recursive: true });
+    symlinkSync(path.join(lib, '../outside'), path.join(lib, 'bios/snes'));
     t.services.scans.start({ type: 'quick', metadataSources: [] });
     await t.services.scans.done();
     const platforms = await t.services.platforms.list();
@@ -220,6 +225,19 @@ describeEachEngine('firmware routes', (ctx) => {
     const json = await t.app.inject({ method: 'POST', url: `/api/firmware?platform_id=${psx}`, payload: { files: [] }, headers: { authorization: editor.basic } });
     expect(json.statusCode).toBeGreaterThanOrEqual(400);
     expect(json.statusCode).toBeLessThan(500);
+  });
+
+  it('POST /api/firmware: a firmware folder that is a file, or leads outside the library, is refused with 409', async () => {
+    const platforms = await t.services.platforms.list();
+    const n64 = platforms.find((p) => p.fs_slug === 'n64')?.id ?? 0;
+    const snes = platforms.find((p) => p.fs_slug === 'snes')?.id ?? 0;
+    const file = await upload(n64, [{ filename: 'pif.bin', data: 'x' }]);
+    expect(file.statusCode).toBe(409);
+    expect(file.json()).toEqual({ detail: 'Firmware folder bios/n64 is not a folder' });
+    const outside = await upload(snes, [{ filename: 'x.bin', data: 'x' }]);
+    expect(outside.statusCode).toBe(409);
+    expect(outside.json()).toEqual({ detail: 'Firmware folder bios/snes is outside the library' });
+    expect(readdirSync(path.join(lib, '../outside'))).toEqual([]);
   });
 
   it('POST /api/firmware/delete: rows, files on request, per-id failures; needs firmware.write', async () => {

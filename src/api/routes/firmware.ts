@@ -20,7 +20,7 @@ const readOrDownload: RouteAuth = { scopes: ['firmware.read'], downloadEndpoint:
 const write: RouteAuth = { scopes: ['firmware.write'] };
 // A missing `files` field is a 422 with a plain message (the body is read as a stream, not validated by a schema).
 const uploadResponses = {
-  ...errorResponses, 413: errorResponses[400], 415: errorResponses[400],
+  ...errorResponses, 409: errorResponses[400], 413: errorResponses[400], 415: errorResponses[400],
   422: Type.Union([errorResponses[422], errorResponses[400]]),
 };
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AuthContext } from '../../auth/context.ts';
-import { AppError, badRequest, forbidden, notFound, unprocessable } from '../../common/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 import { isInside } from '../../common/paths.ts';
 import type { AddFirmwareResponse, FirmwareDeleteBody, FirmwareSchema } from '../../contract/firmware.ts';
 import type { BulkOperationResponse } from '../../contract/rom-edit.ts';
@@ -137,11 +137,25 @@ export class FirmwareService {
         part.file.resume();
         throw err;
       }
-      await mkdir(absDir, { recursive: true });
+      await this.ensureFolder(absDir, folder, part);
       await this.store(platform, folder, absDir, name, part);
     }
     if (received === 0) throw unprocessable('Field required: files');
     return { uploaded: received, firmware: (await this.deps.repo.list(platform.id)).map(toFirmwareSchema) };
+  }
+
+  /** Creates the firmware folder; one that is a file, or (through a symlink) outside the library, is refused. */
+  private async ensureFolder(absDir: string, folder: string, part: FirmwareUploadPart): Promise<void> {
+    try {
+      await mkdir(absDir, { recursive: true });
+      const [root, real] = await Promise.all([realpath(this.deps.libraryPath), realpath(absDir)]);
+      if (!isInside(root, real)) throw conflict(`Firmware folder ${folder} is outside the library`);
+    } catch (err) {
+      part.file.resume();
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw conflict(`Firmware folder ${folder} is not a folder`);
+      throw err;
+    }
   }
 
   private async store(platform: FirmwarePlatform, folder: string, absDir: string, name: string, part: FirmwareUploadPart): Promise<void> {
