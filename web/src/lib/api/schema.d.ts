@@ -3306,6 +3306,17 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
                 413: {
                     headers: {
                         [name: string]: unknown;
