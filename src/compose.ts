@@ -63,6 +63,9 @@ import { UsersService } from './domain/users/users-service.ts';
 import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
+import { FirmwareRepository } from './db/repositories/firmware-repository.ts';
+import { FirmwareService, type HiddenLookup } from './domain/firmware/firmware-service.ts';
+import { KnownBios } from './scanner/firmware/known-bios.ts';
 import { metadataProviders, platformDirResolver, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
 import { CoverSearchService } from './domain/metadata/cover-search.ts';
 import { RomSearchService } from './domain/metadata/rom-search.ts';
@@ -78,6 +81,8 @@ import { SetupService } from './domain/system/setup-service.ts';
 export interface ComposeOptions {
   /** Providers appended to the configured ones, seen by scans, search and the heartbeat alike. */
   extraMetadataProviders?: readonly MetadataProvider[];
+  /** Admin hide lists seen by the firmware routes (tests pass a fake). */
+  hiddenLookup?: HiddenLookup;
 }
 
 /**
@@ -115,8 +120,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers };
   const scanSettings = loadScanSettings(config.scan);
   const platformsRepo = new PlatformsRepository(db.kysely);
+  const firmwareRepo = new FirmwareRepository(db.kysely);
+  // One copy of the known-BIOS lists for scans and uploads, reloaded when its files change.
+  const knownBios = new KnownBios(config.scan.knownBiosPath, {
+    info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg),
+  });
+  const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring),
+    run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring, knownBios),
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
@@ -126,7 +137,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
-  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions);
+  const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions, firmwareRepo);
   const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
@@ -173,7 +184,11 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       tempRoot: path.join(config.dataPath, 'tmp'),
     }, logger, romVisibility),
     platforms,
-    platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings),
+    platformsWrite: new PlatformsWriteService(platformsRepo, config.libraryPath, () => scanSettings, firmwareRepo),
+    firmware: new FirmwareService({
+      repo: firmwareRepo, files: libraryFiles, libraryPath: config.libraryPath, settings: () => scanSettings, knownBios,
+      hidden, maxUploadBytes: config.firmwareMaxUploadBytes,
+    }),
     config: configService,
     setup: new SetupService({
       libraryPath: config.libraryPath, settings: () => configService.scanSettings(),

@@ -2,6 +2,7 @@ import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
 import { composeScanner } from '../compose/scanner.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
+import { KnownBios } from '../scanner/firmware/known-bios.ts';
 import { loadMetadataSettings } from '../metadata/settings.ts';
 import { isSourceId, SOURCE_IDS } from '../metadata/types.ts';
 import { SCAN_TYPES, type ScanProgress, type ScanResult, type ScanType } from '../scanner/types.ts';
@@ -46,9 +47,12 @@ export async function runScanCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', onSignal);
     const progress = new ProgressPrinter(process.stderr.isTTY === true);
     try {
+      const knownBios = new KnownBios(config.scan.knownBiosPath, {
+        info: (msg) => progress.line(msg), warn: (msg) => progress.line(`warning: ${msg}`),
+      });
       const scan = composeScanner(db, config.libraryPath, settings, {
         dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile),
-      });
+      }, knownBios);
       const result = await scan({
         onIssue: (i) => progress.line(`warning: ${i.kind}: ${i.path}: ${i.message}`),
         onProgress: (p) => progress.update(p),
@@ -131,6 +135,7 @@ export function summary(r: ScanResult): string {
     `${r.cancelled ? 'Scan cancelled' : 'Scan finished'} (${r.type}) in ${(r.durationMs / 1000).toFixed(1)} s`,
     `  platforms: ${s.scanned_platforms} scanned, ${s.new_platforms} new, ${s.missing_platforms} missing`,
     `  roms:      ${s.total_roms} found, ${s.new_roms} new, ${s.updated_roms} updated, ${s.reassociated_roms} moved, ${s.unchanged_roms} unchanged, ${s.missing_roms} missing`,
+    `  firmware:  ${s.scanned_firmware} found, ${s.new_firmware} new`,
     `  hashed:    ${s.hashed_files} files, ${mib} MiB`,
     `  metadata:  ${s.metadata_done}/${s.metadata_total} ROMs, ${s.identified_roms} identified${'metadata' in r && r.metadata ? ` (sources: ${(r.metadata as { sources: string[] }).sources.join(', ') || 'none'})` : ''}`,
     ...perSourceLines(r),

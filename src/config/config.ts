@@ -22,6 +22,8 @@ export interface Config {
   /** Patches applied at once, server-wide; each user may run one at a time. */
   romPatcherMaxConcurrency: number;
   romPatcherTimeoutSeconds: number;
+  /** FIRMWARE_MAX_UPLOAD_SIZE_BYTES: largest firmware file accepted by `POST /api/firmware`; 0: no limit. */
+  firmwareMaxUploadBytes: number;
   logLevel: string;
   sessionMaxAgeSeconds: number;
   accessTokenExpireSeconds: number;
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
     romPatcherMaxFileSizeBytes: int(env, 'ROM_PATCHER_MAX_FILE_SIZE_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     romPatcherMaxConcurrency: int(env, 'ROM_PATCHER_MAX_CONCURRENCY', 2, 1, 64),
     romPatcherTimeoutSeconds: int(env, 'ROM_PATCHER_TIMEOUT', 900, 1, 7 * 24 * 3600),
+    firmwareMaxUploadBytes: int(env, 'FIRMWARE_MAX_UPLOAD_SIZE_BYTES', 512 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 14 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
     accessTokenExpireSeconds: int(env, 'OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS', 1800, 10, 365 * 24 * 3600),

@@ -20,6 +20,8 @@ export interface ScanEnvironment {
   excludeFiles: string[];
   /** SCAN_CONFIG_FILE, else DATA_PATH/config.yml. */
   configFile: string;
+  /** KNOWN_BIOS_PATH: a known-BIOS list (RomM JSON or Logiqx DAT) or a folder of them, else DATA_PATH/known-bios. */
+  knownBiosPath: string;
 }
 
 export const MAX_HASH_WORKERS = 64;
@@ -34,5 +36,6 @@ export function loadScanEnvironment(env: Env, dataPath: string): ScanEnvironment
     excludeExtensions: list(env, 'SCAN_EXCLUDE_EXTENSIONS'),
     excludeFiles: list(env, 'SCAN_EXCLUDE_FILES'),
     configFile: path.resolve(str(env, 'SCAN_CONFIG_FILE', path.join(dataPath, 'config.yml'))),
+    knownBiosPath: path.resolve(str(env, 'KNOWN_BIOS_PATH', path.join(dataPath, 'known-bios'))),
   };
 }

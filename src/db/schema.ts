@@ -370,6 +370,26 @@ export interface DeviceCodesTable {
   expires_at: EpochMs;
 }
 
+/** A firmware (BIOS) file of a platform (RomM's `Firmware`). */
+export interface FirmwareTable {
+  id: Generated<number>;
+  platform_id: number;
+  file_name: string;
+  file_name_no_tags: string;
+  file_name_no_ext: string;
+  file_extension: string;
+  /** Library-relative folder: `bios/<fs_slug>` (structure A) or `<fs_slug>/bios` (structure B). */
+  file_path: string;
+  file_size_bytes: number;
+  crc_hash: string;
+  md5_hash: string;
+  sha1_hash: string;
+  is_verified: Bool;
+  missing_from_fs: Bool;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface PermissionGroupsTable {
   id: Generated<number>;
   name: string;
@@ -420,6 +440,7 @@ export interface Database {
   user_permission_overrides: UserPermissionOverridesTable;
   hidden_entities: HiddenEntitiesTable;
   permissions_version: PermissionsVersionTable;
+  firmware: FirmwareTable;
   devices: DevicesTable;
   device_codes: DeviceCodesTable;
   users: UsersTable;

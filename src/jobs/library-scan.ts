@@ -2,7 +2,7 @@
  * One library scan as users start it: the file pass (walk, hash, apply: ROMs become visible as their batches
  * commit), then the metadata pass with the sources chosen for this scan, both under the one database-wide scan
  * lock. `update` and `unmatched` scans, and scans of chosen ROMs, run the metadata pass alone, as in RomM they never
- * add files; `hashes` runs the file pass alone.
+ * add ROM files (they still scan firmware); `hashes` runs the file pass alone.
  */
 import type { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
 import { runMetadataPass, type MetadataPassDeps, type MetadataPassResult } from '../metadata/pass.ts';
@@ -10,7 +10,7 @@ import { isSourceId, type SourceId } from '../metadata/types.ts';
 import type { MetadataScanType } from '../metadata/merge.ts';
 import { ScanIssues } from '../scanner/issues.ts';
 import { withScanLock } from '../scanner/scan-lock.ts';
-import { runScanLocked, type ScannerDeps } from '../scanner/scanner.ts';
+import { runFirmwarePass, runScanLocked, type ScannerDeps } from '../scanner/scanner.ts';
 import { emptyStats, type ScanOptions, type ScanResult, type ScanStats } from '../scanner/types.ts';
 
 export interface LibraryScanDeps {
@@ -37,10 +37,12 @@ export function chosenSources(names: readonly string[] | undefined): SourceId[] 
 export async function runLibraryScan(deps: LibraryScanDeps, options: ScanOptions): Promise<LibraryScanResult> {
   return withScanLock(deps.lock, async () => {
     const started = Date.now();
-    const metadataOnly = options.type === 'update' || options.type === 'unmatched' || (options.romIds?.length ?? 0) > 0;
-    const files: ScanResult = metadataOnly
+    const romScoped = (options.romIds?.length ?? 0) > 0;
+    const metadataOnly = options.type === 'update' || options.type === 'unmatched' || romScoped;
+    // Scans of chosen ROMs leave firmware alone; `update` and `unmatched` still scan it, as in RomM.
+    const files: ScanResult = romScoped
       ? { type: options.type, stats: emptyStats(), cancelled: false, durationMs: 0, issueCounts: {}, issues: [] }
-      : await runScanLocked(deps.scanner, options);
+      : metadataOnly ? await runFirmwarePass(deps.scanner, options) : await runScanLocked(deps.scanner, options);
     const stats: ScanStats = { ...files.stats };
     const metaType = METADATA_TYPE[options.type];
     const sources = chosenSources(options.metadataSources);

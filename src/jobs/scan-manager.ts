@@ -15,6 +15,8 @@ export interface ScanStatus {
   started_at: number | null;
   finished_at: number | null;
   current_platform: string | null;
+  /** Firmware files the scan added to `current_platform` (reported once its firmware is scanned), else null. */
+  current_platform_new_firmware: number | null;
   /** The running scan's phase. */
   phase: 'files' | 'metadata' | null;
   stats: ScanStats;
@@ -46,7 +48,7 @@ export class ScanManager extends EventEmitter {
   private seq = 0;
   private state: ScanStatus = {
     task_id: null, running: false, type: null, platforms: [], started_at: null, finished_at: null, current_platform: null,
-    phase: null, stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
+    current_platform_new_firmware: null, phase: null, stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
   };
 
   constructor(private readonly options: ScanManagerOptions) {
@@ -70,13 +72,14 @@ export class ScanManager extends EventEmitter {
     this.controller = controller;
     this.state = {
       task_id: `scan-${Date.now().toString(36)}-${++this.seq}`, running: true, type: options.type, platforms: options.platformFsSlugs ?? [], started_at: Date.now(),
-      finished_at: null, current_platform: null, phase: 'files', stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
+      finished_at: null, current_platform: null, current_platform_new_firmware: null, phase: 'files', stats: emptyStats(), metadata_sources: {}, cancelled: false, error: null,
     };
     this.current = this.options.run({
       ...(this.options.onIssue ? { onIssue: this.options.onIssue } : {}),
       onProgress: (p: ScanProgress) => {
         this.state.stats = p.stats;
         this.state.current_platform = p.platform;
+        this.state.current_platform_new_firmware = p.platformNewFirmware ?? null;
         this.state.phase = p.phase;
         if (p.metadataSources) this.state.metadata_sources = copyCounts(p.metadataSources);
         this.emit('progress', this.status());
@@ -94,7 +97,7 @@ export class ScanManager extends EventEmitter {
         throw err;
       })
       .finally(() => {
-        Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null, phase: null });
+        Object.assign(this.state, { running: false, finished_at: Date.now(), current_platform: null, current_platform_new_firmware: null, phase: null });
         this.current = null;
         this.controller = null;
       });

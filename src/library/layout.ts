@@ -84,3 +84,11 @@ export async function detectLayout(
   }
   return { structure, platforms };
 }
+
+/**
+ * Library-relative firmware folder of a platform (RomM's `get_firmware_fs_structure`): `<fs_slug>/<firmware>` in
+ * structure B, `<firmware>/<fs_slug>` otherwise (structure A, or a library with neither structure yet).
+ */
+export function firmwareRelPath(structure: LibraryStructure | null, fsSlug: string, firmwareFolder = 'bios'): string {
+  return structure === 'B' ? `${fsSlug}/${firmwareFolder}` : `${firmwareFolder}/${fsSlug}`;
+}

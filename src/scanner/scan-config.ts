@@ -7,21 +7,25 @@ import { defaultHashWorkers } from './hash/pool.ts';
 
 /**
  * Scanner settings: RomM's `config.yml` sections that concern scanning (`exclude`, `system.platforms`,
- * `system.versions`, `filesystem.roms_folder`, `filesystem.skip_hash_calculation`), read from the file the
+ * `system.versions`, `filesystem.roms_folder`, `filesystem.firmware_folder`, `filesystem.skip_hash_calculation`), read from the file the
  * configuration names, plus the SCAN_* variables already checked by config/scan.ts.
  */
 export interface ScanSettings {
   romsFolder: string;
+  /** `filesystem.firmware_folder` (default `bios`): `bios/<fs_slug>` in structure A, `<fs_slug>/bios` in B. */
+  firmwareFolder: string;
   exclusions: ExclusionConfig;
   bindings: PlatformBindings;
   skipHash: boolean;
   hashWorkers: number;
   /** ROMs per write transaction. */
   batchSize: number;
+  /** Known-BIOS list(s) firmware is verified against (KNOWN_BIOS_PATH); absent: nothing is verified. */
+  knownBiosPath?: string;
 }
 
 /** The parts of the environment the settings use; any left out count as unset. */
-export type ScanEnvironmentInput = Partial<Omit<ScanEnvironment, 'onStart' | 'intervalSeconds' | 'configFile'>>;
+export type ScanEnvironmentInput = Partial<Omit<ScanEnvironment, 'onStart' | 'intervalSeconds' | 'configFile' | 'knownBiosPath'>>;
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const record = (v: unknown): Record<string, string> =>
@@ -38,6 +42,7 @@ export function settingsFromYaml(doc: unknown, env: ScanEnvironmentInput = {}): 
   const files = env.excludeFiles ?? [];
   return {
     romsFolder: stringOr(get(doc, 'filesystem', 'roms_folder'), 'roms'),
+    firmwareFolder: stringOr(get(doc, 'filesystem', 'firmware_folder'), 'bios'),
     exclusions: {
       platforms: [...list(get(doc, 'exclude', 'platforms')), ...(env.excludePlatforms ?? [])],
       singleFileExtensions: [...list(get(doc, 'exclude', 'roms', 'single_file', 'extensions')), ...extensions],
@@ -62,5 +67,5 @@ export function loadScanSettings(env: ScanEnvironment): ScanSettings {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
-  return settingsFromYaml(doc, env);
+  return { ...settingsFromYaml(doc, env), knownBiosPath: env.knownBiosPath };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { FirmwareRepository } from '../db/repositories/firmware-repository.ts';
 import type { PlatformsRepository } from '../db/repositories/platforms-repository.ts';
 import type { RomWriter, RomChange, RomInsert } from '../db/repositories/rom-writer.ts';
 import type { ScanLockRepository } from '../db/repositories/scan-lock-repository.ts';
@@ -19,6 +20,8 @@ import type { ScanSettings } from './scan-config.ts';
 import { emptyStats, type ScanOptions, type ScanProgress, type ScanResult, type ScanStats } from './types.ts';
 import { listRomEntries, statFile, walkRomDir, type DiskFile, type RomEntry } from './walk.ts';
 import { WriteQueue } from './apply.ts';
+import { FirmwareScanner } from './firmware/firmware-scan.ts';
+import { KnownBios } from './firmware/known-bios.ts';
 
 /** The repositories a scan reads and writes, built by the composition root. */
 export interface ScannerStore {
@@ -26,12 +29,15 @@ export interface ScannerStore {
   platforms: PlatformsRepository;
   writer: RomWriter;
   lock: ScanLockRepository;
+  firmware: FirmwareRepository;
 }
 
 export interface ScannerDeps {
   store: ScannerStore;
   libraryPath: string;
   settings: ScanSettings;
+  /** Known-BIOS lists shared with uploads; when absent the scan reads `settings.knownBiosPath` itself. */
+  knownBios?: KnownBios;
   /** A shared pool; when absent the scan starts its own and closes it at the end. */
   pool?: HashPool;
   onIssue?: (issue: ScanIssue) => void;
@@ -42,6 +48,8 @@ interface PlatformPass {
   dir: PlatformDir;
   id: number;
   slug: string;
+  /** The platform row's slug (what known-BIOS lists are keyed by). */
+  rowSlug: string;
   entries: RomEntry[];
   /** fs_names already in the database (only names are kept: 100k libraries are listed up front). */
   known: Set<string>;
@@ -78,6 +86,50 @@ export async function runScanLocked(deps: ScannerDeps, options: ScanOptions): Pr
   };
 }
 
+function firmwareScannerFor(deps: ScannerDeps, exclusions: Exclusions, issues: ScanIssues): FirmwareScanner {
+  return new FirmwareScanner({
+    repo: deps.store.firmware, libraryPath: deps.libraryPath, romsFolder: deps.settings.romsFolder,
+    firmwareFolder: deps.settings.firmwareFolder, exclusions,
+    knownBios: deps.knownBios ?? new KnownBios(deps.settings.knownBiosPath), issues,
+  });
+}
+
+/**
+ * The firmware part alone, for the scans that walk no ROM files (`update`, `unmatched`): every selected platform
+ * folder that already has a platform row gets its firmware scanned, as RomM does for every scan type.
+ */
+export async function runFirmwarePass(deps: ScannerDeps, options: ScanOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const stats = emptyStats();
+  const issues = new ScanIssues((issue) => {
+    stats.errors++;
+    deps.onIssue?.(issue);
+  });
+  const exclusions = buildExclusions(deps.settings.exclusions);
+  const firmware = firmwareScannerFor(deps, exclusions, issues);
+  const layout = await detectLayout(deps.libraryPath, exclusions, { romsFolder: deps.settings.romsFolder });
+  const bySlug = new Map((await deps.store.scans.listPlatforms()).map((p) => [p.fs_slug, p]));
+  const onlySlugs = options.platformFsSlugs?.length ? new Set(options.platformFsSlugs) : null;
+  const onlyIds = options.platformIds?.length ? new Set(options.platformIds) : null;
+  const selected = layout.platforms.map((d) => bySlug.get(d.fsSlug)).filter((p): p is NonNullable<typeof p> =>
+    p !== undefined && (!onlySlugs || onlySlugs.has(p.fs_slug)) && (!onlyIds || onlyIds.has(p.id)));
+  stats.total_platforms = selected.length;
+  const aborted = () => options.signal?.aborted === true;
+  if (selected.length > 0) await firmware.prepare();
+  for (const p of selected) {
+    if (aborted()) break;
+    const fw = await firmware.scanPlatform({ id: p.id, slug: p.slug, fs_slug: p.fs_slug }, options.type, aborted);
+    stats.scanned_firmware += fw.scanned;
+    stats.new_firmware += fw.created;
+    stats.scanned_platforms++;
+    deps.onProgress?.({ phase: 'files', stats: { ...stats }, platform: p.fs_slug, discovered: 0, platformNewFirmware: fw.created });
+  }
+  return {
+    type: options.type, stats, cancelled: aborted(), durationMs: Date.now() - started, issueCounts: issues.counts,
+    issues: issues.samples,
+  };
+}
+
 class ScanRun {
   readonly stats: ScanStats = emptyStats();
   readonly issues: ScanIssues;
@@ -87,6 +139,7 @@ class ScanRun {
   private readonly writer: RomWriter;
   private readonly exclusions: Exclusions;
   private readonly queue: WriteQueue;
+  private readonly firmware: FirmwareScanner;
   private currentPlatform: string | null = null;
   private lastProgress = 0;
   /** Missing ROMs already re-associated in this scan (their flag may not be written yet). */
@@ -103,6 +156,7 @@ class ScanRun {
     this.writer = deps.store.writer;
     this.exclusions = buildExclusions(deps.settings.exclusions);
     this.queue = new WriteQueue(this.writer, deps.settings.batchSize);
+    this.firmware = firmwareScannerFor(deps, this.exclusions, this.issues);
   }
 
   private get aborted(): boolean {
@@ -110,11 +164,14 @@ class ScanRun {
     return this.cancelled;
   }
 
-  private progress(force = false): void {
+  private progress(force = false, platformNewFirmware?: number): void {
     const now = Date.now();
     if (!force && now - this.lastProgress < 200) return;
     this.lastProgress = now;
-    this.deps.onProgress?.({ phase: 'files', stats: { ...this.stats }, platform: this.currentPlatform, discovered: this.stats.total_roms });
+    this.deps.onProgress?.({
+      phase: 'files', stats: { ...this.stats }, platform: this.currentPlatform, discovered: this.stats.total_roms,
+      ...(platformNewFirmware === undefined ? {} : { platformNewFirmware }),
+    });
   }
 
   async execute(): Promise<void> {
@@ -149,10 +206,15 @@ class ScanRun {
     }
     this.reassociate = (await this.scanRepo.countMissingRoms()) > 0;
 
-    // Pass 2: hash and write.
+    // Pass 2: firmware, then hash and write the ROMs.
+    if (passes.length > 0) await this.firmware.prepare();
     for (const pass of passes) {
       if (this.aborted) break;
       this.currentPlatform = pass.dir.fsSlug;
+      const fw = await this.firmware.scanPlatform({ id: pass.id, slug: pass.rowSlug, fs_slug: pass.dir.fsSlug }, this.options.type, () => this.aborted);
+      this.stats.scanned_firmware += fw.scanned;
+      this.stats.new_firmware += fw.created;
+      this.progress(true, fw.created);
       await this.scanPlatform(pass);
       this.stats.scanned_platforms++;
       this.progress(true);
@@ -162,7 +224,7 @@ class ScanRun {
     this.progress(true);
   }
 
-  private async listPlatform(dir: PlatformDir, existing: { id: number; missing_from_fs: number } | undefined, now: number): Promise<PlatformPass> {
+  private async listPlatform(dir: PlatformDir, existing: { id: number; slug: string; missing_from_fs: number } | undefined, now: number): Promise<PlatformPass> {
     const info = resolvePlatform(dir.fsSlug, this.deps.settings.bindings);
     let id: number;
     if (existing) {
@@ -191,7 +253,7 @@ class ScanRun {
     await this.writer.setRomsMissing(backIds, false, now);
     for (const name of known.keys()) if (!present.has(name)) this.stats.missing_roms++;
     this.stats.total_roms += entries.length;
-    return { dir, id, slug: info.slug, entries, known: new Set(known.keys()) };
+    return { dir, id, slug: info.slug, rowSlug: existing?.slug ?? info.slug, entries, known: new Set(known.keys()) };
   }
 
   private async scanPlatform(pass: PlatformPass): Promise<void> {

@@ -38,6 +38,9 @@ export interface ScanStats {
   metadata_done: number;
   identified_roms: number;
   metadata_errors: number;
+  /** Firmware files found in the scanned platforms' firmware folders, and those that had no row before. */
+  scanned_firmware: number;
+  new_firmware: number;
 }
 
 export interface ScanProgress {
@@ -47,6 +50,8 @@ export interface ScanProgress {
   platform: string | null;
   /** ROM candidates of all selected platforms found so far. */
   discovered: number;
+  /** Firmware files of `platform` this scan added (RomM's `new_firmware_count`), once its firmware is scanned. */
+  platformNewFirmware?: number;
   /** Metadata phase: per source, ROMs matched, not matched and failed lookups so far. */
   metadataSources?: Partial<Record<string, { matched: number; unmatched: number; errors: number }>>;
 }
@@ -65,5 +70,6 @@ export function emptyStats(): ScanStats {
     total_platforms: 0, scanned_platforms: 0, new_platforms: 0, missing_platforms: 0, total_roms: 0,
     scanned_roms: 0, new_roms: 0, updated_roms: 0, reassociated_roms: 0, unchanged_roms: 0, missing_roms: 0,
     hashed_files: 0, hashed_bytes: 0, errors: 0, metadata_total: 0, metadata_done: 0, identified_roms: 0, metadata_errors: 0,
+    scanned_firmware: 0, new_firmware: 0,
   };
 }

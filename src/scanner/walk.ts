@@ -99,6 +99,23 @@ export async function listRomEntries(platformAbs: string, exclusions: Exclusions
   return entries.sort((a, b) => (a.fsName < b.fsName ? -1 : a.fsName > b.fsName ? 1 : 0));
 }
 
+/**
+ * Firmware files of one platform (spec §3.1): the direct files of its firmware folder (sub-folders are ignored,
+ * hidden files kept), minus the single-file exclusions; sorted by name. A missing folder has none.
+ */
+export async function listFirmwareFiles(absDir: string, exclusions: Exclusions, issues: ScanIssues): Promise<string[]> {
+  try {
+    if (!(await stat(absDir)).isDirectory()) return [];
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const { name, dirent } of await readEntries(absDir, issues)) {
+    if ((await entryKind(path.join(absDir, name), dirent, issues)) === 'file' && !exclusions.singleFile(name)) names.push(name);
+  }
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export async function statFile(abs: string, relDir: string, name: string, issues: ScanIssues): Promise<DiskFile | null> {
   let s: Stats;
   try {

@@ -11,6 +11,7 @@ import { noteRoutes } from './notes.ts';
 import { assetRoutes } from './assets.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
+import { firmwareRoutes } from './firmware.ts';
 import { taskRoutes } from './tasks.ts';
 import { statsRoutes } from './stats.ts';
 import { userAdminRoutes } from './users-admin.ts';
@@ -40,6 +41,7 @@ export const routeModules: RouteModule[] = [
   assetRoutes,
   downloadRoutes,
   platformRoutes,
+  firmwareRoutes,
   taskRoutes,
   statsRoutes,
   userAdminRoutes,

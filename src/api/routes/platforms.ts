@@ -69,12 +69,12 @@ export const platformRoutes: RouteModule = (app, { services }) => {
     return services.platformsWrite.update(request.params.id, request.body);
   });
 
-  // RomM 5 also requires the (platforms, delete) grant; its legacy Editor group has it, as `platforms.write` here.
+  // RomM 5 also requires the (platforms, delete) grant (the legacy Editor group has it).
   app.delete('/api/platforms/:id', {
     config: { auth: { scopes: ['platforms.write'] } },
     schema: { tags: ['platforms'], params: IdParam, response: { 200: Type.Null(), ...errorResponses } },
   }, async (request) => {
     await services.platforms.assertVisible(request.params.id, caller(request).user.id);
-    return services.platformsWrite.delete(request.params.id);
+    return services.platformsWrite.delete(request.params.id, caller(request).permissions.allows('platforms', 'delete'));
   });
 };

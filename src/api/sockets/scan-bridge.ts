@@ -41,11 +41,12 @@ export function bridgeScanEvents(scans: ScanManager, options: ScanBridgeOptions)
     const stats = { ...s.stats };
     if (slug !== null && !seen.has(slug)) {
       seen.add(slug);
+      const newFirmware = s.current_platform_new_firmware ?? 0;
       enqueue(async () => {
         const platform = await options.findPlatform(slug);
         if (!platform) return;
         if (platform.is_identified) identified++;
-        options.emit('scan:scanning_platform', toScanningPlatform(platform));
+        options.emit('scan:scanning_platform', toScanningPlatform(platform, newFirmware));
       });
     }
     enqueue(() => options.emit('scan:update_stats', toRommStats(stats, identified)));

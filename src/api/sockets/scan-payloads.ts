@@ -26,22 +26,20 @@ export interface RommScanningPlatform {
   new_firmware_count: number;
 }
 
-/**
- * Our counters under RomM's names. `identified_platforms` is counted by the bridge (the scanner does not track it);
- * firmware is not scanned, so its counters stay 0.
- */
+/** Our counters under RomM's names. `identified_platforms` is counted by the bridge (the scanner does not track it). */
 export function toRommStats(stats: ScanStats, identifiedPlatforms: number): RommScanStats {
   return {
     total_platforms: stats.total_platforms, total_roms: stats.total_roms, scanned_platforms: stats.scanned_platforms,
     new_platforms: stats.new_platforms, identified_platforms: identifiedPlatforms, scanned_roms: stats.scanned_roms,
-    new_roms: stats.new_roms, identified_roms: stats.identified_roms, scanned_firmware: 0, new_firmware: 0,
+    new_roms: stats.new_roms, identified_roms: stats.identified_roms, scanned_firmware: stats.scanned_firmware, new_firmware: stats.new_firmware,
   };
 }
 
-export function toScanningPlatform(p: PlatformSchema): RommScanningPlatform {
+/** `newFirmware`: firmware files this scan added to the platform (not its total). */
+export function toScanningPlatform(p: PlatformSchema, newFirmware = 0): RommScanningPlatform {
   return {
     id: p.id, slug: p.slug, fs_slug: p.fs_slug, name: p.name, is_identified: p.is_identified,
-    display_name: p.display_name, new_firmware_count: 0,
+    display_name: p.display_name, new_firmware_count: newFirmware,
   };
 }
 

@@ -78,6 +78,7 @@ export class PlatformsRepository {
   async delete(id: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('roms').where('platform_id', '=', id).execute();
+      await trx.deleteFrom('firmware').where('platform_id', '=', id).execute();
       const result = await trx.deleteFrom('platforms').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });

@@ -196,6 +196,16 @@ export class DownloadsService {
 }
 
 function singleFile(r: ResolvedFile, contentType: string, disposition: 'attachment' | 'inline'): FileDownload {
+  return fileDownload(r, `f${r.file.id}`, r.file.file_name, contentType, disposition);
+}
+
+/**
+ * One file sent as is. `tag` names the record in the ETag (`f<id>` for ROM files); the change time and inode in it
+ * make a rewrite visible to If-Range even when size and mtime were kept.
+ */
+export function fileDownload(
+  r: Omit<ResolvedFile, 'file'>, tag: string, name: string, contentType: string, disposition: 'attachment' | 'inline',
+): FileDownload {
   return {
     kind: 'file',
     path: r.path,
@@ -204,10 +214,9 @@ function singleFile(r: ResolvedFile, contentType: string, disposition: 'attachme
     ctimeMs: r.ctimeMs,
     ino: r.ino,
     contentType,
-    contentDisposition: contentDisposition(disposition, r.file.file_name),
+    contentDisposition: contentDisposition(disposition, name),
     headers: disposition === 'inline' ? { 'x-content-type-options': 'nosniff' } : {},
-    // The change time and inode make a rewrite visible to If-Range even when size and mtime were kept.
-    etag: `"f${r.file.id}-${r.size.toString(16)}-${Math.floor(r.mtimeMs).toString(16)}-${r.ctimeMs.toString(16)}-${r.ino.toString(16)}"`,
+    etag: `"${tag}-${r.size.toString(16)}-${Math.floor(r.mtimeMs).toString(16)}-${r.ctimeMs.toString(16)}-${r.ino.toString(16)}"`,
   };
 }
 

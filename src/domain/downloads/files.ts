@@ -40,10 +40,20 @@ export class LibraryFiles {
 
   /** The file on disk, or null when it is missing, not a regular file or outside the library. */
   async resolve(file: DownloadFile, dirs = new Map<string, Promise<string | null>>()): Promise<ResolvedFile | null> {
+    const found = await this.locate(file.file_path, file.file_name, dirs);
+    return found ? { file, ...found } : null;
+  }
+
+  /**
+   * A library file named by its library-relative folder and file name (as the database records them): its real
+   * path and identity, or null when it is missing, not a regular file, or (through `..` or a symlink) outside the
+   * library.
+   */
+  async locate(filePath: string, fileName: string, dirs = new Map<string, Promise<string | null>>()): Promise<Omit<ResolvedFile, 'file'> | null> {
     const root = await this.realRoot();
     const inside = (p: string) => isInsideOrAt(root, p);
-    const lexical = path.resolve(this.libraryPath, file.file_path, file.file_name);
-    if (!isInside(this.libraryPath, lexical) || file.file_name.includes('/') || file.file_name === '..') return null;
+    const lexical = path.resolve(this.libraryPath, filePath, fileName);
+    if (!isInside(this.libraryPath, lexical) || fileName.includes('/') || fileName === '..') return null;
     const dirAbs = path.dirname(lexical);
     let dir = dirs.get(dirAbs);
     if (!dir) {
@@ -52,7 +62,7 @@ export class LibraryFiles {
     }
     const realDir = await dir;
     if (!realDir) return null;
-    let target = path.join(realDir, file.file_name);
+    let target = path.join(realDir, fileName);
     try {
       const link = await lstat(target);
       if (link.isSymbolicLink()) {
@@ -62,7 +72,7 @@ export class LibraryFiles {
       const st = link.isSymbolicLink() ? await stat(target) : link;
       if (!st.isFile()) return null;
       const { ctimeMs, ino } = fileIdentity(st);
-      return { file, path: target, size: st.size, mtimeMs: st.mtimeMs, ctimeMs, ino };
+      return { path: target, size: st.size, mtimeMs: st.mtimeMs, ctimeMs, ino };
     } catch {
       return null;
     }

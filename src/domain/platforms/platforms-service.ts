@@ -1,4 +1,6 @@
+import type { FirmwareRepository, FirmwareRow } from '../../db/repositories/firmware-repository.ts';
 import type { PlatformsRepository, PlatformWithStats } from '../../db/repositories/platforms-repository.ts';
+import { toFirmwareSchema } from '../firmware/mapper.ts';
 import { notFound, unprocessable } from '../../common/errors.ts';
 import { isoFromMs, nowMs } from '../../common/time.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
@@ -9,8 +11,8 @@ import type { HiddenSource } from '../roms/visibility.ts';
 
 const platformNotFound = (id: number) => notFound(`Platform with id '${id}' not found`);
 
-/** RomM's `PlatformSchema` (spec §11). Firmware is not managed yet: always an empty list. */
-export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
+/** RomM's `PlatformSchema` (spec §11), with the platform's firmware rows (ordered by file name). */
+export function toPlatformSchema(p: PlatformWithStats, firmware: readonly FirmwareRow[] = []): PlatformSchema {
   const identified = [p.igdb_id, p.moby_id, p.ss_id, p.launchbox_id, p.ra_id, p.hasheous_id].some((id) => id != null);
   return {
     id: p.id, slug: p.slug, fs_slug: p.fs_slug, rom_count: p.rom_count, name: p.name,
@@ -19,10 +21,10 @@ export function toPlatformSchema(p: PlatformWithStats): PlatformSchema {
     igdb_id: p.igdb_id, sgdb_id: p.sgdb_id, moby_id: p.moby_id, launchbox_id: p.launchbox_id, ss_id: p.ss_id,
     ra_id: p.ra_id, hasheous_id: p.hasheous_id, tgdb_id: p.tgdb_id, flashpoint_id: p.flashpoint_id,
     category: p.category, generation: p.generation, family_name: p.family_name, family_slug: p.family_slug,
-    url: p.url, url_logo: p.url_logo, firmware: [], created_at: isoFromMs(p.created_at),
+    url: p.url, url_logo: p.url_logo, firmware: firmware.map(toFirmwareSchema), created_at: isoFromMs(p.created_at),
     updated_at: isoFromMs(p.updated_at), fs_size_bytes: p.fs_size_bytes, is_unidentified: !identified,
     is_identified: identified, missing_from_fs: p.missing_from_fs === 1,
-    display_name: p.custom_name || p.name, firmware_count: 0,
+    display_name: p.custom_name || p.name, firmware_count: firmware.length,
   };
 }
 
@@ -32,11 +34,18 @@ export class PlatformsService {
     private readonly libraryPath: string,
     private readonly settings: () => PlatformFsSettings,
     private readonly hides: HiddenSource,
+    private readonly firmware: FirmwareRepository,
   ) {}
+
+  /** Platform rows as RomM's schema, each with its firmware (one query for all of them). */
+  private async withFirmware(rows: PlatformWithStats[]): Promise<PlatformSchema[]> {
+    const byPlatform = await this.firmware.byPlatforms(rows.map((p) => p.id));
+    return rows.map((p) => toPlatformSchema(p, byPlatform.get(p.id)));
+  }
 
   /** Every platform, for the server's own use (set-up); callers' listings go through `listFor`. */
   async list(): Promise<PlatformSchema[]> {
-    return (await this.repo.list()).map(toPlatformSchema);
+    return this.withFirmware(await this.repo.list());
   }
 
   /**
@@ -49,7 +58,7 @@ export class PlatformsService {
       after = Date.parse(updatedAfter);
       if (Number.isNaN(after)) throw unprocessable(`Invalid datetime for updated_after: '${updatedAfter}'`);
     }
-    return (await this.repo.list(after, await this.hides.hiddenFor(userId))).map(toPlatformSchema);
+    return this.withFirmware(await this.repo.list(after, await this.hides.hiddenFor(userId)));
   }
 
   async identifiers(userId: number | null): Promise<number[]> {
@@ -60,7 +69,7 @@ export class PlatformsService {
   async get(id: number, userId: number | null): Promise<PlatformSchema> {
     const [p] = await Promise.all([this.repo.get(id), this.assertVisible(id, userId)]);
     if (!p) throw platformNotFound(id);
-    return toPlatformSchema(p);
+    return (await this.withFirmware([p]))[0] as PlatformSchema;
   }
 
   /** 404 "Platform with id … not found" when the platform is hidden from the caller (before an edit or delete). */
@@ -76,7 +85,7 @@ export class PlatformsService {
    */
   async supported(): Promise<PlatformSchema[]> {
     const bySlug = new Map<string, PlatformSchema>();
-    for (const p of (await this.repo.list()).map(toPlatformSchema)) {
+    for (const p of await this.withFirmware(await this.repo.list())) {
       if (!bySlug.has(p.slug) || p.fs_slug === p.slug) bySlug.set(p.slug, p);
     }
     const now = isoFromMs(nowMs());

@@ -1,6 +1,7 @@
-import { conflict, notFound } from '../../common/errors.ts';
+import { conflict, forbidden, notFound } from '../../common/errors.ts';
 import { nowMs } from '../../common/time.ts';
 import type { PlatformSchema } from '../../contract/platform.ts';
+import type { FirmwareRepository } from '../../db/repositories/firmware-repository.ts';
 import type { PlatformsRepository } from '../../db/repositories/platforms-repository.ts';
 import { resolvePlatform } from '../../library/platform-catalogue.ts';
 import { checkFolderName, checkNotExcluded, createPlatformFolder, type PlatformFsSettings } from './platform-folders.ts';
@@ -18,6 +19,7 @@ export class PlatformsWriteService {
     private readonly repo: PlatformsRepository,
     private readonly libraryPath: string,
     private readonly settings: () => PlatformFsSettings,
+    private readonly firmware: FirmwareRepository,
   ) {}
 
   /**
@@ -46,7 +48,10 @@ export class PlatformsWriteService {
   }
 
   /** `DELETE /api/platforms/{id}`: the platform's ROM rows and the platform row; nothing on disk. */
-  async delete(id: number): Promise<null> {
+  /** RomM's order: a missing platform is a 404 before a caller without the (platforms, delete) grant gets a 403. */
+  async delete(id: number, mayDelete: boolean): Promise<null> {
+    await this.get(id);
+    if (!mayDelete) throw forbidden('Insufficient permissions');
     if (!(await this.repo.delete(id))) throw notFound(`Platform with id '${id}' not found`);
     return null;
   }
@@ -54,6 +59,6 @@ export class PlatformsWriteService {
   private async get(id: number): Promise<PlatformSchema> {
     const p = await this.repo.get(id);
     if (!p) throw notFound(`Platform with id '${id}' not found`);
-    return toPlatformSchema(p);
+    return toPlatformSchema(p, (await this.firmware.byPlatforms([id])).get(id));
   }
 }

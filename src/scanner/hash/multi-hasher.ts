@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Hashes } from './types.ts';
 
@@ -22,10 +23,22 @@ export class MultiHasher {
   /** RomM's rendering: lowercase hex (CRC32 as 8 big-endian digits), `""` for a hash that saw no bytes. */
   digest(): Hashes {
     if (this.bytes === 0) return { crc: '', md5: '', sha1: '' };
+    return this.digestAlways();
+  }
+
+  /** The digests even of no bytes (an empty firmware file has RomM's MD5 of nothing, not `""`). */
+  digestAlways(): Hashes {
     return {
       crc: (this.crc >>> 0).toString(16).padStart(8, '0'),
       md5: this.md5.digest('hex'),
       sha1: this.sha1.digest('hex'),
     };
   }
+}
+
+/** Size and hashes of a file's raw bytes, read as a stream (never whole in memory). */
+export async function hashRawFile(abs: string): Promise<Hashes & { size: number }> {
+  const h = new MultiHasher();
+  for await (const chunk of createReadStream(abs, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) h.update(chunk);
+  return { ...h.digestAlways(), size: h.bytes };
 }

@@ -58,6 +58,11 @@ describeEachEngine('socket.io scan events at /ws', (ctx) => {
       mkdirSync(dir, { recursive: true });
       for (let i = 0; i < n; i++) writeFileSync(path.join(dir, `Game ${i} (USA).${ext}`), `${folder}-${i}`);
     }
+    // Firmware: one file for gba, two for snes (plus a sub-folder that is not firmware).
+    for (const rel of ['bios/gba/gba_bios.bin', 'bios/snes/a.bin', 'bios/snes/b.bin', 'bios/snes/sub/c.bin']) {
+      mkdirSync(path.dirname(path.join(t.config.libraryPath, rel)), { recursive: true });
+      writeFileSync(path.join(t.config.libraryPath, rel), rel);
+    }
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });
@@ -78,7 +83,7 @@ describeEachEngine('socket.io scan events at /ws', (ctx) => {
 
     expect(final).toEqual({
       total_platforms: 2, total_roms: 5, scanned_platforms: 2, new_platforms: 2, identified_platforms: 2,
-      scanned_roms: 5, new_roms: 5, identified_roms: 0, scanned_firmware: 0, new_firmware: 0,
+      scanned_roms: 5, new_roms: 5, identified_roms: 0, scanned_firmware: 3, new_firmware: 3,
     });
     for (const { received } of [starter, watcher]) {
       const events = received.map((r) => r.event);
@@ -89,7 +94,7 @@ describeEachEngine('socket.io scan events at /ws', (ctx) => {
       expect(platforms.map((p) => p.fs_slug).sort()).toEqual(['gba', 'snes']);
       for (const p of platforms) {
         expect(Object.keys(p).sort()).toEqual(['display_name', 'fs_slug', 'id', 'is_identified', 'name', 'new_firmware_count', 'slug']);
-        expect(p).toMatchObject({ is_identified: true, new_firmware_count: 0 });
+        expect(p).toMatchObject({ is_identified: true, new_firmware_count: p.fs_slug === 'gba' ? 1 : 2 });
       }
       // A platform is announced before the counters that include it.
       const firstPlatform = events.indexOf('scan:scanning_platform');

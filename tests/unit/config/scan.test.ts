@@ -10,6 +10,7 @@ describe('SCAN_* variables', () => {
     expect(loadScanEnvironment({}, '/data')).toEqual({
       onStart: true, intervalSeconds: 300, hashWorkers: null, skipHashCalculation: null,
       excludePlatforms: [], excludeExtensions: [], excludeFiles: [], configFile: path.resolve('/data/config.yml'),
+      knownBiosPath: path.resolve('/data/known-bios'),
     });
   });
 
@@ -17,12 +18,12 @@ describe('SCAN_* variables', () => {
     const env = loadScanEnvironment({
       SCAN_ON_START: 'off', SCAN_INTERVAL_SECONDS: '0', SCAN_HASH_WORKERS: ' 3 ', SCAN_SKIP_HASH_CALCULATION: 'Yes',
       SCAN_EXCLUDE_PLATFORMS: 'psx, n64 ,,', SCAN_EXCLUDE_EXTENSIONS: 'txt,nfo', SCAN_EXCLUDE_FILES: '*.bak',
-      SCAN_CONFIG_FILE: 'conf/romm.yml',
+      SCAN_CONFIG_FILE: 'conf/romm.yml', KNOWN_BIOS_PATH: 'lists/System.dat',
     }, '/data');
     expect(env).toEqual({
       onStart: false, intervalSeconds: 0, hashWorkers: 3, skipHashCalculation: true,
       excludePlatforms: ['psx', 'n64'], excludeExtensions: ['txt', 'nfo'], excludeFiles: ['*.bak'],
-      configFile: path.resolve('conf/romm.yml'),
+      configFile: path.resolve('conf/romm.yml'), knownBiosPath: path.resolve('lists/System.dat'),
     });
     expect(loadScanEnvironment({ SCAN_SKIP_HASH_CALCULATION: 'false' }, '/data').skipHashCalculation).toBe(false);
     expect(loadScanEnvironment({ SCAN_HASH_WORKERS: '  ' }, '/data').hashWorkers).toBeNull();

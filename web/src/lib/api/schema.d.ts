@@ -3104,6 +3104,714 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/firmware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this platform (0: all) */
+                    platform_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            crc_hash: string;
+                            created_at: string;
+                            file_extension: string;
+                            file_name: string;
+                            file_name_no_ext: string;
+                            file_name_no_tags: string;
+                            /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                            file_path: string;
+                            file_size_bytes: number;
+                            full_path: string;
+                            id: number;
+                            /** @description Size and a hash match an entry of the known-BIOS lists */
+                            is_verified: boolean;
+                            md5_hash: string;
+                            missing_from_fs: boolean;
+                            sha1_hash: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query: {
+                    platform_id: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description Firmware files (repeatable) */
+                        files: string[];
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firmware: {
+                                crc_hash: string;
+                                created_at: string;
+                                file_extension: string;
+                                file_name: string;
+                                file_name_no_ext: string;
+                                file_name_no_tags: string;
+                                /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                                file_path: string;
+                                file_size_bytes: number;
+                                full_path: string;
+                                id: number;
+                                /** @description Size and a hash match an entry of the known-BIOS lists */
+                                is_verified: boolean;
+                                md5_hash: string;
+                                missing_from_fs: boolean;
+                                sha1_hash: string;
+                                updated_at: string;
+                            }[];
+                            /** @description Parts received in the `files` field, including skipped ones without a name */
+                            uploaded: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        } | {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firmware/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            crc_hash: string;
+                            created_at: string;
+                            file_extension: string;
+                            file_name: string;
+                            file_name_no_ext: string;
+                            file_name_no_tags: string;
+                            /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                            file_path: string;
+                            file_size_bytes: number;
+                            full_path: string;
+                            id: number;
+                            /** @description Size and a hash match an entry of the known-BIOS lists */
+                            is_verified: boolean;
+                            md5_hash: string;
+                            missing_from_fs: boolean;
+                            sha1_hash: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firmware/{id}/content/{file_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Ignored (kept for EmulatorJS) */
+                    file_name: string;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description File or zip bytes (Range requests give 206). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description File or zip bytes (Range requests give 206). */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firmware/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        delete_from_fs?: number[];
+                        firmware: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errors: string[];
+                            failed_ids: number[];
+                            successful_items: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/firmware/identifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": number[];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/heartbeat": {
         parameters: {
             query?: never;
@@ -4628,7 +5336,23 @@ export interface paths {
                             family_name: string | null;
                             family_slug: string | null;
                             firmware: {
-                                [key: string]: unknown;
+                                crc_hash: string;
+                                created_at: string;
+                                file_extension: string;
+                                file_name: string;
+                                file_name_no_ext: string;
+                                file_name_no_tags: string;
+                                /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                                file_path: string;
+                                file_size_bytes: number;
+                                full_path: string;
+                                id: number;
+                                /** @description Size and a hash match an entry of the known-BIOS lists */
+                                is_verified: boolean;
+                                md5_hash: string;
+                                missing_from_fs: boolean;
+                                sha1_hash: string;
+                                updated_at: string;
                             }[];
                             firmware_count: number;
                             flashpoint_id: number | null;
@@ -4771,7 +5495,23 @@ export interface paths {
                             family_name: string | null;
                             family_slug: string | null;
                             firmware: {
-                                [key: string]: unknown;
+                                crc_hash: string;
+                                created_at: string;
+                                file_extension: string;
+                                file_name: string;
+                                file_name_no_ext: string;
+                                file_name_no_tags: string;
+                                /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                                file_path: string;
+                                file_size_bytes: number;
+                                full_path: string;
+                                id: number;
+                                /** @description Size and a hash match an entry of the known-BIOS lists */
+                                is_verified: boolean;
+                                md5_hash: string;
+                                missing_from_fs: boolean;
+                                sha1_hash: string;
+                                updated_at: string;
                             }[];
                             firmware_count: number;
                             flashpoint_id: number | null;
@@ -4899,7 +5639,23 @@ export interface paths {
                             family_name: string | null;
                             family_slug: string | null;
                             firmware: {
-                                [key: string]: unknown;
+                                crc_hash: string;
+                                created_at: string;
+                                file_extension: string;
+                                file_name: string;
+                                file_name_no_ext: string;
+                                file_name_no_tags: string;
+                                /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                                file_path: string;
+                                file_size_bytes: number;
+                                full_path: string;
+                                id: number;
+                                /** @description Size and a hash match an entry of the known-BIOS lists */
+                                is_verified: boolean;
+                                md5_hash: string;
+                                missing_from_fs: boolean;
+                                sha1_hash: string;
+                                updated_at: string;
                             }[];
                             firmware_count: number;
                             flashpoint_id: number | null;
@@ -11125,7 +11881,23 @@ export interface components {
             family_name: string | null;
             family_slug: string | null;
             firmware: {
-                [key: string]: unknown;
+                crc_hash: string;
+                created_at: string;
+                file_extension: string;
+                file_name: string;
+                file_name_no_ext: string;
+                file_name_no_tags: string;
+                /** @description Library-relative folder: bios/<fs_slug> or <fs_slug>/bios */
+                file_path: string;
+                file_size_bytes: number;
+                full_path: string;
+                id: number;
+                /** @description Size and a hash match an entry of the known-BIOS lists */
+                is_verified: boolean;
+                md5_hash: string;
+                missing_from_fs: boolean;
+                sha1_hash: string;
+                updated_at: string;
             }[];
             firmware_count: number;
             flashpoint_id: number | null;
