@@ -87,8 +87,11 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const romEditRepo = new RomEditRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
+  const configService = new ConfigService(config.scan.configFile, config.scan);
+  // config.yml's region priority picks each group's representative in lists (RomM's SCAN_REGION_PRIORITY).
   const romsRead = new RomsReadService(
     romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo),
+    () => configService.regionPriority(),
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
@@ -96,11 +99,17 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataSettings = loadMetadataSettings(config.scan.configFile);
   // One set of providers for scans, search and the heartbeat: they share rate limits and circuit breakers.
   const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
-  const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers };
-  const scanSettings = loadScanSettings(config.scan);
+  const metadataWiring: MetadataWiring = {
+    dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers,
+    load: () => configService.metadataSettings(),
+  };
+  // Each scan reads config.yml when it starts; the platform listings keep the settings the last read found.
+  let scanSettings = loadScanSettings(config.scan);
+  const readScanSettings = async () => (scanSettings = await configService.scanSettings());
+  configService.onChange(() => void readScanSettings().catch((err: unknown) => logger.warn({ err }, 'config.yml could not be read')));
   const platformsRepo = new PlatformsRepository(db.kysely);
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring),
+    run: composeScanner(db, config.libraryPath, readScanSettings, metadataWiring),
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
@@ -111,7 +120,6 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost);
   const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings);
-  const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
     users: users,

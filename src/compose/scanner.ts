@@ -19,13 +19,26 @@ export function scannerStore(db: Db): ScannerStore {
   };
 }
 
+/** Fixed settings, or a function that reads them (config.yml) when each scan starts. */
+export type ScanSettingsSource = ScanSettings | (() => Promise<ScanSettings>);
+
 /**
  * The scanner bound to one library and database: what `romshelf scan` runs and the server's scan jobs drive. Kept
  * apart from compose.ts so the scan command and its benchmark load the scanner alone, not every service. Without
- * `metadata` a scan walks files only.
+ * `metadata` a scan walks files only. With a settings function (and `metadata.load`), every scan applies config.yml
+ * as it reads when the scan starts, so exclusions and bindings changed through `/api/config` take effect at once.
  */
-export function composeScanner(db: Db, libraryPath: string, settings: ScanSettings, metadata?: MetadataWiring): ScanRunner {
+export function composeScanner(db: Db, libraryPath: string, settings: ScanSettingsSource, metadata?: MetadataWiring): ScanRunner {
   const store = scannerStore(db);
-  const pass = metadata ? composeMetadataPass(db, libraryPath, settings, metadata) : null;
-  return (hooks, options) => runLibraryScan({ scanner: { store, libraryPath, settings, ...hooks }, lock: store.lock, metadata: pass }, options);
+  const fixed = typeof settings === 'function' ? null : settings;
+  const fixedPass = fixed && metadata && !metadata.load ? composeMetadataPass(db, libraryPath, fixed, metadata) : null;
+  return async (hooks, options) => {
+    const scan = fixed ?? await (settings as () => Promise<ScanSettings>)();
+    let pass = fixedPass;
+    if (metadata && !pass) {
+      const wiring = metadata.load ? { ...metadata, settings: await metadata.load() } : metadata;
+      pass = composeMetadataPass(db, libraryPath, scan, wiring);
+    }
+    return runLibraryScan({ scanner: { store, libraryPath, settings: scan, ...hooks }, lock: store.lock, metadata: pass }, options);
+  };
 }

@@ -38,15 +38,16 @@ export class RomsReadService {
     private readonly repo: RomsReadRepository,
     private readonly cache: RomQueryCache,
     private readonly smartSources: SmartSources,
-    private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY,
+    /** config.yml's `scan.priority.region`, asked for on each query (it may change while the server runs). */
+    private readonly regionPriority: () => Promise<readonly string[]> = async () => DEFAULT_REGION_PRIORITY,
   ) {}
 
   private allCounts(version: number): Promise<FacetCounts> {
     return this.cache.get(version, 'facet-counts', () => this.query.allFacetCounts());
   }
 
-  private context(userId: number | null): RomQueryContext {
-    return { userId, regionPriority: this.regionPriority };
+  private async context(userId: number | null): Promise<RomQueryContext> {
+    return { userId, regionPriority: await this.regionPriority() };
   }
 
   /**
@@ -67,7 +68,7 @@ export class RomsReadService {
   }
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
-    const ctx = this.context(userId);
+    const ctx = await this.context(userId);
     const filter = await this.filter(input, userId);
     const spec: RomListSpec = {
       filter,
@@ -77,8 +78,9 @@ export class RomsReadService {
     // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
     // The caller's own props move only their results: their per-user version is part of every key.
     const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
-    const key = cacheKey([userId, userVersion, spec]);
-    const scopeKey = cacheKey([userId, userVersion, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    // The region priority picks grouped lists' representatives: a change to it reaches new keys, not stale entries.
+    const key = cacheKey([userId, userVersion, ctx.regionPriority, spec]);
+    const scopeKey = cacheKey([userId, userVersion, ctx.regionPriority, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
     const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
       opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
@@ -121,13 +123,14 @@ export class RomsReadService {
   async identifiers(userId: number | null): Promise<number[]> {
     const spec: RomListSpec = { filter: {}, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false };
     const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
-    return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, this.context(userId)));
+    const ctx = await this.context(userId);
+    return this.cache.get(version, `ids:${cacheKey([userId, userVersion, spec])}`, () => this.query.ids(spec, ctx));
   }
 
   /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order; not memoised. */
   async visibleIds(input: FilterInput, userId: number | null): Promise<number[]> {
     const filter = await this.filter(input, userId);
-    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId));
+    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, await this.context(userId));
   }
 
   /** Drops every memoised result, as a library change does (benchmarks measure cold queries this way). */
@@ -137,7 +140,7 @@ export class RomsReadService {
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
     const filter = await this.filter(input, userId);
-    const id = await this.query.randomId(filter, this.context(userId));
+    const id = await this.query.randomId(filter, await this.context(userId));
     if (id === null) return null;
     return (await this.simpleRoms([id], userId, { withFiles: false }))[0] ?? null;
   }
