@@ -74,7 +74,7 @@ async function runEngine(engine: Engine) {
 /** A client token with roms.read for the bench user, minted through the normal service. */
 async function benchToken(services: Services, userId: number): Promise<string> {
   const user = await services.users.get(userId);
-  const created = await services.clientTokens.create({ user, scopes: new Set(['roms.read']), via: 'session' }, { name: 'bench', scopes: ['roms.read'] });
+  const created = await services.clientTokens.create({ user, scopes: new Set(['roms.read']), via: 'session', permissions: await services.permissions.forUser(user) }, { name: 'bench', scopes: ['roms.read'] });
   return created.raw;
 }
 

@@ -113,7 +113,7 @@ async function runEngine(engine: Engine) {
   const buildSeconds = (performance.now() - t0) / 1000;
 
   const { app } = await buildApp({ config, db, services });
-  const token = await services.clientTokens.create({ user, scopes: new Set(['collections.read', 'roms.read']), via: 'session' }, { name: 'bench', scopes: ['collections.read', 'roms.read'] });
+  const token = await services.clientTokens.create({ user, scopes: new Set(['collections.read', 'roms.read']), via: 'session', permissions: await services.permissions.forUser(user) }, { name: 'bench', scopes: ['collections.read', 'roms.read'] });
   const headers = { authorization: `Bearer ${token.raw}` };
 
   const all = await virtual.list('all');

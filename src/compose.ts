@@ -28,6 +28,10 @@ import { ScanLockRepository } from './db/repositories/scan-lock-repository.ts';
 import { StatsRepository } from './db/repositories/stats-repository.ts';
 import { UsersAdminRepository } from './db/repositories/users-admin-repository.ts';
 import { UsersRepository } from './db/repositories/users-repository.ts';
+import { PermissionsRepository } from './db/repositories/permissions-repository.ts';
+import { PermissionsResolver } from './auth/permissions-resolver.ts';
+import { PermissionEvents } from './domain/permissions/permission-events.ts';
+import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
 import { DEFAULT_REGION_PRIORITY } from './db/rom-query/group.ts';
 import { RomQueryRepository } from './db/rom-query/rom-query-repository.ts';
@@ -81,7 +85,12 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const authRepo = new AuthRepository(db.kysely);
   const throttle = new AuthThrottle(new AuthThrottleRepository(db.kysely), throttlePolicies(config.login));
   const passwordGate = new PasswordGate({ maxConcurrent: config.login.passwordVerifyConcurrency, maxQueued: config.login.passwordVerifyQueue });
-  const auth = new AuthService(usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate));
+  const permissionsRepo = new PermissionsRepository(db.kysely);
+  const permissions = new PermissionsResolver(permissionsRepo, usersRepo);
+  const permissionEvents = new PermissionEvents();
+  const auth = new AuthService(
+    usersRepo, authRepo, new JwtSigner(authSecret), config, new PasswordChecker(usersRepo, throttle, passwordGate), permissions,
+  );
   const downloadsRepo = new DownloadsRepository(db.kysely);
   const romQuery = new RomQueryRepository(db.kysely);
   const romEditRepo = new RomEditRepository(db);
@@ -118,7 +127,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const mediaLimits = { ...DEFAULT_MEDIA_LIMITS, fetch: { ...DEFAULT_MEDIA_LIMITS.fetch } };
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
-  const users = new UsersService(usersRepo, config.passwordHashCost);
+  const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
   const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings);
 
   return {
@@ -129,7 +138,13 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     deviceAuth: new DeviceAuthService(new DeviceCodeRepository(db.kysely), authRepo, throttle),
     csrf: new CsrfGuard(authSecret),
     stats: new StatsService(new StatsRepository(db.kysely)),
-    usersAdmin: new UsersAdminService(usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth),
+    usersAdmin: new UsersAdminService(
+      usersRepo, new UsersAdminRepository(db.kysely), config.passwordHashCost, auth, (role) => users.groupFor(role),
+      (userId) => permissionEvents.changed([userId]),
+    ),
+    permissions,
+    permissionEvents,
+    permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     romsRead,
     metadata,
     romSearch: new RomSearchService({

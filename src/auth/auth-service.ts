@@ -6,7 +6,8 @@ import type { TokenResponse } from '../contract/auth.ts';
 import { BasicCredentialCache } from './basic-cache.ts';
 import type { AuthContext } from './context.ts';
 import type { PasswordChecker } from './password-checker.ts';
-import { intersectScopes, parseScopeString, scopesForRole, type Scope } from './scopes.ts';
+import type { PermissionsResolver } from './permissions-resolver.ts';
+import { intersectScopes, parseScopeString, type Scope } from './scopes.ts';
 import { type JwtClaims, type JwtSigner, OAUTH_ISSUER, newJti, newSessionId, sha256Hex, unverifiedIssuer } from './tokens.ts';
 
 export interface AuthSettings {
@@ -35,7 +36,20 @@ export class AuthService {
     private readonly jwt: JwtSigner,
     private readonly settings: AuthSettings,
     private readonly passwords: PasswordChecker,
+    private readonly permissions: PermissionsResolver,
   ) {}
+
+  /** The scopes a user's role, group and overrides project to (spec §2.2). */
+  private async scopesOf(user: UserRow): Promise<Scope[]> {
+    return (await this.permissions.forUser(user)).scopes;
+  }
+
+  /** An authenticated caller: their permissions, and the scopes of this credential within them. */
+  private async context(user: UserRow, via: AuthContext['via'], granted: Iterable<string> | null, tokenId?: number): Promise<AuthContext> {
+    const permissions = await this.permissions.forUser(user);
+    const scopes = granted === null ? permissions.scopes : intersectScopes(granted, permissions.scopes);
+    return { user, scopes: new Set(scopes), via, permissions, ...(tokenId === undefined ? {} : { tokenId }) };
+  }
 
   /**
    * Spec §2.3 order: session cookie, Basic, client token, JWT. Null when nothing authenticates. `clientIp` keys the
@@ -102,9 +116,10 @@ export class AuthService {
     if (!user) throw new AppError(401, 'Invalid username or password', { 'www-authenticate': 'Bearer' });
     if (!user.enabled) throw forbidden('User account is disabled');
     const requested = parseScopeString(form.scope ?? '');
-    const allowed = new Set<string>(scopesForRole(user.role));
+    const userScopes = await this.scopesOf(user);
+    const allowed = new Set<string>(userScopes);
     if (requested.some((s) => !allowed.has(s))) throw forbidden('Insufficient scope');
-    return this.issueTokens(user, intersectScopes(requested, scopesForRole(user.role)));
+    return this.issueTokens(user, intersectScopes(requested, userScopes));
   }
 
   private async refreshGrant(form: TokenForm): Promise<TokenResponse> {
@@ -115,7 +130,7 @@ export class AuthService {
     const user = await this.users.findByUsername(claims.sub);
     if (!user || !sameHolder(claims, user)) throw invalidCredentials();
     if (!user.enabled) throw unauthorized('Disabled user');
-    return this.issueTokens(user, intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role)));
+    return this.issueTokens(user, intersectScopes(parseScopeString(claims.scopes), await this.scopesOf(user)));
   }
 
   private async issueTokens(user: UserRow, scopes: Scope[]): Promise<TokenResponse> {
@@ -149,7 +164,7 @@ export class AuthService {
     }
     // last_active is informational: one write a minute per user is plenty.
     if (!user.last_active || now - user.last_active > 60_000) await this.users.touchActive(user.id, now);
-    return { user, scopes: new Set(scopesForRole(user.role)), via: 'session' };
+    return this.context(user, 'session', null);
   }
 
   /**
@@ -161,14 +176,14 @@ export class AuthService {
     const cached = this.basicCache.lookup(credential);
     if (cached) {
       const user = await this.users.findById(cached.userId);
-      if (this.basicCache.stillValid(cached.key, user)) return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
+      if (this.basicCache.stillValid(cached.key, user)) return this.context(user, 'basic', null);
     }
     const basic = decodeBasic(credential);
     if (!basic) return null;
     const user = await this.passwords.check(basic.username, basic.password, clientIp);
     if (!user?.enabled) return null;
     this.basicCache.remember(credential, user);
-    return { user, scopes: new Set(scopesForRole(user.role)), via: 'basic' };
+    return this.context(user, 'basic', null);
   }
 
   private async fromClientToken(raw: string): Promise<AuthContext | null> {
@@ -178,8 +193,7 @@ export class AuthService {
     const user = await this.users.findById(token.user_id);
     if (!user?.enabled) return null;
     await this.repo.touchClientToken(token.id, now);
-    const scopes = intersectScopes(parseScopeString(token.scopes), scopesForRole(user.role));
-    return { user, scopes: new Set(scopes), via: 'client-token', tokenId: token.id };
+    return this.context(user, 'client-token', parseScopeString(token.scopes), token.id);
   }
 
   private async fromJwt(token: string): Promise<AuthContext | null> {
@@ -190,8 +204,7 @@ export class AuthService {
     const user = await this.users.findByUsername(claims.sub);
     // Tokens from before the user's last password change or disable carry an older generation.
     if (!user?.enabled || !sameHolder(claims, user)) throw invalidCredentials();
-    const scopes = intersectScopes(parseScopeString(claims.scopes), scopesForRole(user.role));
-    return { user, scopes: new Set(scopes), via: 'jwt' };
+    return this.context(user, 'jwt', parseScopeString(claims.scopes));
   }
 }
 

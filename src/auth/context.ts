@@ -1,4 +1,5 @@
 import type { UserRow } from '../db/repositories/users-repository.ts';
+import type { ResolvedPermissions } from './permissions.ts';
 import type { Scope } from './scopes.ts';
 
 export type AuthMethod = 'session' | 'basic' | 'client-token' | 'jwt';
@@ -7,6 +8,8 @@ export interface AuthContext {
   user: UserRow;
   scopes: ReadonlySet<Scope>;
   via: AuthMethod;
+  /** Grants and hide lists behind `scopes` (RomM 5 permission groups). */
+  permissions: ResolvedPermissions;
   /** Client token id when authenticated with one. */
   tokenId?: number;
 }

@@ -38,18 +38,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'logs.read': 'View backend logs',
 };
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
-
-const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  viewer: WRITE_SCOPES,
-  editor: EDIT_SCOPES,
-  admin: FULL_SCOPES,
-};
-
-export function scopesForRole(role: Role): readonly Scope[] {
-  return ROLE_SCOPES[role];
-}
+/** RomM 5's roles: admins bypass every check; a `user`'s rights come from permission groups (permissions.ts). */
+export type Role = 'admin' | 'user';
 
 /** Intersection in canonical order. */
 export function intersectScopes(requested: Iterable<string>, allowed: readonly Scope[]): Scope[] {

@@ -8,7 +8,7 @@ import { ensureWritableDir, explainAndExit, loadConfigOrExplain, openConfiguredD
 export async function runUserCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'create') {
-    console.error('usage: romshelf user create --username U --password P --role admin|editor|viewer [--email E]');
+    console.error('usage: romshelf user create --username U --password P --role admin|user|editor|viewer [--email E]');
     return 2;
   }
   let values;
@@ -33,7 +33,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
     try {
       const services = composeServices(config, db, await resolveAuthSecret(config.authSecret, config.dataPath), pino({ level: 'silent' }));
       const user = await services.users.createFromCli({ username: values.username, password: values.password, role: values.role, email: values.email ?? null });
-      console.log(`created ${user.role} '${user.username}' (id ${user.id})`);
+      console.log(`created ${values.role.trim().toLowerCase()} '${user.username}' (id ${user.id})`);
       return 0;
     } finally {
       await db.destroy();

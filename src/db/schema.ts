@@ -15,7 +15,10 @@ export interface UsersTable {
   email: string | null;
   hashed_password: string | null;
   enabled: Bool;
-  role: 'admin' | 'editor' | 'viewer';
+  /** RomM 5: `admin` bypasses every check; a `user`'s rights come from their permission group and overrides. */
+  role: 'admin' | 'user';
+  /** Null: the default group. */
+  permission_group_id: number | null;
   avatar_path: string;
   last_login: EpochMs | null;
   last_active: EpochMs | null;
@@ -360,7 +363,56 @@ export interface DeviceCodesTable {
   expires_at: EpochMs;
 }
 
+export interface PermissionGroupsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  is_default: Bool;
+  is_system: Bool;
+  color: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface PermissionGroupGrantsTable {
+  id: Generated<number>;
+  group_id: number;
+  entity: string;
+  action: string;
+  own_only: Bool;
+}
+
+export interface UserPermissionOverridesTable {
+  id: Generated<number>;
+  user_id: number;
+  entity: string;
+  action: string;
+  granted: Bool;
+  own_only: Bool;
+}
+
+/** A platform or ROM hidden from one user or from every member of one group (exactly one of the two is set). */
+export interface HiddenEntitiesTable {
+  id: Generated<number>;
+  entity: string;
+  entity_id: number;
+  user_id: number | null;
+  group_id: number | null;
+  created_at: EpochMs;
+}
+
+/** Single row (id 1), bumped by every permission write. */
+export interface PermissionsVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
+  permission_groups: PermissionGroupsTable;
+  permission_group_grants: PermissionGroupGrantsTable;
+  user_permission_overrides: UserPermissionOverridesTable;
+  hidden_entities: HiddenEntitiesTable;
+  permissions_version: PermissionsVersionTable;
   devices: DevicesTable;
   device_codes: DeviceCodesTable;
   users: UsersTable;

@@ -72,7 +72,8 @@ describeEachEngine('client API tokens', (ctx) => {
   it('a token loses scopes its owner no longer has', async () => {
     const editor = await createUser(t.services, 'editor');
     const { raw_token } = (await create(editor.basic, { name: 'e', scopes: ['roms.write', 'me.read'] })).json();
-    await ctx().db.kysely.updateTable('users').set({ role: 'viewer' }).where('id', '=', editor.user.id).execute();
+    const viewers = await ctx().db.kysely.selectFrom('permission_groups').select('id').where('name', '=', 'Viewer (legacy)').executeTakeFirstOrThrow();
+    await ctx().db.kysely.updateTable('users').set({ permission_group_id: viewers.id }).where('id', '=', editor.user.id).execute();
     const me = await t.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(raw_token) });
     expect(me.statusCode).toBe(200);
     expect(me.json().oauth_scopes).not.toContain('roms.write');

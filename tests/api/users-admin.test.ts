@@ -23,13 +23,15 @@ describeEachEngine('PUT and DELETE /api/users/{id}', (ctx) => {
   it('lets an admin change a role and disable a user', async () => {
     const res = await put(viewer.user.id, admin, { role: 'editor', enabled: 'false' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: viewer.user.id, role: 'editor', enabled: false });
+    expect(res.json()).toMatchObject({ id: viewer.user.id, role: 'user', enabled: false });
+    expect(res.json().permission_group_id).toEqual(expect.any(Number));
     expect(res.json().oauth_scopes).toContain('roms.write');
     // A disabled user cannot log in any more.
     const login = await t.app.inject({ method: 'POST', url: '/api/login', headers: { authorization: viewer.basic } });
     expect(login.statusCode).toBe(401);
     const back = await put(viewer.user.id, admin, { role: 'viewer', enabled: 'true' });
-    expect(back.json()).toMatchObject({ role: 'viewer', enabled: true });
+    expect(back.json()).toMatchObject({ role: 'user', enabled: true });
+    expect(back.json().oauth_scopes).not.toContain('roms.write');
   });
 
   it('accepts multipart forms like RomM clients send', async () => {
@@ -48,7 +50,7 @@ describeEachEngine('PUT and DELETE /api/users/{id}', (ctx) => {
   it('lets users change their own password but not their own role', async () => {
     const res = await put(viewer.user.id, viewer, { password: 'a new long secret', role: 'admin' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().role).toBe('viewer');
+    expect(res.json().role).toBe('user');
     const login = await t.app.inject({ method: 'POST', url: '/api/login', headers: { authorization: basicHeader('vera', 'a new long secret') } });
     expect(login.statusCode).toBe(200);
     viewer = { ...viewer, basic: basicHeader('vera', 'a new long secret') };

@@ -4,7 +4,6 @@ import pino from 'pino';
 import { buildApp } from '../../src/api/app.ts';
 import type { App } from '../../src/api/deps.ts';
 import type { RegisteredRoute } from '../../src/api/plugins/auth.ts';
-import type { Role } from '../../src/auth/scopes.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { UserRow } from '../../src/db/repositories/users-repository.ts';
 import { composeServices, type ComposeOptions, type Services } from '../../src/compose.ts';
@@ -47,7 +46,10 @@ export interface TestUser {
 
 let counter = 0;
 
-export async function createUser(services: Services, role: Role, username = `${role}${++counter}`): Promise<TestUser> {
+/** `viewer` and `editor` are `user`s in the matching legacy permission group, as the CLI creates them. */
+export type TestRole = 'admin' | 'editor' | 'viewer' | 'user';
+
+export async function createUser(services: Services, role: TestRole, username = `${role}${++counter}`): Promise<TestUser> {
   const password = `pw-${username}-secret`;
   const user = await services.users.createFromCli({ username, password, role });
   return { user, password, basic: basicHeader(username, password) };

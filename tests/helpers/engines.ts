@@ -47,7 +47,7 @@ const NAMES: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL'
 const reported = new Set<Engine>();
 
 /** An isolated, migrated database: a temp SQLite file, a fresh PostgreSQL schema or a fresh MariaDB database. */
-export async function createTestDb(engine: Engine): Promise<TestDb> {
+export async function createTestDb(engine: Engine, migrate = true): Promise<TestDb> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `romshelf-${engine}-`));
   const ns = `rs_${randomBytes(6).toString('hex')}`;
   let target: DatabaseTarget;
@@ -65,7 +65,7 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
     target = { engine, location: MYSQL_URL.replace(/\/[^/]*$/, `/${ns}`) };
   }
   const db = await openDatabase(target);
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   return { db, engine, target, dir };
 }
 
@@ -88,7 +88,7 @@ export async function dropTestDb(t: TestDb): Promise<void> {
  * Runs the same suite on every engine. Engines that are not reachable are skipped with a message saying so;
  * `ctx()` returns the engine's fresh database inside tests.
  */
-export function describeEachEngine(title: string, body: (ctx: () => TestDb) => void): void {
+export function describeEachEngine(title: string, body: (ctx: () => TestDb) => void, options: { migrate?: boolean } = {}): void {
   for (const engine of ['sqlite', 'postgres', 'mysql'] as const) {
     describe(`${title} [${NAMES[engine]}]`, async () => {
       const skip = await probe(engine);
@@ -102,7 +102,7 @@ export function describeEachEngine(title: string, body: (ctx: () => TestDb) => v
       }
       let current: TestDb | undefined;
       beforeAll(async () => {
-        current = await createTestDb(engine);
+        current = await createTestDb(engine, options.migrate ?? true);
       });
       afterAll(async () => {
         if (current) await dropTestDb(current);

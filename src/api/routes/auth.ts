@@ -14,7 +14,7 @@ export const authRoutes: RouteModule = (app, { services, config }) => {
     },
   }, async (request, reply) => {
     const { sessionId, user } = await services.auth.login(request.headers.authorization, request.ip);
-    request.auth = { user, scopes: new Set(), via: 'session' };
+    request.auth = { user, scopes: new Set(), via: 'session', permissions: await services.permissions.forUser(user) };
     reply.setCookie(SESSION_COOKIE, sessionId, {
       path: '/',
       httpOnly: true,

@@ -23,6 +23,7 @@ import { searchRoutes } from './search.ts';
 import { configRoutes } from './config.ts';
 import { setupRoutes } from './setup.ts';
 import { streamingRoutes } from './streaming.ts';
+import { permissionRoutes } from './permissions.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -49,5 +50,6 @@ export const routeModules: RouteModule[] = [
   configRoutes,
   setupRoutes,
   streamingRoutes,
+  permissionRoutes,
   webUiRoutes,
 ];

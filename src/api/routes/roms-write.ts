@@ -45,9 +45,8 @@ export const romsWriteRoutes: RouteModule = (app, { services }) => {
     config: { auth: { scopes: ['roms.write'] } },
     schema: { tags, body: RomDeleteBody, response: { 200: BulkOperationResponse, ...errorResponses } },
   }, async (request) => {
-    // RomM's (roms, delete) grant: editors and admins.
-    const role = caller(request).user.role;
-    if (role !== 'admin' && role !== 'editor') throw forbidden('Insufficient permissions');
+    // RomM's (roms, delete) grant, library-wide.
+    if (!caller(request).permissions.allows('roms', 'delete')) throw forbidden('Insufficient permissions');
     return services.romDelete.delete(request.body.roms, request.body.delete_from_fs ?? []);
   });
 };

@@ -4,7 +4,6 @@ import type { RouteModule } from '../deps.ts';
 import { formParts } from '../plugins/multipart.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam } from '../../contract/common.ts';
-import { toUserSchema } from '../../domain/users/mapper.ts';
 import { UserSchema } from '../../contract/user.ts';
 
 /** RomM's `UserForm` (form fields, urlencoded or multipart); every field optional. */
@@ -41,7 +40,7 @@ export const userAdminRoutes: RouteModule = (app, { services }) => {
       consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
       response: { 200: UserSchema, 400: Detail, 403: Detail, 404: Detail },
     },
-  }, async (request) => toUserSchema(await services.usersAdmin.update(request.params.id, request.body ?? {}, caller(request))));
+  }, async (request) => services.users.schema(await services.usersAdmin.update(request.params.id, request.body ?? {}, caller(request))));
 
   app.delete('/api/users/:id', {
     config: { auth: { scopes: ['users.write'] } },

@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { toUserSchema } from '../../domain/users/mapper.ts';
 import type { RouteModule } from '../deps.ts';
 import { caller } from '../route-auth.ts';
 import { Detail, IdParam, Nullable } from '../../contract/common.ts';
@@ -17,20 +16,20 @@ export const userRoutes: RouteModule = (app, { services }) => {
   app.post('/api/users', {
     config: { auth: 'public' },
     schema: { tags: ['users'], body: CreateUser, response: { 200: UserSchema, 400: Detail, 403: Detail } },
-  }, async (request) => toUserSchema(await services.users.create(request.body, request.auth)));
+  }, async (request) => services.users.schema(await services.users.create(request.body, request.auth)));
 
   app.get('/api/users', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], response: { 200: Type.Array(UserSchema) } },
-  }, async () => (await services.users.list()).map(toUserSchema));
+  }, async () => Promise.all((await services.users.list()).map((u) => services.users.schema(u))));
 
   app.get('/api/users/me', {
     config: { auth: { scopes: ['me.read'] } },
     schema: { tags: ['users'], response: { 200: UserSchema } },
-  }, async (request) => toUserSchema(caller(request).user));
+  }, async (request) => services.users.schema(caller(request).user));
 
   app.get('/api/users/:id', {
     config: { auth: { scopes: ['users.read'] } },
     schema: { tags: ['users'], params: IdParam, response: { 200: UserSchema, 404: Detail } },
-  }, async (request) => toUserSchema(await services.users.get(request.params.id)));
+  }, async (request) => services.users.schema(await services.users.get(request.params.id)));
 };

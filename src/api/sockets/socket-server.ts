@@ -105,9 +105,15 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
     onError: (err) => app.log.warn({ err }, 'scan event bridge failed'),
   });
 
+  // RomM broadcasts it; each client re-reads /api/permissions/me when the id is its own.
+  const unsubscribePermissions = services.permissionEvents.subscribe((userId) => {
+    io.to(USERS_ROOM).emit('permissions:changed', { user_id: userId });
+  });
+
   // Before Fastify closes the server: upgraded and long-polling connections would otherwise keep it open.
   app.addHook('preClose', (done) => {
     unbridge();
+    unsubscribePermissions();
     io.disconnectSockets(true);
     io.engine.close();
     done();

@@ -19,6 +19,7 @@ import { migration as m9 } from './0600-metadata.ts';
 import { migration as m9c } from './0602-metadata-http-cache.ts';
 import { migration as m9b } from './0601-launchbox-image-order.ts';
 import { migration as m10 } from './0700-device-codes.ts';
+import { migration as m12 } from './0720-permissions.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -37,4 +38,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0601-launchbox-image-order', m9b],
   ['0602-metadata-http-cache', m9c],
   ['0700-device-codes', m10],
+  ['0720-permissions', m12],
 ];

@@ -5,8 +5,14 @@ import type { Database, UsersTable } from '../schema.ts';
 export class UsersAdminRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** A role or group change also bumps `permissions_version`, so every process re-resolves the user's rights. */
   async update(id: number, changes: Updateable<UsersTable>): Promise<void> {
-    await this.db.updateTable('users').set(changes).where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+      if (changes.role !== undefined || changes.permission_group_id !== undefined) {
+        await trx.updateTable('permissions_version').set({ version: sql`version + 1` }).where('id', '=', 1).execute();
+      }
+    });
   }
 
   /**
@@ -20,6 +26,9 @@ export class UsersAdminRepository {
         .set({ ...changes, token_generation: sql<number>`token_generation + 1` })
         .where('id', '=', id)
         .execute();
+      if (changes.role !== undefined || changes.permission_group_id !== undefined) {
+        await trx.updateTable('permissions_version').set({ version: sql`version + 1` }).where('id', '=', 1).execute();
+      }
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
       await trx.deleteFrom('refresh_tokens').where('user_id', '=', id).execute();
     });

@@ -8,6 +8,7 @@ export interface NewUser {
   email: string | null;
   hashed_password: string;
   role: UserRow['role'];
+  permission_group_id: number | null;
 }
 
 export class UsersRepository {

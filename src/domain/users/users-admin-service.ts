@@ -1,12 +1,13 @@
 import type { Updateable } from 'kysely';
 import type { AuthContext } from '../../auth/context.ts';
+import type { RoleInput } from '../../auth/permissions.ts';
 import { hashPassword } from '../../auth/passwords.ts';
-import { ROLES, type Role } from '../../auth/scopes.ts';
 import type { UsersAdminRepository } from '../../db/repositories/users-admin-repository.ts';
 import type { UserRow, UsersRepository } from '../../db/repositories/users-repository.ts';
 import type { UsersTable } from '../../db/schema.ts';
 import { badRequest, forbidden, notFound } from '../../common/errors.ts';
 import { nowMs } from '../../common/time.ts';
+import { parseRole } from './users-service.ts';
 
 /** RomM's `UserForm`: every field optional; absent means keep. */
 export interface UserUpdate {
@@ -34,6 +35,8 @@ export class UsersAdminService {
     private readonly admin: UsersAdminRepository,
     private readonly passwordCost: number,
     private readonly credentials: CredentialCache,
+    private readonly groupFor: (role: RoleInput) => Promise<number | null>,
+    private readonly onPermissionsChanged: (userId: number) => void,
   ) {}
 
   async update(id: number, form: UserUpdate, caller: AuthContext): Promise<UserRow> {
@@ -62,10 +65,12 @@ export class UsersAdminService {
     // Nobody changes their own role or disables themselves; the last admin stays an admin.
     if (form.role && !self) {
       const role = parseRole(form.role);
-      if (user.role === 'admin' && role !== 'admin' && (await this.users.countAdmins()) === 1) {
+      if (user.role === 'admin' && role.role !== 'admin' && (await this.users.countAdmins()) === 1) {
         throw badRequest('You cannot demote the last admin user');
       }
-      changes.role = role;
+      changes.role = role.role;
+      // `user` keeps the current group; the older role names move the user into their legacy group.
+      if (role.legacyGroup) changes.permission_group_id = await this.groupFor(role);
     }
     if (form.enabled !== undefined && !self) changes.enabled = form.enabled ? 1 : 0;
     if (form.ra_username) changes.ra_username = form.ra_username;
@@ -81,6 +86,7 @@ export class UsersAdminService {
         await this.admin.update(id, { ...changes, updated_at: nowMs() });
       }
     }
+    if (changes.role !== undefined || changes.permission_group_id !== undefined) this.onPermissionsChanged(id);
     const updated = await this.users.findById(id);
     if (!updated) throw notFound(`Username with id ${id} not found`);
     return updated;
@@ -95,12 +101,6 @@ export class UsersAdminService {
     }
     await this.admin.delete(id);
   }
-}
-
-function parseRole(value: string): Role {
-  const role = value.trim().toLowerCase();
-  if (!(ROLES as readonly string[]).includes(role)) throw badRequest(`Invalid role '${value}': use admin, editor or viewer`);
-  return role as Role;
 }
 
 function parseUiSettings(text: string): string {

@@ -1,7 +1,11 @@
 import type { UserRow, UsersRepository } from '../../db/repositories/users-repository.ts';
 import type { AuthContext } from '../../auth/context.ts';
 import { hashPassword } from '../../auth/passwords.ts';
-import { ROLES, type Role } from '../../auth/scopes.ts';
+import { LEGACY_GROUP_NAMES, parseRoleInput, type RoleInput } from '../../auth/permissions.ts';
+import type { PermissionsResolver } from '../../auth/permissions-resolver.ts';
+import type { PermissionsRepository } from '../../db/repositories/permissions-repository.ts';
+import type { UserSchema } from '../../contract/user.ts';
+import { toUserSchema } from './mapper.ts';
 import { badRequest, forbidden, notFound } from '../../common/errors.ts';
 import { nowMs } from '../../common/time.ts';
 
@@ -19,7 +23,20 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly passwordCost: number,
+    private readonly permissions: PermissionsRepository,
+    private readonly resolver: PermissionsResolver,
   ) {}
+
+  /** RomM's `UserSchema`, with the scopes the user's role and group project to. */
+  async schema(user: UserRow): Promise<UserSchema> {
+    return toUserSchema(user, (await this.resolver.forUser(user)).scopes);
+  }
+
+  /** The group a role written the old way maps to; null (the default group) when that group was deleted. */
+  async groupFor(input: RoleInput): Promise<number | null> {
+    if (!input.legacyGroup) return null;
+    return (await this.permissions.findGroupByName(LEGACY_GROUP_NAMES[input.legacyGroup]))?.id ?? null;
+  }
 
   async setupRequired(): Promise<boolean> {
     return (await this.users.countAdmins()) === 0;
@@ -45,10 +62,10 @@ export class UsersService {
       throw caller ? forbidden() : forbidden('Forbidden');
     }
     const role = parseRole(input.role);
-    if (!firstRun && role === 'admin' && caller?.user.role !== 'admin') {
+    if (!firstRun && role.role === 'admin' && caller?.user.role !== 'admin') {
       throw forbidden('Only an administrator can create admin users');
     }
-    return this.insert({ ...input, role: firstRun ? 'admin' : role });
+    return this.insert({ ...input, role: firstRun ? { role: 'admin', legacyGroup: null } : role });
   }
 
   /** Shell path (`romshelf user create`): the operator owns the machine, so no caller check. */
@@ -56,7 +73,7 @@ export class UsersService {
     return this.insert({ ...input, role: parseRole(input.role) });
   }
 
-  private async insert(input: CreateUserInput & { role: Role }): Promise<UserRow> {
+  private async insert(input: Omit<CreateUserInput, 'role'> & { role: RoleInput }): Promise<UserRow> {
     const username = input.username.trim().toLowerCase();
     if (!username) throw badRequest('Username cannot be empty');
     if (!USERNAME.test(username)) {
@@ -69,16 +86,17 @@ export class UsersService {
     if (await this.users.findByUsername(username)) throw badRequest(`Username ${username} already exists`);
     if (email && (await this.users.findByEmail(email))) throw badRequest(`User with email ${email} already exists`);
     return this.users.insert(
-      { username, email, hashed_password: await hashPassword(input.password, this.passwordCost), role: input.role },
+      {
+        username, email, hashed_password: await hashPassword(input.password, this.passwordCost),
+        role: input.role.role, permission_group_id: await this.groupFor(input.role),
+      },
       nowMs(),
     );
   }
 }
 
-function parseRole(value: string): Role {
-  const role = value.trim().toLowerCase();
-  if (!(ROLES as readonly string[]).includes(role)) {
-    throw badRequest(`Invalid role '${value}': use admin, editor or viewer`);
-  }
-  return role as Role;
+export function parseRole(value: string): RoleInput {
+  const role = parseRoleInput(value);
+  if (!role) throw badRequest(`Invalid role '${value}': use admin or user (or the older editor or viewer)`);
+  return role;
 }

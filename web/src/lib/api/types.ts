@@ -18,6 +18,7 @@ export type FilterValues = RomPage['filter_values'];
 export type BulkOperation = Body<'/api/roms/delete', 'post'>;
 export type Note = Body<'/api/roms/{id}/notes', 'get'>[number];
 export type Platform = components['schemas']['PlatformSchema'];
+export type PermissionGroup = Body<'/api/permissions/groups', 'get'>[number];
 export type Stats = Body<'/api/stats', 'get'>;
 export type ClientToken = Body<'/api/client-tokens', 'get'>[number];
 export type CreatedClientToken = Body<'/api/client-tokens', 'post', 201>;
