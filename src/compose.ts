@@ -106,10 +106,13 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const romEditRepo = new RomEditRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
+  const configService = new ConfigService(config.scan.configFile, config.scan);
   // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
   const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
+  // config.yml's region priority picks each group's representative in lists (RomM's SCAN_REGION_PRIORITY).
   const romsRead = new RomsReadService(
     romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
+    () => configService.regionPriority(),
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
@@ -117,8 +120,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadataSettings = loadMetadataSettings(config.scan.configFile);
   // One set of providers for scans, search and the heartbeat: they share rate limits and circuit breakers.
   const providers = [...metadataProviders(db, config.metadata, metadataSettings), ...(options.extraMetadataProviders ?? [])];
-  const metadataWiring: MetadataWiring = { dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers };
-  const scanSettings = loadScanSettings(config.scan);
+  const metadataWiring: MetadataWiring = {
+    dataPath: config.dataPath, env: config.metadata, settings: metadataSettings, providers,
+    load: () => configService.metadataSettings(),
+  };
+  // Each scan reads config.yml when it starts; the platform listings keep the settings the last read found.
+  let scanSettings = loadScanSettings(config.scan);
+  const readScanSettings = async () => (scanSettings = await configService.scanSettings());
+  configService.onChange(() => void readScanSettings().catch((err: unknown) => logger.warn({ err }, 'config.yml could not be read')));
   const platformsRepo = new PlatformsRepository(db.kysely);
   const firmwareRepo = new FirmwareRepository(db.kysely);
   // One copy of the known-BIOS lists for scans and uploads, reloaded when its files change.
@@ -127,7 +136,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   });
   const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, scanSettings, metadataWiring, knownBios),
+    run: composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios),
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
@@ -138,7 +147,6 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
   const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions, firmwareRepo);
-  const configService = new ConfigService(config.scan.configFile, config.scan);
 
   return {
     users: users,

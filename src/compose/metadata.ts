@@ -32,6 +32,8 @@ export interface MetadataWiring {
   dataPath: string;
   env: MetadataEnvironment;
   settings: MetadataSettings;
+  /** Reads the settings again when each scan starts (the server: config.yml may change between scans). */
+  load?: () => Promise<MetadataSettings>;
   /** The providers, when the caller built them (the server shares one set between scans and search). */
   providers?: readonly MetadataProvider[];
 }

@@ -22,15 +22,28 @@ export function scannerStore(db: Db): ScannerStore {
   };
 }
 
+/** Fixed settings, or a function that reads them (config.yml) when each scan starts. */
+export type ScanSettingsSource = ScanSettings | (() => Promise<ScanSettings>);
+
 /**
  * The scanner bound to one library and database: what `romshelf scan` runs and the server's scan jobs drive. Kept
  * apart from compose.ts so the scan command and its benchmark load the scanner alone, not every service. Without
- * `metadata` a scan walks files only. `knownBios`: the lists shared with firmware uploads (else the scan reads
- * `settings.knownBiosPath` itself).
+ * `metadata` a scan walks files only. With a settings function (and `metadata.load`), every scan applies config.yml
+ * as it reads when the scan starts, so exclusions and bindings changed through `/api/config` take effect at once.
+ * `knownBios`: the lists shared with firmware uploads (else the scan reads `settings.knownBiosPath` itself).
  */
-export function composeScanner(db: Db, libraryPath: string, settings: ScanSettings, metadata?: MetadataWiring, knownBios?: KnownBios): ScanRunner {
+export function composeScanner(db: Db, libraryPath: string, settings: ScanSettingsSource, metadata?: MetadataWiring, knownBios?: KnownBios): ScanRunner {
   const store = scannerStore(db);
-  const pass = metadata ? composeMetadataPass(db, libraryPath, settings, metadata) : null;
+  const fixed = typeof settings === 'function' ? null : settings;
+  const fixedPass = fixed && metadata && !metadata.load ? composeMetadataPass(db, libraryPath, fixed, metadata) : null;
   const bios = knownBios ? { knownBios } : {};
-  return (hooks, options) => runLibraryScan({ scanner: { store, libraryPath, settings, ...bios, ...hooks }, lock: store.lock, metadata: pass }, options);
+  return async (hooks, options) => {
+    const scan = fixed ?? await (settings as () => Promise<ScanSettings>)();
+    let pass = fixedPass;
+    if (metadata && !pass) {
+      const wiring = metadata.load ? { ...metadata, settings: await metadata.load() } : metadata;
+      pass = composeMetadataPass(db, libraryPath, scan, wiring);
+    }
+    return runLibraryScan({ scanner: { store, libraryPath, settings: scan, ...bios, ...hooks }, lock: store.lock, metadata: pass }, options);
+  };
 }

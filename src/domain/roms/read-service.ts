@@ -40,7 +40,8 @@ export class RomsReadService {
     private readonly cache: RomQueryCache,
     private readonly smartSources: SmartSources,
     private readonly hides: HiddenSource,
-    private readonly regionPriority: readonly string[] = DEFAULT_REGION_PRIORITY,
+    /** config.yml's `scan.priority.region`, asked for on each query (it may change while the server runs). */
+    private readonly regionPriority: () => Promise<readonly string[]> = async () => DEFAULT_REGION_PRIORITY,
   ) {}
 
   private allCounts(version: number): Promise<FacetCounts> {
@@ -48,8 +49,8 @@ export class RomsReadService {
   }
 
   /** The caller, with the platforms and ROMs hidden from them (RomM 5): every list below leaves those out. */
-  private context(userId: number | null, hidden: HiddenSets): RomQueryContext {
-    return { userId, regionPriority: this.regionPriority, hidden };
+  private async context(userId: number | null, hidden: HiddenSets): Promise<RomQueryContext> {
+    return { userId, regionPriority: await this.regionPriority(), hidden };
   }
 
   /**
@@ -71,7 +72,7 @@ export class RomsReadService {
 
   async list(input: FilterInput, opts: RomListOptions, userId: number | null): Promise<RomListPage> {
     const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
-    const ctx = this.context(userId, hidden);
+    const ctx = await this.context(userId, hidden);
     const spec: RomListSpec = {
       filter,
       order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
@@ -81,9 +82,10 @@ export class RomsReadService {
     // The caller's own props move only their results: their per-user version is part of every key. So are their
     // hide lists ('' without any), which the permissions resolver re-reads whenever permissions change.
     const [version, userVersion] = await Promise.all([this.cache.currentVersion(), this.cache.userVersion(userId)]);
+    // The region priority picks grouped lists' representatives: a change to it reaches new keys, not stale entries.
     const hides = hiddenKey(hidden);
-    const key = cacheKey([userId, userVersion, hides, spec]);
-    const scopeKey = cacheKey([userId, userVersion, hides, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
+    const key = cacheKey([userId, userVersion, hides, ctx.regionPriority, spec]);
+    const scopeKey = cacheKey([userId, userVersion, hides, ctx.regionPriority, filter.platformIds, filter.collectionId, filter.virtualCollection, filter.smart, filter.searchTerm]);
     const cached = <T>(name: string, k: string, compute: () => Promise<T>) => this.cache.get(version, `${name}:${k}`, compute);
     const [index, page, count, charIndex, filterValues] = await Promise.all([
       opts.withRomIdIndex ? cached('ids', key, () => this.query.ids(spec, ctx)) : null,
@@ -130,14 +132,15 @@ export class RomsReadService {
     const [version, userVersion, hidden] = await Promise.all([
       this.cache.currentVersion(), this.cache.userVersion(userId), this.hides.hiddenFor(userId),
     ]);
+    const ctx = await this.context(userId, hidden);
     const key = cacheKey([userId, userVersion, hiddenKey(hidden), spec]);
-    return this.cache.get(version, `ids:${key}`, () => this.query.ids(spec, this.context(userId, hidden)));
+    return this.cache.get(version, `ids:${key}`, () => this.query.ids(spec, ctx));
   }
 
   /** The caller's visible ROM ids for a list filter, in the gallery's default (name) order; not memoised. */
   async visibleIds(input: FilterInput, userId: number | null): Promise<number[]> {
     const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
-    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, this.context(userId, hidden));
+    return this.query.ids({ filter, order: { orderBy: 'name', dir: 'asc' }, groupByMetaId: false }, await this.context(userId, hidden));
   }
 
   /** Drops every memoised result, as a library change does (benchmarks measure cold queries this way). */
@@ -147,7 +150,7 @@ export class RomsReadService {
 
   async random(input: FilterInput, userId: number | null): Promise<SimpleRomSchema | null> {
     const [filter, hidden] = await Promise.all([this.filter(input, userId), this.hides.hiddenFor(userId)]);
-    const id = await this.query.randomId(filter, this.context(userId, hidden));
+    const id = await this.query.randomId(filter, await this.context(userId, hidden));
     if (id === null) return null;
     return (await this.simpleRoms([id], userId, hidden, { withFiles: false }))[0] ?? null;
   }

@@ -1,7 +1,8 @@
 import { DEFAULT_EXCLUDED_DIRS, DEFAULT_EXCLUDED_EXTENSIONS, DEFAULT_EXCLUDED_FILES } from '../../library/exclusions.ts';
 import { settingsFromYaml, type ScanEnvironmentInput, type ScanSettings } from '../../scanner/scan-config.ts';
-import { metadataSettingsFromYaml } from '../../metadata/settings.ts';
-import { readConfigFile } from './config-file.ts';
+import { metadataSettingsFromYaml, type MetadataSettings } from '../../metadata/settings.ts';
+import { ConfigFileReader } from './config-file.ts';
+import { ConfigWriter, type ScanSettingsInput } from './config-writer.ts';
 
 const get = (o: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined), o);
@@ -26,15 +27,70 @@ function ejsSettings(v: unknown): Record<string, Record<string, string>> {
  * only shown to an authenticated caller, as in RomM.
  */
 export class ConfigService {
-  constructor(private readonly configFile: string, private readonly scanEnv: ScanEnvironmentInput) {}
+  private readonly reader: ConfigFileReader;
+  private readonly writer: ConfigWriter;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(configFile: string, private readonly scanEnv: ScanEnvironmentInput) {
+    this.reader = new ConfigFileReader(configFile);
+    this.writer = new ConfigWriter(configFile, () => this.changed());
+  }
 
   /** The scanner's settings as config.yml reads now (the file may have changed since start). */
   async scanSettings(): Promise<ScanSettings> {
-    return settingsFromYaml((await readConfigFile(this.configFile)).doc, this.scanEnv);
+    return settingsFromYaml((await this.reader.read()).doc, this.scanEnv);
+  }
+
+  /** The metadata pass's settings as config.yml reads now. */
+  async metadataSettings(): Promise<MetadataSettings> {
+    return metadataSettingsFromYaml((await this.reader.read()).doc);
+  }
+
+  /** `scan.priority.region`, which also picks the representative of a group of sibling ROMs in lists. */
+  async regionPriority(): Promise<readonly string[]> {
+    return (await this.metadataSettings()).regionPriority;
+  }
+
+  /** Called after each successful write through the API. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    this.reader.invalidate();
+    for (const listener of this.listeners) listener();
+  }
+
+  addPlatformBinding(fsSlug: string, slug: string): Promise<void> {
+    return this.writer.addBinding('platforms', fsSlug, slug);
+  }
+
+  removePlatformBinding(fsSlug: string): Promise<void> {
+    return this.writer.removeBinding('platforms', fsSlug);
+  }
+
+  addPlatformVersion(fsSlug: string, slug: string): Promise<void> {
+    return this.writer.addBinding('versions', fsSlug, slug);
+  }
+
+  removePlatformVersion(fsSlug: string): Promise<void> {
+    return this.writer.removeBinding('versions', fsSlug);
+  }
+
+  addExclusion(type: string, value: string): Promise<void> {
+    return this.writer.addExclusion(type, value);
+  }
+
+  removeExclusion(type: string, value: string): Promise<void> {
+    return this.writer.removeExclusion(type, value);
+  }
+
+  updateScanSettings(input: ScanSettingsInput): Promise<void> {
+    return this.writer.updateScan(input);
   }
 
   async get(authenticated: boolean) {
-    const file = await readConfigFile(this.configFile);
+    const file = await this.reader.read();
     const { doc } = file;
     const scan = settingsFromYaml(doc, this.scanEnv);
     const meta = metadataSettingsFromYaml(doc);
