@@ -24,6 +24,9 @@ export interface TokenForm {
   refresh_token?: string | undefined;
 }
 
+/** How often a device's `last_seen` is moved forward by its token's use. */
+const DEVICE_SEEN_INTERVAL_MS = 5 * 60_000;
+
 const invalidCredentials = () => new AppError(401, 'Could not validate credentials', { 'www-authenticate': 'Bearer' });
 
 /** Resolves every RomM credential type to a user and scope set, and issues sessions and OAuth tokens. */
@@ -193,6 +196,7 @@ export class AuthService {
     const user = await this.users.findById(token.user_id);
     if (!user?.enabled) return null;
     await this.repo.touchClientToken(token.id, now);
+    if (token.device_id) await this.repo.touchDevice(token.device_id, now, DEVICE_SEEN_INTERVAL_MS);
     return this.context(user, 'client-token', parseScopeString(token.scopes), token.id);
   }
 

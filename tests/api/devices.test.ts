@@ -89,4 +89,23 @@ describeEachEngine('/api/devices (RomM 5)', (ctx) => {
     expect((await call(alice, 'GET', `/api/devices/${device_id}`)).statusCode).toBe(404);
     expect((await call(null, 'GET', '/api/devices')).statusCode).toBe(401);
   });
+
+  it('a device-bound token moves the device\'s last_seen, at most every five minutes', async () => {
+    const { device_id } = (await call(alice, 'POST', '/api/devices', { name: 'Seen' })).json();
+    const token = await t.app.inject({ method: 'POST', url: '/api/client-tokens', headers: { authorization: alice.basic }, payload: { name: 'dev', scopes: ['me.read'] } });
+    const { id, raw_token } = token.json();
+    const k = ctx().db.kysely;
+    await k.updateTable('client_tokens').set({ device_id }).where('id', '=', id).execute();
+    const old = Date.now() - 3_600_000;
+    await k.updateTable('devices').set({ last_seen: old }).where('id', '=', device_id).execute();
+    const seen = async () => Number((await k.selectFrom('devices').select('last_seen').where('id', '=', device_id).executeTakeFirstOrThrow()).last_seen);
+    expect((await t.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${raw_token}` } })).statusCode).toBe(200);
+    const first = await seen();
+    expect(first).toBeGreaterThan(old);
+    await t.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${raw_token}` } });
+    expect(await seen()).toBe(first);
+    // Deleting the device leaves its token working, unbound.
+    await call(alice, 'DELETE', `/api/devices/${device_id}`);
+    expect((await t.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${raw_token}` } })).statusCode).toBe(200);
+  });
 });

@@ -91,4 +91,12 @@ export class AuthRepository {
   async touchClientToken(id: number, now: number): Promise<void> {
     await this.db.updateTable('client_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
   }
+
+  /** A device-bound token was used: the device's `last_seen`, at most one write per `minIntervalMs` (RomM: 5 min). */
+  async touchDevice(deviceId: string, now: number, minIntervalMs: number): Promise<void> {
+    await this.db.updateTable('devices').set({ last_seen: now })
+      .where('id', '=', deviceId)
+      .where((eb) => eb.or([eb('last_seen', 'is', null), eb('last_seen', '<', now - minIntervalMs)]))
+      .execute();
+  }
 }

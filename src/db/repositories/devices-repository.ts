@@ -38,14 +38,6 @@ export class DevicesRepository {
     await this.db.updateTable('devices').set(changes).where('user_id', '=', userId).where('id', '=', id).execute();
   }
 
-  /** A device-bound credential was used: at most one write per `minIntervalMs`. */
-  async touch(id: string, now: number, minIntervalMs: number): Promise<void> {
-    await this.db.updateTable('devices').set({ last_seen: now })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('last_seen', 'is', null), eb('last_seen', '<', now - minIntervalMs)]))
-      .execute();
-  }
-
   /** Tokens bound to the device keep working, unbound, as in RomM. */
   async delete(userId: number, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
