@@ -30,7 +30,8 @@ export const DeviceSchema = Type.Object({
 }, { $id: 'DeviceSchema' });
 export type DeviceSchema = Static<typeof DeviceSchema>;
 
-export const DeviceCreatePayload = Type.Object({
+/** What a client says about its device, in both registration and update. */
+const DESCRIPTION = {
   name: Type.Optional(Text(255)),
   platform: Type.Optional(Text(50)),
   client: Type.Optional(Text(50)),
@@ -38,8 +39,12 @@ export const DeviceCreatePayload = Type.Object({
   ip_address: Type.Optional(Text(45)),
   mac_address: Type.Optional(Text(17)),
   hostname: Type.Optional(Text(255)),
-  sync_mode: Type.Optional(Nullable(SyncModeSchema)),
   sync_config: Type.Optional(SyncConfig),
+};
+
+export const DeviceCreatePayload = Type.Object({
+  ...DESCRIPTION,
+  sync_mode: Type.Optional(Nullable(SyncModeSchema)),
   allow_existing: Type.Optional(Type.Boolean()),
   allow_duplicate: Type.Optional(Type.Boolean()),
   reset_syncs: Type.Optional(Type.Boolean()),
@@ -48,16 +53,9 @@ export type DeviceCreatePayload = Static<typeof DeviceCreatePayload>;
 
 /** Only keys present are written; `sync_mode` and `sync_enabled` may not be null (RomM would fail with a 500). */
 export const DeviceUpdatePayload = Type.Object({
-  name: Type.Optional(Text(255)),
-  platform: Type.Optional(Text(50)),
-  client: Type.Optional(Text(50)),
-  client_version: Type.Optional(Text(50)),
-  ip_address: Type.Optional(Text(45)),
-  mac_address: Type.Optional(Text(17)),
-  hostname: Type.Optional(Text(255)),
+  ...DESCRIPTION,
   sync_enabled: Type.Optional(Type.Boolean()),
   sync_mode: Type.Optional(SyncModeSchema),
-  sync_config: Type.Optional(SyncConfig),
 });
 export type DeviceUpdatePayload = Static<typeof DeviceUpdatePayload>;
 
