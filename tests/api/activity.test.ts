@@ -5,6 +5,9 @@ import { describeEachEngine } from '../helpers/engines.ts';
 import { cookiesFrom, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { createPlatform, createRom } from '../helpers/rom-fixtures.ts';
 import { PermissionsRepository } from '../../src/db/repositories/permissions-repository.ts';
+import { DevicesRepository } from '../../src/db/repositories/devices-repository.ts';
+import { PlaySessionsRepository } from '../../src/db/repositories/play-sessions-repository.ts';
+import { ActivityService } from '../../src/domain/play/activity-service.ts';
 
 const ENTRY_KEYS = [
   'user_id', 'username', 'avatar_path', 'rom_id', 'rom_name', 'rom_cover_path', 'screenshot_path', 'platform_slug', 'platform_name',
@@ -141,6 +144,21 @@ describeEachEngine('/api/activity and activity socket events (RomM 5)', (ctx) =>
     const seen = (await call(admin, 'GET', '/api/activity')).json();
     expect(seen).toEqual([expect.objectContaining({ user_id: bob.user.id, rom_id: secret, rom_name: 'Secret.sfc', device_type: 'unknown', screenshot_path: '/assets/romm/resources/roms/1/2/screenshots/0.png' })]);
     await call(bob, 'DELETE', `/api/activity/heartbeat?device_id=${bobDevice}`);
+  });
+
+  it('concurrent heartbeats of one device leave one entry; the latest save\'s screenshot comes first', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => beat(alice, mario, aliceDevice)));
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await call(alice, 'GET', '/api/activity')).json()).toHaveLength(1);
+    await call(alice, 'DELETE', `/api/activity/heartbeat?device_id=${aliceDevice}`);
+
+    const k = ctx().db;
+    const withSaves = new ActivityService(new PlaySessionsRepository(k), new DevicesRepository(k.kysely), t.services.romVisibility,
+      (userId, romId) => Promise.resolve(userId === alice.user.id && romId === mario ? '/api/saves/7/screenshot.png' : null));
+    expect((await withSaves.heartbeat(alice.user, mario, aliceDevice)).screenshot_path).toBe('/api/saves/7/screenshot.png');
+    expect((await withSaves.list(bob.user.id))[0]?.screenshot_path).toBe('/api/saves/7/screenshot.png');
+    await withSaves.clear(alice.user.id, aliceDevice);
+    expect(await withSaves.list(bob.user.id)).toEqual([]);
   });
 
   it('needs roms.user.read / roms.user.write', async () => {

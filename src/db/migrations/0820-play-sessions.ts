@@ -35,5 +35,6 @@ export const migration: Migration = {
       .addPrimaryKeyConstraint('pk_activity_entries', ['user_id', 'device_id'])
       .execute();
     await db.schema.createIndex('ix_activity_entries_rom').on('activity_entries').columns(['rom_id', 'expires_at']).execute();
+    await db.schema.createIndex('ix_activity_entries_expires').on('activity_entries').column('expires_at').execute();
   },
 };

@@ -107,20 +107,23 @@ export class PlaySessionsRepository {
       .where('user_id', '=', userId).where('device_id', '=', deviceId).where('expires_at', '>', now).executeTakeFirst();
   }
 
-  /** Stores or refreshes the (user, device) entry; expired rows of everyone are purged on the way. */
+  /**
+   * Stores or refreshes the (user, device) entry; expired rows of everyone are purged on the way. Single statements,
+   * no transaction: concurrent heartbeats must not lock ranges of the table against each other.
+   */
   async putActivity(row: ActivityRow, now: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('activity_entries').where('expires_at', '<=', now).execute();
-      const updated = await trx.updateTable('activity_entries')
-        .set({ rom_id: row.rom_id, device_type: row.device_type, started_at: row.started_at, expires_at: row.expires_at })
-        .where('user_id', '=', row.user_id).where('device_id', '=', row.device_id).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) return;
-      try {
-        await trx.insertInto('activity_entries').values(row).execute();
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-      }
-    });
+    await this.db.deleteFrom('activity_entries').where('expires_at', '<=', now).execute();
+    const update = () => this.db.updateTable('activity_entries')
+      .set({ rom_id: row.rom_id, device_type: row.device_type, started_at: row.started_at, expires_at: row.expires_at })
+      .where('user_id', '=', row.user_id).where('device_id', '=', row.device_id).executeTakeFirst();
+    if (Number((await update()).numUpdatedRows) > 0) return;
+    try {
+      await this.db.insertInto('activity_entries').values(row).execute();
+    } catch (err) {
+      // The same (user, device) was inserted meanwhile: this beat is the newer one.
+      if (!isUniqueViolation(err)) throw err;
+      await update();
+    }
   }
 
   /** Removes the live (user, device) entry; answers the ROM it was for, or null when none was live. */

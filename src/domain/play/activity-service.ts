@@ -10,6 +10,9 @@ import type { RomVisibility } from '../roms/visibility.ts';
 /** RomM's TTL of a "now playing" entry; devices repeat their heartbeat well within it. */
 export const ACTIVITY_TTL_MS = 90_000;
 
+/** The `download_path` of the screenshot of the player's latest save of a ROM, when saves have one. */
+export type LatestSaveScreenshot = (userId: number, romId: number) => Promise<string | null>;
+
 export type ActivityEvent =
   | { type: 'update'; entry: ActivityEntrySchema }
   | { type: 'clear'; payload: ActivityClearSchema };
@@ -26,6 +29,7 @@ export class ActivityService {
     private readonly repo: PlaySessionsRepository,
     private readonly devices: DevicesRepository,
     private readonly visibility: RomVisibility,
+    private readonly latestSaveScreenshot: LatestSaveScreenshot = () => Promise.resolve(null),
     private readonly ttlMs = ACTIVITY_TTL_MS,
   ) {}
 
@@ -46,9 +50,10 @@ export class ActivityService {
       if (!roms.has(rid)) roms.set(rid, await this.repo.romInfo(rid));
       const rom = roms.get(rid);
       if (!rom) continue;
+      const userId = Number(row.user_id);
       out.push(toEntry(
-        { id: Number(row.user_id), username: row.username, avatar_path: row.avatar_path },
-        rom, row.device_id, row.device_type, row.started_at,
+        { id: userId, username: row.username, avatar_path: row.avatar_path },
+        rom, row.device_id, row.device_type, row.started_at, await this.latestSaveScreenshot(userId, rid),
       ));
     }
     return out;
@@ -94,7 +99,7 @@ export class ActivityService {
     await this.repo.putActivity({
       user_id: user.id, device_id: deviceId, rom_id: rom.id, device_type: deviceType, started_at: startedAt, expires_at: now + this.ttlMs,
     }, now);
-    const entry = toEntry(user, rom, deviceId, deviceType, startedAt);
+    const entry = toEntry(user, rom, deviceId, deviceType, startedAt, await this.latestSaveScreenshot(user.id, rom.id));
     this.emit({ type: 'update', entry });
     return entry;
   }
@@ -105,7 +110,8 @@ export class ActivityService {
 }
 
 function toEntry(
-  user: { id: number; username: string; avatar_path: string | null }, rom: ActivityRomInfo, deviceId: string, deviceType: string, startedAt: string,
+  user: { id: number; username: string; avatar_path: string | null }, rom: ActivityRomInfo, deviceId: string, deviceType: string,
+  startedAt: string, saveScreenshot: string | null,
 ): ActivityEntrySchema {
   return {
     user_id: Number(user.id),
@@ -114,7 +120,7 @@ function toEntry(
     rom_id: rom.id,
     rom_name: rom.name || rom.fs_name,
     rom_cover_path: rom.path_cover_s || '',
-    screenshot_path: screenshotPath(rom),
+    screenshot_path: saveScreenshot || screenshotPath(rom),
     platform_slug: rom.platform_slug || '',
     platform_name: rom.platform_custom_name || rom.platform_name || '',
     device_id: deviceId,
@@ -123,7 +129,7 @@ function toEntry(
   };
 }
 
-/** RomM's "where they are" image: the title screen from ScreenScraper or gamelist.xml, else the first screenshot. */
+/** RomM's "where they are" image after the latest save's screenshot: the title screen from ScreenScraper or gamelist.xml, else the first screenshot. */
 function screenshotPath(rom: ActivityRomInfo): string {
   const title = parseObject(rom.ss_metadata)?.title_screen_path || parseObject(rom.gamelist_metadata)?.title_screen_path;
   if (typeof title === 'string' && title) return `${RESOURCES_PREFIX}/${title}`;
