@@ -35,8 +35,8 @@ import { PermissionsService } from './domain/permissions/permissions-service.ts'
 import { DevicesRepository } from './db/repositories/devices-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
-import { PlaySessionsService } from './domain/play/play-sessions-service.ts';
-import { ActivityService } from './domain/play/activity-service.ts';
+import { PlaySessionsService } from './domain/play-sessions/play-sessions-service.ts';
+import { ActivityService } from './domain/play-sessions/activity-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';

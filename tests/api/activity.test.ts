@@ -7,7 +7,7 @@ import { createPlatform, createRom } from '../helpers/rom-fixtures.ts';
 import { PermissionsRepository } from '../../src/db/repositories/permissions-repository.ts';
 import { DevicesRepository } from '../../src/db/repositories/devices-repository.ts';
 import { PlaySessionsRepository } from '../../src/db/repositories/play-sessions-repository.ts';
-import { ActivityService } from '../../src/domain/play/activity-service.ts';
+import { ActivityService } from '../../src/domain/play-sessions/activity-service.ts';
 
 const ENTRY_KEYS = [
   'user_id', 'username', 'avatar_path', 'rom_id', 'rom_name', 'rom_cover_path', 'screenshot_path', 'platform_slug', 'platform_name',
