@@ -248,4 +248,17 @@ describeEachEngine('/api/play-sessions (RomM 5)', (ctx) => {
     const rows = (await call(alice, 'GET', '/api/play-sessions?start_after=2022-01-01T00:00:00Z&end_before=2022-01-01T00:00:00Z')).json();
     expect(rows).toEqual([expect.objectContaining({ id: res.results[0].id, device_id: null, rom_id: null })]);
   });
+
+  it('deleting a user removes their sessions and live entries', async () => {
+    const carol = await createUser(t.services, 'viewer');
+    const { device_id } = (await call(carol, 'POST', '/api/devices', { name: 'Carol\'s' })).json();
+    expect((await call(carol, 'POST', '/api/play-sessions', { device_id, sessions: [session(mario, Date.UTC(2021, 0, 1))] })).statusCode).toBe(201);
+    expect((await call(carol, 'POST', '/api/activity/heartbeat', { rom_id: mario, device_id })).statusCode).toBe(200);
+    const del = await call(admin, 'DELETE', `/api/users/${carol.user.id}`);
+    expect(del.statusCode, del.body).toBeLessThan(300);
+    const k = ctx().db.kysely;
+    expect(await k.selectFrom('play_sessions').select('id').where('user_id', '=', carol.user.id).execute()).toEqual([]);
+    expect(await k.selectFrom('activity_entries').select('rom_id').where('user_id', '=', carol.user.id).execute()).toEqual([]);
+    expect((await call(admin, 'GET', '/api/activity')).json()).toEqual([]);
+  });
 });

@@ -9,7 +9,9 @@ export const migration: Migration = {
   async up(db, d) {
     await d.id(d.createTable('play_sessions'))
       .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-      .addColumn('device_id', 'varchar(36)', (c) => c.references('devices.id').onDelete('set null'))
+      // No foreign key: with users → devices and users → play_sessions both cascading, InnoDB refuses a user delete
+      // that would also set this column null. DevicesRepository.delete unlinks the sessions instead.
+      .addColumn('device_id', 'varchar(36)')
       .addColumn('rom_id', 'integer', (c) => c.references('roms.id').onDelete('set null'))
       .addColumn('sync_session_id', 'integer')
       .addColumn('save_slot', 'varchar(255)')
