@@ -13,6 +13,7 @@ const Id = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
 export const PlaySessionEntry = Type.Object({
   rom_id: Type.Optional(Nullable(Id)),
   save_slot: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+  /** ISO 8601 (an offset-less value is UTC) or a Unix time (seconds, or milliseconds above 2e10). */
   start_time: Type.String({ maxLength: 64 }),
   end_time: Type.String({ maxLength: 64 }),
   duration_ms: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),

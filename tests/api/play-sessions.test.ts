@@ -157,6 +157,11 @@ describeEachEngine('/api/play-sessions (RomM 5)', (ctx) => {
     const garbage = await call(alice, 'POST', '/api/play-sessions', { sessions: [{ rom_id: mario, start_time: 'yesterday', end_time: '2026-01-01T10:00:00Z', duration_ms: 0 }] });
     expect(garbage.statusCode).toBe(422);
     expect(garbage.json().detail[0].loc).toEqual(['body', 'sessions', 0, 'start_time']);
+    // Unix times, as pydantic reads them: seconds, or milliseconds above 2e10.
+    const unix = await call(alice, 'POST', '/api/play-sessions', { sessions: [{ rom_id: null, start_time: 1_577_836_800, end_time: 1_577_840_400_000, duration_ms: 60_000 }] });
+    expect(unix.json().results[0].status).toBe('created');
+    const unixRow = (await call(alice, 'GET', '/api/play-sessions?start_after=2020-01-01T00:00:00Z&end_before=2020-01-01T00:00:00Z')).json();
+    expect(unixRow).toEqual([expect.objectContaining({ start_time: '2020-01-01T00:00:00+00:00', end_time: '2020-01-01T01:00:00+00:00' })]);
     const badDay = await call(alice, 'POST', '/api/play-sessions', { sessions: [session(mario, 0, 1, { start_time: '2026-02-30T10:00:00Z' })] });
     expect(badDay.statusCode).toBe(422);
     for (const s of [session(mario, Date.UTC(2026, 0, 1), 10, { duration_ms: -1 }), session(99_999_999_999, Date.UTC(2026, 0, 1)), { rom_id: mario }]) {

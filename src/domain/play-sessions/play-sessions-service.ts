@@ -34,11 +34,18 @@ function bodyError(path: (string | number)[], type: string, msg: string, input: 
   });
 }
 
-/** Epoch ms of a body datetime, fractions dropped (RomM truncates microseconds); a 422 when it is not one. */
+/**
+ * Epoch ms of a body datetime, fractions dropped (RomM truncates microseconds); a 422 when it is not one. Like
+ * pydantic, a number is a Unix time in seconds, or in milliseconds when it is larger than 2e10.
+ */
 function bodyTime(value: string, path: (string | number)[]): number {
-  const ms = parseIsoDateTime(value);
+  const ms = /^\d{1,15}(\.\d+)?$/.test(value) ? unixMs(Number(value)) : parseIsoDateTime(value);
   if (ms === null) throw bodyError(path, 'datetime_from_date_parsing', 'Input should be a valid datetime', value);
   return Math.floor(ms / 1000) * 1000;
+}
+
+function unixMs(n: number): number {
+  return n > 2e10 ? n : n * 1000;
 }
 
 /**
