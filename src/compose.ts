@@ -34,6 +34,9 @@ import { PermissionEvents } from './domain/permissions/permission-events.ts';
 import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { DevicesRepository } from './db/repositories/devices-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
+import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
+import { PlaySessionsService } from './domain/play-sessions/play-sessions-service.ts';
+import { ActivityService } from './domain/play-sessions/activity-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
 import { RomQueryCache } from './db/rom-query/cache.ts';
@@ -104,6 +107,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const downloadsRepo = new DownloadsRepository(db.kysely);
   const romQuery = new RomQueryRepository(db.kysely);
   const romEditRepo = new RomEditRepository(db);
+  const playRepo = new PlaySessionsRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
   const configService = new ConfigService(config.scan.configFile, config.scan);
@@ -165,6 +169,8 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romVisibility,
+    playSessions: new PlaySessionsService(playRepo, devicesRepo, new RomUserRepository(db), romVisibility),
+    activity: new ActivityService(playRepo, devicesRepo, romVisibility),
     romsRead,
     metadata,
     romSearch: new RomSearchService({

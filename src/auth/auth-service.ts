@@ -48,10 +48,14 @@ export class AuthService {
   }
 
   /** An authenticated caller: their permissions, and the scopes of this credential within them. */
-  private async context(user: UserRow, via: AuthContext['via'], granted: Iterable<string> | null, tokenId?: number): Promise<AuthContext> {
+  private async context(
+    user: UserRow, via: AuthContext['via'], granted: Iterable<string> | null, tokenId?: number, deviceId?: string | null,
+  ): Promise<AuthContext> {
     const permissions = await this.permissions.forUser(user);
     const scopes = granted === null ? permissions.scopes : intersectScopes(granted, permissions.scopes);
-    return { user, scopes: new Set(scopes), via, permissions, ...(tokenId === undefined ? {} : { tokenId }) };
+    return {
+      user, scopes: new Set(scopes), via, permissions, ...(tokenId === undefined ? {} : { tokenId }), ...(deviceId ? { deviceId } : {}),
+    };
   }
 
   /**
@@ -197,7 +201,7 @@ export class AuthService {
     if (!user?.enabled) return null;
     await this.repo.touchClientToken(token.id, now);
     if (token.device_id) await this.repo.touchDevice(token.device_id, now, DEVICE_SEEN_INTERVAL_MS);
-    return this.context(user, 'client-token', parseScopeString(token.scopes), token.id);
+    return this.context(user, 'client-token', parseScopeString(token.scopes), token.id, token.device_id);
   }
 
   private async fromJwt(token: string): Promise<AuthContext | null> {

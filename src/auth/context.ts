@@ -12,6 +12,8 @@ export interface AuthContext {
   permissions: ResolvedPermissions;
   /** Client token id when authenticated with one. */
   tokenId?: number;
+  /** The device a client token is bound to (device-code sign-in), RomM's `request.state.device_id`. */
+  deviceId?: string;
 }
 
 export function hasScopes(auth: AuthContext | null, required: readonly Scope[]): boolean {

@@ -44,6 +44,13 @@ export const QueryDateTime = (description?: string) =>
 /** ISO-8601 date or datetime → epoch ms; naive values are UTC. A 422 like FastAPI's otherwise. */
 export function parseQueryDateTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
+  const ms = parseIsoDateTime(value);
+  if (ms !== null) return ms;
+  throw queryValidationError(value, 'datetime_from_date_parsing', 'Input should be a valid datetime', name);
+}
+
+/** ISO-8601 date or datetime → epoch ms (naive values are UTC), or null when it is not one. */
+export function parseIsoDateTime(value: string): number | null {
   const m = DATETIME_RE.exec(value.trim());
   if (m) {
     const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', tz = 'Z'] = m;
@@ -53,7 +60,7 @@ export function parseQueryDateTime(name: string, value: string | undefined): num
     const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
     if (!Number.isNaN(ms) && check.getUTCDate() === Number(d) && Number(h) < 24 && Number(mi) < 60 && Number(s) < 60) return ms;
   }
-  throw queryValidationError(value, 'datetime_from_date_parsing', 'Input should be a valid datetime', name);
+  return null;
 }
 
 /**

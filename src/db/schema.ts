@@ -434,7 +434,38 @@ export interface PermissionsVersionTable {
   version: number;
 }
 
+/** A finished stretch of play (RomM's `PlaySession`); times in epoch ms, second precision. */
+export interface PlaySessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** Null when the reporting device was unknown, or deleted since. */
+  device_id: string | null;
+  /** Null when the reported ROM was unknown or hidden from the user, or deleted since. */
+  rom_id: number | null;
+  sync_session_id: number | null;
+  save_slot: string | null;
+  start_time: EpochMs;
+  end_time: EpochMs;
+  duration_ms: number;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** "Now playing" per (user, device): RomM's Redis entry with its TTL; rows past `expires_at` are dead. */
+export interface ActivityEntriesTable {
+  user_id: number;
+  device_id: string;
+  rom_id: number;
+  /** The device's client, else `unknown` (heartbeat route) or `web` (socket), as RomM labels them. */
+  device_type: string;
+  /** ISO 8601 text, kept verbatim across heartbeats as RomM does. */
+  started_at: string;
+  expires_at: EpochMs;
+}
+
 export interface Database {
+  play_sessions: PlaySessionsTable;
+  activity_entries: ActivityEntriesTable;
   permission_groups: PermissionGroupsTable;
   permission_group_grants: PermissionGroupGrantsTable;
   user_permission_overrides: UserPermissionOverridesTable;

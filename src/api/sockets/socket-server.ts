@@ -16,11 +16,18 @@ interface SocketData {
   /** The session cookie seen at connect; re-checked on every request so a logout takes effect at once. */
   sessionId: string | null;
   signedIn: boolean;
+  /** The signed-in user at connect: activity broadcasts skip ROMs hidden from them. */
+  userId: number | null;
+  /** The "now playing" (user, device) this socket reported last, cleared when it disconnects. */
+  activity: { userId: number; deviceId: string } | null;
 }
 
 interface ClientEvents {
   scan: (payload: unknown) => void;
   'scan:stop': () => void;
+  'activity:start': (payload: unknown) => void;
+  'activity:heartbeat': (payload: unknown) => void;
+  'activity:stop': (payload?: unknown) => void;
 }
 /** Events this side emits; the scan events' payloads are in scan-payloads.ts. */
 type ServerEvents = Record<string, (payload: unknown) => void>;
@@ -69,8 +76,11 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
   io.use((socket, next) => {
     socket.data.sessionId = sessionOf(socket.request);
     socket.data.signedIn = false;
+    socket.data.userId = null;
+    socket.data.activity = null;
     userOf(socket).then((auth) => {
       socket.data.signedIn = auth !== null;
+      socket.data.userId = auth?.user.id ?? null;
       next();
     }, (err: unknown) => {
       app.log.warn({ err }, 'socket authentication failed');
@@ -97,6 +107,48 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
         app.log.warn({ err }, 'scan:stop failed');
       }
     });
+
+    // "Now playing" from the web player: the user is the socket's session, never the payload (as in RomM).
+    const report = async (payload: unknown, keepStart: boolean) => {
+      try {
+        const auth = await userOf(socket);
+        const parsed = activityPayload(payload);
+        if (!auth || !parsed.deviceId || parsed.romId === null) return;
+        const entry = await services.activity.fromSocket(auth.user, parsed.romId, parsed.deviceId, keepStart);
+        if (entry) socket.data.activity = { userId: auth.user.id, deviceId: parsed.deviceId };
+      } catch (err) {
+        app.log.warn({ err }, 'activity report failed');
+      }
+    };
+    socket.on('activity:start', (payload: unknown) => report(payload, false));
+    socket.on('activity:heartbeat', (payload: unknown) => report(payload, true));
+    socket.on('activity:stop', async (payload?: unknown) => {
+      try {
+        const auth = await userOf(socket);
+        const deviceId = activityPayload(payload).deviceId ?? socket.data.activity?.deviceId ?? null;
+        if (!auth || !deviceId) return;
+        await services.activity.clear(auth.user.id, deviceId);
+      } catch (err) {
+        app.log.warn({ err }, 'activity:stop failed');
+      }
+    });
+    socket.on('disconnect', () => {
+      const remembered = socket.data.activity;
+      if (!remembered) return;
+      services.activity.clear(remembered.userId, remembered.deviceId).catch((err: unknown) => app.log.warn({ err }, 'activity cleanup failed'));
+    });
+  });
+
+  // activity:update / activity:clear go to every signed-in socket whose user may see the ROM (RomM broadcasts to
+  // all; its REST listings drop hidden ROMs, and so do these).
+  const unsubscribeActivity = services.activity.subscribe((event) => {
+    const [name, payload] = event.type === 'update' ? ['activity:update', event.entry] as const : ['activity:clear', event.payload] as const;
+    void (async () => {
+      for (const socket of await io.in(USERS_ROOM).fetchSockets()) {
+        const userId = socket.data.userId;
+        if (userId !== null && (await services.romVisibility.canSeeRom(payload.rom_id, userId))) socket.emit(name, payload);
+      }
+    })().catch((err: unknown) => app.log.warn({ err }, 'activity broadcast failed'));
   });
 
   const unbridge = bridgeScanEvents(services.scans, {
@@ -114,10 +166,21 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
   app.addHook('preClose', (done) => {
     unbridge();
     unsubscribePermissions();
+    unsubscribeActivity();
     io.disconnectSockets(true);
     io.engine.close();
     done();
   });
+}
+
+/** `{device_id, rom_id}` of an activity event; anything malformed reads as missing. */
+function activityPayload(data: unknown): { deviceId: string | null; romId: number | null } {
+  if (!data || typeof data !== 'object') return { deviceId: null, romId: null };
+  const { device_id: device, rom_id: rom } = data as Record<string, unknown>;
+  const deviceId = typeof device === 'string' && device.length > 0 && device.length <= 255 ? device : null;
+  const n = typeof rom === 'number' ? rom : typeof rom === 'string' && /^\d+$/.test(rom) ? Number(rom) : NaN;
+  const romId = Number.isInteger(n) && n >= 1 && n <= 2_147_483_647 ? n : null;
+  return { deviceId, romId };
 }
 
 /** No Origin (a native client), the server's own host, or a listed CORS origin. */

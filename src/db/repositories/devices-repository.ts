@@ -38,10 +38,11 @@ export class DevicesRepository {
     await this.db.updateTable('devices').set(changes).where('user_id', '=', userId).where('id', '=', id).execute();
   }
 
-  /** Tokens bound to the device keep working, unbound, as in RomM. */
+  /** Tokens bound to the device keep working, unbound, as in RomM; its play sessions stay, without a device. */
   async delete(userId: number, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('client_tokens').set({ device_id: null }).where('device_id', '=', id).where('user_id', '=', userId).execute();
+      await trx.updateTable('play_sessions').set({ device_id: null }).where('device_id', '=', id).where('user_id', '=', userId).execute();
       await trx.deleteFrom('devices').where('user_id', '=', userId).where('id', '=', id).execute();
     });
   }
