@@ -33,6 +33,9 @@ import { PermissionsResolver } from './auth/permissions-resolver.ts';
 import { PermissionEvents } from './domain/permissions/permission-events.ts';
 import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { DevicesRepository } from './db/repositories/devices-repository.ts';
+import { SavesRepository } from './db/repositories/saves-repository.ts';
+import { AssetStore } from './domain/saves/asset-files.ts';
+import { SavesService } from './domain/saves/saves-service.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
@@ -165,6 +168,10 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romVisibility,
+    saves: new SavesService({
+      repo: new SavesRepository(db), store: new AssetStore(path.join(config.dataPath, 'assets')), visibility: romVisibility,
+      romUser: new RomUserRepository(db), limits: config.assets,
+    }),
     romsRead,
     metadata,
     romSearch: new RomSearchService({

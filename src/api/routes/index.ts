@@ -26,6 +26,7 @@ import { setupRoutes } from './setup.ts';
 import { streamingRoutes } from './streaming.ts';
 import { permissionRoutes } from './permissions.ts';
 import { deviceRoutes } from './devices.ts';
+import { saveRoutes } from './saves.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -55,5 +56,6 @@ export const routeModules: RouteModule[] = [
   streamingRoutes,
   permissionRoutes,
   deviceRoutes,
+  saveRoutes,
   webUiRoutes,
 ];
