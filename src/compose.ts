@@ -36,6 +36,9 @@ import { DevicesRepository } from './db/repositories/devices-repository.ts';
 import { SavesRepository } from './db/repositories/saves-repository.ts';
 import { AssetStore } from './domain/saves/asset-files.ts';
 import { SavesService } from './domain/saves/saves-service.ts';
+import { StatesService } from './domain/saves/states-service.ts';
+import { ScreenshotsService } from './domain/saves/screenshots-service.ts';
+import { StatesRepository } from './db/repositories/states-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
@@ -113,9 +116,17 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
   const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
   // config.yml's region priority picks each group's representative in lists (RomM's SCAN_REGION_PRIORITY).
+  const userAssets = composeUserAssets(config, db, romVisibility);
   const romsRead = new RomsReadService(
     romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
     () => configService.regionPriority(),
+    {
+      forRom: async (userId, romId) => ({
+        saves: await userAssets.saves.forRom(userId, romId),
+        states: await userAssets.states.forRom(userId, romId),
+        screenshots: await userAssets.screenshots.forRom(userId, romId),
+      }),
+    },
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
@@ -168,10 +179,9 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romVisibility,
-    saves: new SavesService({
-      repo: new SavesRepository(db), store: new AssetStore(path.join(config.dataPath, 'assets')), visibility: romVisibility,
-      romUser: new RomUserRepository(db), limits: config.assets,
-    }),
+    saves: userAssets.saves,
+    states: userAssets.states,
+    screenshots: userAssets.screenshots,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
@@ -235,6 +245,19 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
       scans.stop();
     },
   };
+}
+
+/** Saves, states and screenshots under `DATA_PATH/assets`, sharing one store, ROM lookup and quota. */
+function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility) {
+  const shared = new SavesRepository(db);
+  const statesRepo = new StatesRepository(db);
+  const store = new AssetStore(path.join(config.dataPath, 'assets'));
+  const romUser = new RomUserRepository(db);
+  const limits = config.assets;
+  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits });
+  const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
+  const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
+  return { saves, states, screenshots };
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */

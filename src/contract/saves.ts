@@ -104,6 +104,8 @@ export const SaveListQuery = Type.Object({
 });
 export type SaveListQuery = Static<typeof SaveListQuery>;
 
+export const StateUploadQuery = Type.Object({ rom_id: Id(), emulator: Type.Optional(Type.String({ maxLength: 50 })) });
+export const StateListQuery = Type.Object({ rom_id: Type.Optional(Id()), platform_id: Type.Optional(Id()) });
 export const SaveSummaryQuery = Type.Object({ rom_id: Id() });
 export const AssetIdParam = Type.Object({ id: Id() });
 export const AssetVersionParams = Type.Object({ id: Id(), version_id: Id() });

@@ -27,6 +27,7 @@ import { streamingRoutes } from './streaming.ts';
 import { permissionRoutes } from './permissions.ts';
 import { deviceRoutes } from './devices.ts';
 import { saveRoutes } from './saves.ts';
+import { stateRoutes } from './states.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -57,5 +58,6 @@ export const routeModules: RouteModule[] = [
   permissionRoutes,
   deviceRoutes,
   saveRoutes,
+  stateRoutes,
   webUiRoutes,
 ];

@@ -17,7 +17,7 @@ const tags = ['saves'];
 const read: RouteAuth = { scopes: ['assets.read'] };
 const write: RouteAuth = { scopes: ['assets.write'] };
 const deviceWrite: RouteAuth = { scopes: ['devices.write'] };
-const uploadResponses = {
+export const uploadResponses = {
   ...errorResponses, 409: errorResponses[400], 413: errorResponses[400], 415: errorResponses[400],
   422: Type.Union([errorResponses[422], errorResponses[400]]),
 };

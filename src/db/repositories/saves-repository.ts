@@ -146,6 +146,22 @@ export class SavesRepository {
     return Number((await insert.returning('id').executeTakeFirstOrThrow()).id);
   }
 
+  /**
+   * Cached ROM lists (`has_saves`, `has_states`) follow asset changes: the owner's per-user version moves, and the
+   * library version too when the asset is (or was) public, since other users see public ones.
+   */
+  async assetsChanged(userId: number, wasOrIsPublic: boolean): Promise<void> {
+    if (wasOrIsPublic) {
+      await sql`update library_version set version = version + 1 where id = 1`.execute(this.db);
+      return;
+    }
+    const res = await sql`update rom_user_version set version = version + 1 where user_id = ${userId}`.execute(this.db);
+    if (Number(res.numAffectedRows ?? 0) > 0) return;
+    await sql`insert into rom_user_version (user_id, version) values (${userId}, 1)`.execute(this.db).catch(async () => {
+      await sql`update rom_user_version set version = version + 1 where user_id = ${userId}`.execute(this.db);
+    });
+  }
+
   async update(id: number, set: SaveChanges): Promise<void> {
     await this.db.updateTable('saves').set(set).where('id', '=', id).execute();
   }

@@ -27,15 +27,26 @@ export function toUserNoteSchema(n: NoteRow): UserNoteSchema {
   };
 }
 
-export function toDetailedRomSchema(rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[]): DetailedRomSchema {
+/** The caller's own saves, states and screenshots of a ROM, newest first (spec §6.8). */
+export interface UserAssets {
+  saves: readonly object[];
+  states: readonly object[];
+  screenshots: readonly object[];
+}
+
+export const EMPTY_ASSETS: UserAssets = Object.freeze({ saves: [], states: [], screenshots: [] });
+
+export function toDetailedRomSchema(
+  rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[], assets: UserAssets = EMPTY_ASSETS,
+): DetailedRomSchema {
   return {
     ...toRomSchema(rom, extras, extras.files),
-    // Saves, states and screenshots do not exist in romshelf yet.
-    user_saves: [],
-    user_states: [],
+    user_saves: [...assets.saves],
+    user_states: [...assets.states],
+    // Other users' public saves, states and gallery screenshots are not listed yet.
     all_user_saves: [],
     all_user_states: [],
-    user_screenshots: [],
+    user_screenshots: [...assets.screenshots],
     all_user_screenshots: [],
     user_collections: collections,
     all_user_notes: notes.map(toUserNoteSchema),

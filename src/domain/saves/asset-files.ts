@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -268,6 +268,3 @@ function zipEntryHashes(file: string): Promise<string[] | null> {
     });
   });
 }
-
-/** The raw stream of a file, for tests and restores. */
-export const readStream = (file: string): Readable => createReadStream(file);

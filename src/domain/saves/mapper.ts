@@ -1,5 +1,6 @@
 import { isoFromMs, pyStrFromMs } from '../../common/time.ts';
-import type { AssetVersionSchema, DeviceSyncSchema, SaveSchema, ScreenshotSchema } from '../../contract/saves.ts';
+import type { AssetVersionSchema, DeviceSyncSchema, SaveSchema, ScreenshotSchema, StateSchema } from '../../contract/saves.ts';
+import type { StateRow, StateVersionRow } from '../../db/repositories/states-repository.ts';
 import type { SaveRow, SaveSyncRow, SaveVersionRow, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
 
 type AssetKind = 'saves' | 'states' | 'screenshots';
@@ -99,5 +100,28 @@ export function toSaveVersionSchema(v: SaveVersionRow): AssetVersionSchema {
     content_updated_at: isoFromMs(v.content_updated_at),
     created_at: isoFromMs(v.created_at),
     download_path: `/api/saves/${v.save_id}/versions/${v.id}/content`,
+  };
+}
+
+export function toStateSchema(s: StateRow, screenshot: ScreenshotRow | null): StateSchema {
+  return {
+    ...baseAsset('states', s),
+    emulator: s.emulator,
+    is_public: s.is_public === 1,
+    screenshot: screenshot ? toScreenshotSchema(screenshot) : null,
+  };
+}
+
+export function toStateVersionSchema(v: StateVersionRow): AssetVersionSchema {
+  return {
+    id: v.id,
+    asset_id: v.state_id,
+    file_name: v.file_name,
+    file_size_bytes: v.file_size_bytes,
+    content_hash: v.content_hash,
+    reason: v.reason === 'delete' ? 'delete' : v.reason === 'restore' ? 'restore' : 'overwrite',
+    content_updated_at: isoFromMs(v.content_updated_at),
+    created_at: isoFromMs(v.created_at),
+    download_path: `/api/states/${v.state_id}/versions/${v.id}/content`,
   };
 }

@@ -11,15 +11,12 @@ import { fileDownload, type FileDownload } from '../downloads/downloads-service.
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import {
-  assetFileName, assetNameFields, contentHash, emulatorSegment, userFolder, withDatetimeTag,
-  type AssetStore, type StagedFile, type UploadPart,
+  assetNameFields, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
+import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
 import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema } from './mapper.ts';
 
-/** A file part of an upload form, with its field name. */
-export interface FormFile extends UploadPart {
-  field: string;
-}
+export type { FormFile } from './asset-form.ts';
 
 export interface AssetLimits {
   /** MAX_ASSET_UPLOAD_SIZE_BYTES: largest accepted file (0: no limit). */
@@ -52,8 +49,6 @@ const romNotFound = (id: number) => notFound(`Rom with id '${id}' not found`);
 export const assetFolder = (kind: 'saves' | 'states', userId: number, rom: AssetRom, emulator: string | null): string =>
   ['users', userFolder(userId), kind, rom.fs_slug, String(rom.id), ...(emulator ? [emulator] : [])].join('/');
 
-export const screenshotFolder = (userId: number, rom: AssetRom): string =>
-  ['users', userFolder(userId), 'screenshots', rom.slug, String(rom.id)].join('/');
 
 /**
  * Saves (romm-api-clients.md §6.5) with romshelf's guarantees: uploads are staged, size- and quota-checked, fsynced
@@ -136,7 +131,7 @@ export class SavesService {
     const limit = Math.min(Math.max(q.autocleanup_limit ?? 10, 1), this.deps.limits.maxAutocleanup);
     const folder = assetFolder('saves', userId, rom, emulator);
 
-    const form = await this.readForm(parts, folder, userId, rom, 'saveFile', 'Save file', 'save');
+    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     try {
       if (!form.main) throw unprocessable('Field required: saveFile');
       const now = this.now();
@@ -172,6 +167,7 @@ export class SavesService {
           file_size_bytes: form.main.staged.size, missing_from_fs: 0, emulator, slot, content_hash: hash,
           origin_device_id: device?.id ?? null, is_public: 0, created_at: now, updated_at: now,
         });
+        await this.deps.repo.assetsChanged(userId, false);
       }
       form.main = null;
       const save = await this.mustFind(saveId);
@@ -179,7 +175,7 @@ export class SavesService {
       if (slot !== null && q.autocleanup) {
         for (const old of (await this.deps.repo.inSlot(userId, rom.id, slot)).slice(limit)) await this.removeSave(old);
       }
-      await this.storeScreenshot(form, userId, rom);
+      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(save, device);
     } finally {
@@ -194,7 +190,7 @@ export class SavesService {
     const save = await this.owned(caller, id);
     const rom = await this.deps.repo.rom(save.rom_id);
     if (!rom) throw saveNotFound(id);
-    const form = await this.readForm(parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save');
+    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     try {
       await this.checkQuota(userId, form.sizes() - (form.main ? save.file_size_bytes : 0) - (await form.replacedShotBytes()));
       const now = this.now();
@@ -206,7 +202,7 @@ export class SavesService {
       }
       const fresh = await this.mustFind(id);
       if (device) await this.markSynced(userId, device.id, fresh);
-      await this.storeScreenshot(form, userId, rom);
+      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(fresh, device);
     } finally {
@@ -217,6 +213,7 @@ export class SavesService {
   async setVisibility(caller: AuthContext, id: number, isPublic: boolean): Promise<SaveSchema> {
     const save = await this.owned(caller, id);
     await this.deps.repo.update(id, { is_public: isPublic ? 1 : 0 });
+    if ((save.is_public === 1) !== isPublic) await this.deps.repo.assetsChanged(save.user_id, true);
     const shot = await this.screenshotOf(save);
     if (shot) await this.deps.repo.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
     return this.schema(await this.mustFind(id), null);
@@ -303,6 +300,7 @@ export class SavesService {
         file_size_bytes: v.file_size_bytes, missing_from_fs: 0, emulator: v.emulator, slot: v.slot, content_hash: v.content_hash,
         origin_device_id: null, is_public: 0, created_at: now, updated_at: now,
       });
+      await this.deps.repo.assetsChanged(userId, false);
     }
     return this.schema(await this.mustFind(id), null);
   }
@@ -438,6 +436,7 @@ export class SavesService {
   private async removeSave(save: SaveRow): Promise<void> {
     await this.keepVersion(save, 'delete', this.now());
     await this.deps.repo.delete(save.id);
+    await this.deps.repo.assetsChanged(save.user_id, save.is_public === 1);
     if ((await this.deps.repo.fileUsers(save.file_path, save.file_name, save.id)) === 0) {
       await this.deps.store.remove(this.deps.store.abs(save.file_path, save.file_name));
     }
@@ -447,85 +446,5 @@ export class SavesService {
     const now = this.now();
     await this.deps.romUser.findOrCreate(romId, userId, now);
     await this.deps.romUser.update(romId, userId, { last_played: now, updated_at: now });
-  }
-
-  /** Upserts the screenshot row of a staged `screenshotFile` by (rom, user, file name) and moves the file in place. */
-  private async storeScreenshot(form: StagedForm, userId: number, rom: AssetRom): Promise<void> {
-    const shot = form.shot;
-    if (!shot) return;
-    const folder = screenshotFolder(userId, rom);
-    await this.deps.store.commit(shot.staged.temp, this.deps.store.abs(folder, shot.name));
-    form.shot = null;
-    const now = this.now();
-    const existing = await this.deps.repo.screenshotByName(userId, rom.id, shot.name);
-    if (existing) {
-      await this.deps.repo.updateScreenshot(existing.id, {
-        file_path: folder, file_size_bytes: shot.staged.size, missing_from_fs: 0, updated_at: now,
-      });
-    } else {
-      await this.deps.repo.insertScreenshot({
-        rom_id: rom.id, user_id: userId, file_name: shot.name, ...assetNameFields(shot.name), file_path: folder,
-        file_size_bytes: shot.staged.size, missing_from_fs: 0, is_gallery: 0, is_public: 0, created_at: now, updated_at: now,
-      });
-    }
-  }
-
-  /**
-   * Reads the form: the main file field and `screenshotFile` are staged next to their destinations (sanitized
-   * names, size-limited); other parts are drained. The caller discards what it does not commit.
-   */
-  private async readForm(
-    parts: AsyncIterable<FormFile>, folder: string, userId: number, rom: AssetRom, field: string, label: string, what: string,
-  ): Promise<StagedForm> {
-    const shotFolder = screenshotFolder(userId, rom);
-    const form = new StagedForm(this.deps.store, async (name) => {
-      const row = await this.deps.repo.screenshotByName(userId, rom.id, name);
-      return row?.file_size_bytes ?? 0;
-    });
-    const max = this.deps.limits.maxUploadBytes;
-    try {
-      for await (const part of parts) {
-        if (part.field === field && !form.main) {
-          if (!part.filename) throw badRequest(`${label} has no filename`);
-          const name = assetFileName(part.filename, what);
-          const dir = await this.deps.store.ensureDir(folder);
-          form.main = { name, staged: await this.deps.store.stage(dir, part, max, label) };
-        } else if (part.field === 'screenshotFile' && !form.shot && part.filename) {
-          const name = assetFileName(part.filename, 'screenshot');
-          const dir = await this.deps.store.ensureDir(shotFolder);
-          form.shot = { name, staged: await this.deps.store.stage(dir, part, max, 'Screenshot file') };
-        } else {
-          part.file.resume();
-        }
-      }
-    } catch (err) {
-      await form.discard();
-      throw err;
-    }
-    return form;
-  }
-}
-
-/** The staged files of one upload form. */
-class StagedForm {
-  main: { name: string; staged: StagedFile } | null = null;
-  shot: { name: string; staged: StagedFile } | null = null;
-
-  constructor(private readonly store: AssetStore, private readonly shotBytes: (name: string) => Promise<number>) {}
-
-  sizes(): number {
-    return (this.main?.staged.size ?? 0) + (this.shot?.staged.size ?? 0);
-  }
-
-  /** Bytes of the screenshot the staged one replaces. */
-  async replacedShotBytes(): Promise<number> {
-    return this.shot ? this.shotBytes(this.shot.name) : 0;
-  }
-
-  async discard(): Promise<void> {
-    if (this.main) await this.store.discard(this.main.staged.temp);
-    if (this.shot) await this.store.discard(this.shot.staged.temp);
-    this.main = null;
-    this.shot = null;
   }
 }
