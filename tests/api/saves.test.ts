@@ -284,6 +284,11 @@ describeEachEngine('saves routes', (ctx) => {
     expect((await json('POST', `/api/saves/${a.id}/track`, { device_id: dev2 })).json<Save>().device_syncs[0])
       .toMatchObject({ device_id: dev2, is_untracked: false });
     expect((await json('POST', `/api/saves/${a.id}/track`, { device_id: 'nope' })).json()).toEqual({ detail: 'Device with ID nope not found' });
+    // Re-registering the device with reset_syncs forgets its marks: it is back to the placeholder.
+    await json('PUT', `/api/devices/${dev2}`, { mac_address: 'aa:bb:cc:dd:ee:ff' });
+    const again = await json('POST', '/api/devices', { mac_address: 'aa:bb:cc:dd:ee:ff', reset_syncs: true });
+    expect(again.json<{ device_id: string }>().device_id).toBe(dev2);
+    expect((await get(`/api/saves/${a.id}?device_id=${dev2}`)).json<Save>().device_syncs[0]).toMatchObject({ device_id: dev2, is_current: false });
     const slotted = (await get(`/api/saves?rom_id=${rom}&slot=autosave`)).json<Save[]>();
     expect(slotted.length).toBeGreaterThanOrEqual(1);
     const summary = (await get(`/api/saves/summary?rom_id=${rom}`)).json<{ total_count: number; slots: { slot: string | null }[] }>();

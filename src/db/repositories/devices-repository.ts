@@ -38,6 +38,12 @@ export class DevicesRepository {
     await this.db.updateTable('devices').set(changes).where('user_id', '=', userId).where('id', '=', id).execute();
   }
 
+  /** Forgets which saves the device has (RomM's `reset_syncs`). */
+  async clearSaveSyncs(userId: number, id: string): Promise<void> {
+    const owned = await this.find(userId, id);
+    if (owned) await this.db.deleteFrom('device_save_sync').where('device_id', '=', id).execute();
+  }
+
   /** Tokens bound to the device keep working, unbound, as in RomM. */
   async delete(userId: number, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
