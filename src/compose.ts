@@ -125,6 +125,9 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
         saves: await userAssets.saves.forRom(userId, romId),
         states: await userAssets.states.forRom(userId, romId),
         screenshots: await userAssets.screenshots.forRom(userId, romId),
+        allSaves: await userAssets.saves.sharedForRom(userId, romId),
+        allStates: await userAssets.states.sharedForRom(userId, romId),
+        allScreenshots: await userAssets.screenshots.sharedGallery(userId, romId),
       }),
     },
   );

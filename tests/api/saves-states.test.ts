@@ -148,11 +148,20 @@ describeEachEngine('states, screenshots and DetailedRom assets', (ctx) => {
     const detail = (await get(`/api/roms/${other}`)).json<{ user_saves: Asset[]; user_states: Asset[]; user_screenshots: Asset[] }>();
     expect(detail.user_saves.map((s) => s.file_name)).toEqual(['Mario.srm']);
     expect(detail.user_states).toEqual([]);
-    const z = (await get(`/api/roms/${rom}`)).json<{ user_saves: Asset[]; user_states: Asset[]; user_screenshots: Asset[] }>();
+    const z = (await get(`/api/roms/${rom}`)).json<{ user_saves: Asset[]; user_states: Asset[]; user_screenshots: Asset[]; all_user_screenshots: Asset[] }>();
     expect(z.user_states.map((s) => s.file_name)).toEqual(['Zelda.state1']);
     expect(Object.keys(z.user_states[0] ?? {})).toEqual(STATE_KEYS);
     expect(z.user_screenshots.map((s) => s.file_name).sort()).toEqual(['Zelda.state1.png', 'g.jpg']);
     expect((await get(`/api/roms/${other}`, bob)).json<{ user_saves: Asset[] }>().user_saves).toEqual([]);
+    // all_user_*: own plus other users' public rows, with the owner; screenshots only from the gallery.
+    type Shared = Asset & { username: string; user_avatar_path: string; user_updated_at: string };
+    const seenByBob = (await get(`/api/roms/${rom}`, bob)).json<{ all_user_states: Shared[]; all_user_screenshots: Shared[]; all_user_saves: Shared[] }>();
+    expect(seenByBob.all_user_states.map((s) => [s.file_name, s.username])).toEqual([['Zelda.state1', 'alice']]);
+    expect(Object.keys(seenByBob.all_user_states[0] ?? {})).toEqual([...STATE_KEYS, 'username', 'user_avatar_path', 'user_updated_at']);
+    expect(seenByBob.all_user_screenshots).toEqual([]);
+    expect((await get(`/api/roms/${other}`, bob)).json<{ all_user_saves: Shared[] }>().all_user_saves).toEqual([]);
+    expect(z.all_user_screenshots.map((s) => s.file_name)).toEqual(['g.jpg']);
+    expect((await get(`/api/roms/${other}`)).json<{ all_user_saves: Shared[] }>().all_user_saves.map((s) => s.username)).toEqual(['alice']);
 
     expect(await romIds('has_saves=true')).toEqual([other]);
     expect(await romIds('has_states=true')).toEqual([rom]);

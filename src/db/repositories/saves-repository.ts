@@ -12,6 +12,13 @@ export type NewSaveVersion = Omit<Insertable<SaveVersionsTable>, 'id'>;
 export type ScreenshotRow = Selectable<ScreenshotsTable>;
 export type NewScreenshot = Omit<Insertable<ScreenshotsTable>, 'id'>;
 
+/** The owner fields DetailedRom's `all_user_*` lists add to each row. */
+export interface AssetOwner {
+  username: string;
+  avatar_path: string;
+  user_updated_at: number;
+}
+
 /** A device's sync mark of a save, with the device's name. */
 export interface SaveSyncRow {
   device_id: string;
@@ -94,6 +101,16 @@ export class SavesRepository {
     const rows = await this.db.selectFrom('saves').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
       .orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
     return rows.map(numericSave);
+  }
+
+  /** The ROM's saves the user may see: their own and other users' public ones, newest first, with their owners. */
+  async sharedForRom(userId: number, romId: number): Promise<(SaveRow & AssetOwner)[]> {
+    const rows = await this.db.selectFrom('saves').innerJoin('users', 'users.id', 'saves.user_id')
+      .selectAll('saves').select(['users.username as username', 'users.avatar_path as avatar_path', 'users.updated_at as user_updated_at'])
+      .where('saves.rom_id', '=', romId)
+      .where((eb) => eb.or([eb('saves.user_id', '=', userId), eb('saves.is_public', '=', 1)]))
+      .orderBy('saves.updated_at', 'desc').orderBy('saves.id', 'desc').execute();
+    return rows.map((r) => ({ ...numericSave(r), username: r.username, avatar_path: r.avatar_path, user_updated_at: Number(r.user_updated_at) }));
   }
 
   async ids(userId: number): Promise<number[]> {

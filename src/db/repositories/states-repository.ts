@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
 import type { Database, ScreenshotsTable, StatesTable, StateVersionsTable } from '../schema.ts';
-import { numericScreenshot, type NewScreenshot, type ScreenshotRow } from './saves-repository.ts';
+import { numericScreenshot, type AssetOwner, type NewScreenshot, type ScreenshotRow } from './saves-repository.ts';
 
 export type StateRow = Selectable<StatesTable>;
 export type NewState = Omit<Insertable<StatesTable>, 'id'> & { id?: number };
@@ -46,6 +46,26 @@ export class StatesRepository {
     const rows = await this.db.selectFrom('states').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
       .orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
     return rows.map(numericState);
+  }
+
+  /** The ROM's states the user may see: their own and other users' public ones, newest first, with their owners. */
+  async sharedForRom(userId: number, romId: number): Promise<(StateRow & AssetOwner)[]> {
+    const rows = await this.db.selectFrom('states').innerJoin('users', 'users.id', 'states.user_id')
+      .selectAll('states').select(['users.username as username', 'users.avatar_path as avatar_path', 'users.updated_at as user_updated_at'])
+      .where('states.rom_id', '=', romId)
+      .where((eb) => eb.or([eb('states.user_id', '=', userId), eb('states.is_public', '=', 1)]))
+      .orderBy('states.updated_at', 'desc').orderBy('states.id', 'desc').execute();
+    return rows.map((r) => ({ ...numericState(r), username: r.username, avatar_path: r.avatar_path, user_updated_at: Number(r.user_updated_at) }));
+  }
+
+  /** Gallery screenshots of the ROM the user may see: own and others' public, newest first, with their owners. */
+  async sharedGallery(userId: number, romId: number): Promise<(ScreenshotRow & AssetOwner)[]> {
+    const rows = await this.db.selectFrom('screenshots').innerJoin('users', 'users.id', 'screenshots.user_id')
+      .selectAll('screenshots').select(['users.username as username', 'users.avatar_path as avatar_path', 'users.updated_at as user_updated_at'])
+      .where('screenshots.rom_id', '=', romId).where('screenshots.is_gallery', '=', 1)
+      .where((eb) => eb.or([eb('screenshots.user_id', '=', userId), eb('screenshots.is_public', '=', 1)]))
+      .orderBy('screenshots.created_at', 'desc').orderBy('screenshots.id', 'desc').execute();
+    return rows.map((r) => ({ ...numericScreenshot(r), username: r.username, avatar_path: r.avatar_path, user_updated_at: Number(r.user_updated_at) }));
   }
 
   async find(id: number): Promise<StateRow | undefined> {

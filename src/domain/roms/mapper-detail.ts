@@ -32,9 +32,13 @@ export interface UserAssets {
   saves: readonly object[];
   states: readonly object[];
   screenshots: readonly object[];
+  /** The caller's and other users' public rows, with their owners. */
+  allSaves: readonly object[];
+  allStates: readonly object[];
+  allScreenshots: readonly object[];
 }
 
-export const EMPTY_ASSETS: UserAssets = Object.freeze({ saves: [], states: [], screenshots: [] });
+export const EMPTY_ASSETS: UserAssets = Object.freeze({ saves: [], states: [], screenshots: [], allSaves: [], allStates: [], allScreenshots: [] });
 
 export function toDetailedRomSchema(
   rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[], assets: UserAssets = EMPTY_ASSETS,
@@ -43,11 +47,10 @@ export function toDetailedRomSchema(
     ...toRomSchema(rom, extras, extras.files),
     user_saves: [...assets.saves],
     user_states: [...assets.states],
-    // Other users' public saves, states and gallery screenshots are not listed yet.
-    all_user_saves: [],
-    all_user_states: [],
+    all_user_saves: [...assets.allSaves],
+    all_user_states: [...assets.allStates],
     user_screenshots: [...assets.screenshots],
-    all_user_screenshots: [],
+    all_user_screenshots: [...assets.allScreenshots],
     user_collections: collections,
     all_user_notes: notes.map(toUserNoteSchema),
   };

@@ -125,3 +125,8 @@ export function toStateVersionSchema(v: StateVersionRow): AssetVersionSchema {
     download_path: `/api/states/${v.state_id}/versions/${v.id}/content`,
   };
 }
+
+/** DetailedRom's `UserSaveSchema`/`UserStateSchema`/`UserScreenshotSchema`: the asset plus its owner. */
+export function withOwner<T extends object>(asset: T, owner: { username: string; avatar_path: string; user_updated_at: number }) {
+  return { ...asset, username: owner.username, user_avatar_path: owner.avatar_path ?? '', user_updated_at: isoFromMs(owner.user_updated_at) };
+}

@@ -14,7 +14,7 @@ import {
   assetNameFields, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
-import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema } from './mapper.ts';
+import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
 
 export type { FormFile } from './asset-form.ts';
 
@@ -96,6 +96,12 @@ export class SavesService {
   async forRom(userId: number, romId: number): Promise<SaveSchema[]> {
     const rows = await this.deps.repo.forRom(userId, romId);
     return Promise.all(rows.map((r) => this.schema(r, null)));
+  }
+
+  /** The ROM's saves the user may see (own and others' public), newest first, with owners (`all_user_saves`). */
+  async sharedForRom(userId: number, romId: number): Promise<object[]> {
+    const rows = await this.deps.repo.sharedForRom(userId, romId);
+    return Promise.all(rows.map(async (r) => withOwner(await this.schema(r, null), r)));
   }
 
   /**

@@ -8,7 +8,7 @@ import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import type { AssetStore } from './asset-files.ts';
 import { readAssetForm, screenshotFolder, storeScreenshot, type FormFile } from './asset-form.ts';
-import { toScreenshotSchema } from './mapper.ts';
+import { toScreenshotSchema, withOwner } from './mapper.ts';
 import type { AssetLimits } from './saves-service.ts';
 
 export interface ScreenshotsServiceDeps {
@@ -34,6 +34,11 @@ export class ScreenshotsService {
   /** The user's screenshots of a ROM (gallery and save/state thumbnails), newest first (DetailedRom). */
   async forRom(userId: number, romId: number): Promise<ScreenshotSchema[]> {
     return (await this.deps.repo.screenshotsForRom(userId, romId)).map(toScreenshotSchema);
+  }
+
+  /** Gallery screenshots the user may see (own and others' public), newest first, with owners (`all_user_screenshots`). */
+  async sharedGallery(userId: number, romId: number): Promise<object[]> {
+    return (await this.deps.repo.sharedGallery(userId, romId)).map((r) => withOwner(toScreenshotSchema(r), r));
   }
 
   async upload(caller: AuthContext, romId: number, parts: AsyncIterable<FormFile>): Promise<ScreenshotSchema> {

@@ -10,7 +10,7 @@ import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import { assetNameFields, emulatorSegment, userFolder, type AssetStore } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
-import { pairedScreenshot, toStateSchema, toStateVersionSchema } from './mapper.ts';
+import { pairedScreenshot, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
 import { assetFolder, type AssetLimits } from './saves-service.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
 
@@ -54,6 +54,12 @@ export class StatesService {
   /** The user's states of a ROM, newest first (DetailedRom `user_states`). */
   async forRom(userId: number, romId: number): Promise<StateSchema[]> {
     return Promise.all((await this.deps.repo.forRom(userId, romId)).map((r) => this.schema(r)));
+  }
+
+  /** The ROM's states the user may see (own and others' public), newest first, with owners (`all_user_states`). */
+  async sharedForRom(userId: number, romId: number): Promise<object[]> {
+    const rows = await this.deps.repo.sharedForRom(userId, romId);
+    return Promise.all(rows.map(async (r) => withOwner(await this.schema(r), r)));
   }
 
   /** The owner's state, or another user's public one; images inline, anything else as an attachment. */
