@@ -178,6 +178,9 @@ describeEachEngine('saves routes', (ctx) => {
     expect(back.json<Save>().file_name).not.toMatch(/[\\/:|]/);
     expect(existsSync(path.join(assets, back.json<Save>().full_path))).toBe(true);
     expect(readdirSync(path.join(assets, 'users'))).toHaveLength(1);
+    const long = await upload(`rom_id=${rom2}&slot=s`, 'x', { name: `${'n'.repeat(240)}.srm` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json<{ detail: string }>().detail).toBe('Invalid save filename: Filename is longer than 255 bytes');
     const emu = await upload(`rom_id=${rom2}&emulator=..`, 'x');
     expect(emu.statusCode).toBe(400);
     expect((await upload(`rom_id=${rom2}&emulator=a/b`, 'x')).statusCode).toBe(400);

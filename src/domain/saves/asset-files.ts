@@ -27,6 +27,10 @@ export interface StagedFile {
 
 /** `asset.file_name` is a varchar(450). */
 const MAX_NAME_LENGTH = 450;
+/** The longest file name common file systems store. */
+const MAX_NAME_BYTES = 255;
+/** Zips that would expand beyond this are hashed as plain files (no unbounded decompression for a hash). */
+const MAX_ZIP_HASH_BYTES = 1024 ** 3;
 
 /** RomM's per-user folder name: `"User:<id>"` as hex, stable across renames. */
 export const userFolder = (userId: number): string => Buffer.from(`User:${userId}`).toString('hex');
@@ -41,12 +45,21 @@ export function assetFileName(raw: string, what: string): string {
     const name = sanitizeFilename(raw);
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(name)) throw badRequest('Filename contains control characters');
-    if ([...name].length > MAX_NAME_LENGTH) throw badRequest(`Filename is longer than ${MAX_NAME_LENGTH} characters`);
+    checkNameLength(name);
     return name;
   } catch (err) {
     if (err instanceof AppError) throw badRequest(`Invalid ${what} filename: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * A stored name fits its column (450 characters) and the file system (255 bytes per name on common ones; longer
+ * would fail the write with a 500).
+ */
+export function checkNameLength(name: string): void {
+  if ([...name].length > MAX_NAME_LENGTH) throw badRequest(`Filename is longer than ${MAX_NAME_LENGTH} characters`);
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw badRequest(`Filename is longer than ${MAX_NAME_BYTES} bytes`);
 }
 
 /** An emulator folder name: one plain path segment of at most 50 characters; empty means none. */
@@ -245,7 +258,14 @@ function zipEntryHashes(file: string): Promise<string[] | null> {
         out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
         resolve(out.map(([n, h]) => `${n}:${h}`));
       });
+      let expanded = 0;
       zip.on('entry', (entry: yauzl.Entry) => {
+        expanded += entry.uncompressedSize;
+        if (expanded > MAX_ZIP_HASH_BYTES) {
+          zip.close();
+          resolve(null);
+          return;
+        }
         if (entry.fileName.endsWith('/')) {
           zip.readEntry();
           return;

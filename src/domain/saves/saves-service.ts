@@ -11,7 +11,7 @@ import { fileDownload, type FileDownload } from '../downloads/downloads-service.
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import {
-  assetNameFields, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
+  assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
 import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
@@ -142,6 +142,11 @@ export class SavesService {
       if (!form.main) throw unprocessable('Field required: saveFile');
       const now = this.now();
       const fileName = slot !== null ? withDatetimeTag(form.main.name, now) : form.main.name;
+      try {
+        checkNameLength(fileName);
+      } catch (err) {
+        throw badRequest(`Invalid save filename: ${(err as Error).message}`);
+      }
       let existing = await this.deps.repo.findByName(userId, rom.id, fileName, slot);
 
       if (device && !overwrite) await this.conflictGuard(device, userId, rom.id, slot, existing);

@@ -31,6 +31,8 @@ describe('asset file names (RomM §0.2, §0.5)', () => {
     expect(() => assetFileName('..', 'save')).toThrow('Invalid save filename: Filename cannot be empty after sanitization');
     expect(() => assetFileName('a\u0001b', 'state')).toThrow('Invalid state filename');
     expect(() => assetFileName('x'.repeat(451), 'save')).toThrow('longer than 450');
+    expect(() => assetFileName('é'.repeat(200), 'save')).toThrow('longer than 255 bytes');
+    expect(assetFileName('x'.repeat(255), 'save')).toHaveLength(255);
   });
 
   it('accepts only plain emulator folder names', () => {
