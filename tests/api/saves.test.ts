@@ -306,6 +306,25 @@ describeEachEngine('saves routes', (ctx) => {
     expect((await versions(a.id)).map((v) => v.reason)).toContain('delete');
   });
 
+  it('a ROM hidden after upload hides its saves everywhere (404, left out of lists)', async () => {
+    const db = ctx().db.kysely;
+    const later = await createRom(db, { platformId: gba, fsName: 'Later.gba' });
+    const s = (await upload(`rom_id=${later}`, 'later', { name: 'Later.srm' })).json<Save>();
+    const head = await t.app.inject({ method: 'HEAD', url: `/api/saves/${s.id}/content`, headers: auth(alice) });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe('5');
+    expect(head.body).toBe('');
+    await new PermissionsRepository(db).addHidden('roms', later, { userId: alice.user.id }, Date.now());
+    const missing = { detail: `Save with ID ${s.id} not found` };
+    expect((await get(`/api/saves/${s.id}`)).json()).toEqual(missing);
+    expect((await get(`/api/saves/${s.id}/content`)).json()).toEqual(missing);
+    expect((await get(`/api/saves/${s.id}/versions`)).json()).toEqual(missing);
+    expect((await json('PUT', `/api/saves/${s.id}/visibility`, { is_public: true })).json()).toEqual(missing);
+    expect((await get('/api/saves')).json<Save[]>().map((x) => x.id)).not.toContain(s.id);
+    expect((await get('/api/saves/identifiers')).json<number[]>()).not.toContain(s.id);
+    expect((await get(`/api/saves/summary?rom_id=${later}`)).json()).toEqual({ detail: `Rom with id '${later}' not found` });
+  });
+
   it('content_hash of a zip hashes its entries by name', async () => {
     const zip = tinyZip({ 'b.sav': 'bee', 'a.sav': 'ay' });
     const s = (await upload(`rom_id=${rom2}`, zip, { name: 'Pack.zip' })).json<Save>();
