@@ -245,6 +245,18 @@ describeEachEngine('saves routes', (ctx) => {
     expect(readdirSync(dir)).toHaveLength(3);
   });
 
+  it('concurrent uploads of one name keep every content: one row, the other as a version', async () => {
+    const results = await Promise.all(['race-1', 'race-2', 'race-3'].map((data) => upload(`rom_id=${rom2}`, data, { name: 'Race.srm' })));
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const ids = new Set(results.map((r) => r.json<Save>().id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const current = (await get(`/api/saves/${id}/content`)).body;
+    const kept = await Promise.all((await versions(id ?? 0)).map(async (v) => (await get(`/api/saves/${id}/versions/${v.id}/content`)).body));
+    expect([current, ...kept].sort()).toEqual(['race-1', 'race-2', 'race-3']);
+    await json('POST', '/api/saves/delete', { saves: [id] });
+  });
+
   it('a deleted save keeps its content as a version and can be restored under its id', async () => {
     const s = (await upload(`rom_id=${rom2}`, 'precious', { name: 'Keep.srm' })).json<Save>();
     expect((await json('POST', '/api/saves/delete', { saves: [] })).json()).toEqual({ detail: 'No saves were provided' });

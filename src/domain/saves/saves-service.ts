@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../auth/context.ts';
+import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 import type {
   AssetVersionSchema, SaveListQuery, SaveSchema, SaveSummarySchema, SaveUploadQuery,
@@ -13,7 +14,7 @@ import type { RomVisibility } from '../roms/visibility.ts';
 import {
   assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
-import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
+import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
 import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
 
 export type { FormFile } from './asset-form.ts';
@@ -56,6 +57,8 @@ export const assetFolder = (kind: 'saves' | 'states', userId: number, rom: Asset
  */
 export class SavesService {
   private readonly now: () => number;
+  /** One writer per user at a time once the upload is staged: same-name uploads, quota and versions never race. */
+  private readonly writes = new KeyedLock();
 
   constructor(private readonly deps: SavesServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -138,6 +141,14 @@ export class SavesService {
     const folder = assetFolder('saves', userId, rom, emulator);
 
     const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    return this.writes.run(`u${userId}`, () => this.applyUpload(form, { userId, device, rom, emulator, slot, overwrite, limit, folder, q }));
+  }
+
+  private async applyUpload(form: StagedForm, a: {
+    userId: number; device: Device | null; rom: AssetRom; emulator: string | null; slot: string | null; overwrite: boolean;
+    limit: number; folder: string; q: SaveUploadQuery;
+  }): Promise<SaveSchema> {
+    const { userId, device, rom, emulator, slot, overwrite, limit, folder, q } = a;
     try {
       if (!form.main) throw unprocessable('Field required: saveFile');
       const now = this.now();
@@ -202,7 +213,16 @@ export class SavesService {
     const rom = await this.deps.repo.rom(save.rom_id);
     if (!rom) throw saveNotFound(id);
     const form = await readAssetForm(this.deps.store, this.deps.repo, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    return this.writes.run(`u${userId}`, () => this.applyUpdate(form, save, device, rom));
+  }
+
+  private async applyUpdate(form: StagedForm, stale: SaveRow, device: Device | null, rom: AssetRom): Promise<SaveSchema> {
+    const userId = stale.user_id;
+    const id = stale.id;
     try {
+      // Re-read under the lock: another write may have changed or deleted it meanwhile.
+      const save = await this.deps.repo.findOwned(userId, id);
+      if (!save) throw saveNotFound(id);
       await this.checkQuota(userId, form.sizes() - (form.main ? save.file_size_bytes : 0) - (await form.replacedShotBytes()));
       const now = this.now();
       if (form.main) {
@@ -232,6 +252,10 @@ export class SavesService {
 
   /** `POST /api/saves/delete`: in order, not atomic (RomM); each deleted content is kept as a version. */
   async delete(caller: AuthContext, ids: readonly number[]): Promise<number[]> {
+    return this.writes.run(`u${caller.user.id}`, () => this.deleteLocked(caller, ids));
+  }
+
+  private async deleteLocked(caller: AuthContext, ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) throw badRequest('No saves were provided');
     for (const id of ids) {
       const save = await this.owned(caller, id);
@@ -287,6 +311,10 @@ export class SavesService {
    * back under its old id, unless another save now has its file name (409).
    */
   async restore(caller: AuthContext, id: number, versionId: number): Promise<SaveSchema> {
+    return this.writes.run(`u${caller.user.id}`, () => this.restoreLocked(caller, id, versionId));
+  }
+
+  private async restoreLocked(caller: AuthContext, id: number, versionId: number): Promise<SaveSchema> {
     const userId = caller.user.id;
     const v = await this.version(caller, id, versionId);
     const source = this.deps.store.abs('versions', v.storage_name);

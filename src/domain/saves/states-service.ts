@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../auth/context.ts';
+import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../common/errors.ts';
 import type { AssetVersionSchema, StateSchema } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
-import type { SavesRepository } from '../../db/repositories/saves-repository.ts';
+import type { AssetRom, SavesRepository } from '../../db/repositories/saves-repository.ts';
 import type { StateRow, StatesRepository } from '../../db/repositories/states-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import { assetNameFields, emulatorSegment, userFolder, type AssetStore } from './asset-files.ts';
-import { readAssetForm, storeScreenshot, type FormFile } from './asset-form.ts';
+import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
 import { pairedScreenshot, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
 import { assetFolder, type AssetLimits } from './saves-service.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
@@ -33,6 +34,8 @@ const stateNotFound = (id: number) => notFound(`State with ID ${id} not found`);
  */
 export class StatesService {
   private readonly now: () => number;
+  /** One writer per user at a time once the upload is staged (as for saves). */
+  private readonly writes = new KeyedLock();
 
   constructor(private readonly deps: StatesServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -81,6 +84,10 @@ export class StatesService {
     const emulator = emulatorSegment(q.emulator);
     const folder = assetFolder('states', userId, rom, emulator);
     const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    return this.writes.run(`u${userId}`, () => this.applyUpload(form, userId, rom, emulator, folder));
+  }
+
+  private async applyUpload(form: StagedForm, userId: number, rom: AssetRom, emulator: string | null, folder: string): Promise<StateSchema> {
     try {
       if (!form.main) throw unprocessable('Field required: stateFile');
       const { name, staged } = form.main;
@@ -118,7 +125,13 @@ export class StatesService {
     const rom = await this.deps.shared.rom(state.rom_id);
     if (!rom) throw stateNotFound(id);
     const form = await readAssetForm(this.deps.store, this.deps.repo, parts, state.file_path, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    return this.writes.run(`u${userId}`, () => this.applyUpdate(form, userId, id, rom));
+  }
+
+  private async applyUpdate(form: StagedForm, userId: number, id: number, rom: AssetRom): Promise<StateSchema> {
     try {
+      const state = await this.deps.repo.findOwned(userId, id);
+      if (!state) throw stateNotFound(id);
       await this.checkQuota(userId, form.sizes() - (form.main ? state.file_size_bytes : 0) - (await form.replacedShotBytes()));
       const now = this.now();
       if (form.main) {
@@ -145,6 +158,10 @@ export class StatesService {
   }
 
   async delete(caller: AuthContext, ids: readonly number[]): Promise<number[]> {
+    return this.writes.run(`u${caller.user.id}`, () => this.deleteLocked(caller, ids));
+  }
+
+  private async deleteLocked(caller: AuthContext, ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) throw badRequest('No states were provided');
     for (const id of ids) {
       const state = await this.owned(caller, id);
@@ -179,6 +196,10 @@ export class StatesService {
   }
 
   async restore(caller: AuthContext, id: number, versionId: number): Promise<StateSchema> {
+    return this.writes.run(`u${caller.user.id}`, () => this.restoreLocked(caller, id, versionId));
+  }
+
+  private async restoreLocked(caller: AuthContext, id: number, versionId: number): Promise<StateSchema> {
     const userId = caller.user.id;
     const v = await this.version(caller, id, versionId);
     const source = this.deps.store.abs('versions', v.storage_name);
