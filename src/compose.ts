@@ -33,6 +33,12 @@ import { PermissionsResolver } from './auth/permissions-resolver.ts';
 import { PermissionEvents } from './domain/permissions/permission-events.ts';
 import { PermissionsService } from './domain/permissions/permissions-service.ts';
 import { DevicesRepository } from './db/repositories/devices-repository.ts';
+import { SavesRepository } from './db/repositories/saves-repository.ts';
+import { AssetStore } from './domain/saves/asset-files.ts';
+import { SavesService } from './domain/saves/saves-service.ts';
+import { StatesService } from './domain/saves/states-service.ts';
+import { ScreenshotsService } from './domain/saves/screenshots-service.ts';
+import { StatesRepository } from './db/repositories/states-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
 import { PlaySessionsService } from './domain/play-sessions/play-sessions-service.ts';
@@ -114,9 +120,20 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
   const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
   // config.yml's region priority picks each group's representative in lists (RomM's SCAN_REGION_PRIORITY).
+  const userAssets = composeUserAssets(config, db, romVisibility);
   const romsRead = new RomsReadService(
     romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
     () => configService.regionPriority(),
+    {
+      forRom: async (userId, romId) => ({
+        saves: await userAssets.saves.forRom(userId, romId),
+        states: await userAssets.states.forRom(userId, romId),
+        screenshots: await userAssets.screenshots.forRom(userId, romId),
+        allSaves: await userAssets.saves.sharedForRom(userId, romId),
+        allStates: await userAssets.states.sharedForRom(userId, romId),
+        allScreenshots: await userAssets.screenshots.sharedGallery(userId, romId),
+      }),
+    },
   );
   const libraryFiles = new LibraryFiles(config.libraryPath, downloadsRepo, logger);
   const resources = new ResourceStore(config.dataPath);
@@ -171,6 +188,9 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     romVisibility,
     playSessions: new PlaySessionsService(playRepo, devicesRepo, new RomUserRepository(db), romVisibility),
     activity: new ActivityService(playRepo, devicesRepo, romVisibility),
+    saves: userAssets.saves,
+    states: userAssets.states,
+    screenshots: userAssets.screenshots,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
@@ -234,6 +254,19 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
       scans.stop();
     },
   };
+}
+
+/** Saves, states and screenshots under `DATA_PATH/assets`, sharing one store, ROM lookup and quota. */
+function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility) {
+  const shared = new SavesRepository(db);
+  const statesRepo = new StatesRepository(db);
+  const store = new AssetStore(path.join(config.dataPath, 'assets'));
+  const romUser = new RomUserRepository(db);
+  const limits = config.assets;
+  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits });
+  const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
+  const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
+  return { saves, states, screenshots };
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */

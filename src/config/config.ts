@@ -24,6 +24,8 @@ export interface Config {
   romPatcherTimeoutSeconds: number;
   /** FIRMWARE_MAX_UPLOAD_SIZE_BYTES: largest firmware file accepted by `POST /api/firmware`; 0: no limit. */
   firmwareMaxUploadBytes: number;
+  /** Saves, states and screenshots: sizes, quota, kept versions (MAX_ASSET_UPLOAD_SIZE_BYTES and friends). */
+  assets: AssetEnvironment;
   logLevel: string;
   sessionMaxAgeSeconds: number;
   accessTokenExpireSeconds: number;
@@ -43,6 +45,20 @@ export interface Config {
   http: HttpLimits;
 }
 
+/** Limits of saves, states and screenshots (0 disables a limit). */
+export interface AssetEnvironment {
+  /** MAX_ASSET_UPLOAD_SIZE_BYTES: largest request body and file (default 512 MiB). */
+  maxUploadBytes: number;
+  /** USER_STORAGE_QUOTA_BYTES: a user's live saves, states and screenshots (default 0, unlimited). */
+  quotaBytes: number;
+  /** SAVE_VERSIONS_KEEP: previous contents kept per save or state (default 10; 0 keeps none). */
+  versionsKeep: number;
+  /** SAVE_VERSIONS_DAYS: previous contents older than this many days are dropped (default 30; 0: no age limit). */
+  versionsDays: number;
+  /** MAX_AUTOCLEANUP_LIMIT: the highest `autocleanup_limit` of a save upload (default 100). */
+  maxAutocleanup: number;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataPath = path.resolve(str(env, 'DATA_PATH', './data'));
   return {
@@ -58,6 +74,13 @@ export function loadConfig(env: Env = process.env): Config {
     romPatcherMaxConcurrency: int(env, 'ROM_PATCHER_MAX_CONCURRENCY', 2, 1, 64),
     romPatcherTimeoutSeconds: int(env, 'ROM_PATCHER_TIMEOUT', 900, 1, 7 * 24 * 3600),
     firmwareMaxUploadBytes: int(env, 'FIRMWARE_MAX_UPLOAD_SIZE_BYTES', 512 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+    assets: {
+      maxUploadBytes: int(env, 'MAX_ASSET_UPLOAD_SIZE_BYTES', 512 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+      quotaBytes: int(env, 'USER_STORAGE_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
+      versionsKeep: int(env, 'SAVE_VERSIONS_KEEP', 10, 0, 10_000),
+      versionsDays: int(env, 'SAVE_VERSIONS_DAYS', 30, 0, 100_000),
+      maxAutocleanup: int(env, 'MAX_AUTOCLEANUP_LIMIT', 100, 1, 100_000),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 14 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
     accessTokenExpireSeconds: int(env, 'OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS', 1800, 10, 365 * 24 * 3600),

@@ -451,6 +451,22 @@ export interface PlaySessionsTable {
   updated_at: EpochMs;
 }
 
+/** The file columns of a per-user asset row (RomM's `BaseAsset`); `file_path` is relative to `DATA_PATH/assets`. */
+interface AssetColumns {
+  id: Generated<number>;
+  rom_id: number;
+  user_id: number;
+  file_name: string;
+  file_name_no_tags: string;
+  file_name_no_ext: string;
+  file_extension: string;
+  file_path: string;
+  file_size_bytes: number;
+  missing_from_fs: Generated<Bool>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 /** "Now playing" per (user, device): RomM's Redis entry with its TTL; rows past `expires_at` are dead. */
 export interface ActivityEntriesTable {
   user_id: number;
@@ -463,9 +479,75 @@ export interface ActivityEntriesTable {
   expires_at: EpochMs;
 }
 
+/** A user's save file of a ROM (RomM's `Save`). */
+export interface SavesTable extends AssetColumns {
+  emulator: string | null;
+  slot: string | null;
+  /** MD5 of the file, or of its zip entries (see content-hash.ts). */
+  content_hash: string | null;
+  origin_device_id: string | null;
+  is_public: Generated<Bool>;
+}
+
+/** A user's emulator state of a ROM (RomM's `State`); `content_hash` is internal (versions), not in the schema. */
+export interface StatesTable extends AssetColumns {
+  emulator: string | null;
+  content_hash: string | null;
+  is_public: Generated<Bool>;
+}
+
+/** A user's screenshot of a ROM: a gallery upload or the thumbnail of a save or state. */
+export interface ScreenshotsTable extends AssetColumns {
+  is_gallery: Generated<Bool>;
+  is_public: Generated<Bool>;
+}
+
+/** When a device last had a save's current content (RomM's `DeviceSaveSync`). */
+export interface DeviceSaveSyncTable {
+  device_id: string;
+  save_id: number;
+  last_synced_at: EpochMs;
+  is_untracked: Generated<Bool>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** A previous content of a save or state: the file lives under `assets/versions/`, named `storage_name`. */
+interface VersionColumns {
+  id: Generated<number>;
+  user_id: number;
+  rom_id: number;
+  file_name: string;
+  file_path: string;
+  emulator: string | null;
+  storage_name: string;
+  file_size_bytes: number;
+  content_hash: string | null;
+  /** `overwrite`, `delete` or `restore` (the content a restore replaced). */
+  reason: string;
+  /** The asset's `updated_at` while it had this content. */
+  content_updated_at: EpochMs;
+  created_at: EpochMs;
+}
+
+export interface SaveVersionsTable extends VersionColumns {
+  save_id: number;
+  slot: string | null;
+}
+
+export interface StateVersionsTable extends VersionColumns {
+  state_id: number;
+}
+
 export interface Database {
   play_sessions: PlaySessionsTable;
   activity_entries: ActivityEntriesTable;
+  saves: SavesTable;
+  states: StatesTable;
+  screenshots: ScreenshotsTable;
+  device_save_sync: DeviceSaveSyncTable;
+  save_versions: SaveVersionsTable;
+  state_versions: StateVersionsTable;
   permission_groups: PermissionGroupsTable;
   permission_group_grants: PermissionGroupGrantsTable;
   user_permission_overrides: UserPermissionOverridesTable;

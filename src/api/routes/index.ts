@@ -27,6 +27,8 @@ import { streamingRoutes } from './streaming.ts';
 import { permissionRoutes } from './permissions.ts';
 import { deviceRoutes } from './devices.ts';
 import { playSessionRoutes } from './play-sessions.ts';
+import { saveRoutes } from './saves.ts';
+import { stateRoutes } from './states.ts';
 
 /** Every route module of the API. Add one line per module. */
 export const routeModules: RouteModule[] = [
@@ -57,5 +59,7 @@ export const routeModules: RouteModule[] = [
   permissionRoutes,
   deviceRoutes,
   playSessionRoutes,
+  saveRoutes,
+  stateRoutes,
   webUiRoutes,
 ];

@@ -22,7 +22,8 @@ import { migration as m10 } from './0700-device-codes.ts';
 import { migration as m11 } from './0710-firmware.ts';
 import { migration as m12 } from './0720-permissions.ts';
 import { migration as m13 } from './0800-devices.ts';
-import { migration as m14 } from './0820-play-sessions.ts';
+import { migration as m14 } from './0810-saves-states.ts';
+import { migration as m15 } from './0820-play-sessions.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -44,5 +45,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0710-firmware', m11],
   ['0720-permissions', m12],
   ['0800-devices', m13],
-  ['0820-play-sessions', m14],
+  ['0810-saves-states', m14],
+  ['0820-play-sessions', m15],
 ];

@@ -38,7 +38,16 @@ export class DevicesRepository {
     await this.db.updateTable('devices').set(changes).where('user_id', '=', userId).where('id', '=', id).execute();
   }
 
-  /** Tokens bound to the device keep working, unbound, as in RomM; its play sessions stay, without a device. */
+  /** Forgets which saves the device has (RomM's `reset_syncs`). */
+  async clearSaveSyncs(userId: number, id: string): Promise<void> {
+    const owned = await this.find(userId, id);
+    if (owned) await this.db.deleteFrom('device_save_sync').where('device_id', '=', id).execute();
+  }
+
+  /**
+   * Tokens bound to the device keep working, unbound, as in RomM; its play sessions and the saves it uploaded stay,
+   * without a device; its save sync marks go.
+   */
   async delete(userId: number, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('client_tokens').set({ device_id: null }).where('device_id', '=', id).where('user_id', '=', userId).execute();

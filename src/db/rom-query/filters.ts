@@ -67,9 +67,9 @@ const BOOL_CONDITIONS: Record<string, (ctx: RomQueryContext) => Cond> = {
   playable: () => sql`r.platform_id in (select pp.id from platforms pp where pp.slug in ${list(PLAYABLE_PLATFORM_SLUGS)})`,
   missing: () => sql`r.missing_from_fs = 1`,
   has_ra: () => sql`r.ra_id is not null`,
-  // Saves and states do not exist yet: nothing has them.
-  has_saves: () => FALSE,
-  has_states: () => FALSE,
+  // RomM: the caller's own saves/states plus other users' public ones.
+  has_saves: (ctx) => sql`r.id in (select sv.rom_id from saves sv where sv.user_id = ${uid(ctx)} or sv.is_public = 1)`,
+  has_states: (ctx) => sql`r.id in (select st.rom_id from states st where st.user_id = ${uid(ctx)} or st.is_public = 1)`,
   // Any `*_match: true` key in the stored Hasheous JSON (written by JSON.stringify or Python json.dumps).
   verified: () => or([
     sql`r.hasheous_metadata like ${`%${likeEscape('_match":true')}%`} escape '!'`,

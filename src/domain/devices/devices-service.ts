@@ -39,7 +39,7 @@ export class DevicesService {
             error: 'device_exists', message: 'A device with this fingerprint already exists', device_id: existing.id,
           });
         }
-        // reset_syncs clears per-device save sync state, which arrives with save sync; there is none to clear yet.
+        if (body.reset_syncs) await this.repo.clearSaveSyncs(userId, existing.id);
         await this.repo.update(userId, existing.id, { last_seen: nowMs() });
         return { created: false, device: { device_id: existing.id, name: existing.name, created_at: isoFromMs(Number(existing.created_at)) } };
       }

@@ -27,16 +27,30 @@ export function toUserNoteSchema(n: NoteRow): UserNoteSchema {
   };
 }
 
-export function toDetailedRomSchema(rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[]): DetailedRomSchema {
+/** The caller's own saves, states and screenshots of a ROM, newest first (spec §6.8). */
+export interface UserAssets {
+  saves: readonly object[];
+  states: readonly object[];
+  screenshots: readonly object[];
+  /** The caller's and other users' public rows, with their owners. */
+  allSaves: readonly object[];
+  allStates: readonly object[];
+  allScreenshots: readonly object[];
+}
+
+export const EMPTY_ASSETS: UserAssets = Object.freeze({ saves: [], states: [], screenshots: [], allSaves: [], allStates: [], allScreenshots: [] });
+
+export function toDetailedRomSchema(
+  rom: RomRow, extras: RomExtras, notes: NoteRow[], collections: UserCollectionSchema[], assets: UserAssets = EMPTY_ASSETS,
+): DetailedRomSchema {
   return {
     ...toRomSchema(rom, extras, extras.files),
-    // Saves, states and screenshots do not exist in romshelf yet.
-    user_saves: [],
-    user_states: [],
-    all_user_saves: [],
-    all_user_states: [],
-    user_screenshots: [],
-    all_user_screenshots: [],
+    user_saves: [...assets.saves],
+    user_states: [...assets.states],
+    all_user_saves: [...assets.allSaves],
+    all_user_states: [...assets.allStates],
+    user_screenshots: [...assets.screenshots],
+    all_user_screenshots: [...assets.allScreenshots],
     user_collections: collections,
     all_user_notes: notes.map(toUserNoteSchema),
   };

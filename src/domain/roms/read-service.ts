@@ -7,7 +7,14 @@ import type { HashQuery, RomBundle, RomsReadRepository } from '../../db/reposito
 import { collectionForbidden } from '../collections/collections-service.ts';
 import { badRequest, notFound } from '../../common/errors.ts';
 import { ownedItem, requireAccess } from '../../auth/access.ts';
-import { toDetailedRomSchema } from './mapper-detail.ts';
+import { EMPTY_ASSETS, toDetailedRomSchema, type UserAssets } from './mapper-detail.ts';
+
+/** Where DetailedRom's `user_saves`, `user_states` and `user_screenshots` come from. */
+export interface UserAssetsSource {
+  forRom(userId: number, romId: number): Promise<UserAssets>;
+}
+
+const NO_USER_ASSETS: UserAssetsSource = { forRom: async () => EMPTY_ASSETS };
 import { toRomFileSchema } from './mapper-parts.ts';
 import { extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
 import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
@@ -42,6 +49,8 @@ export class RomsReadService {
     private readonly hides: HiddenSource,
     /** config.yml's `scan.priority.region`, asked for on each query (it may change while the server runs). */
     private readonly regionPriority: () => Promise<readonly string[]> = async () => DEFAULT_REGION_PRIORITY,
+    /** The caller's saves, states and screenshots of a ROM (DetailedRom); none when not given. */
+    private readonly userAssets: UserAssetsSource = NO_USER_ASSETS,
   ) {}
 
   private allCounts(version: number): Promise<FacetCounts> {
@@ -183,7 +192,8 @@ export class RomsReadService {
     const rom = bundle.roms[0];
     const ex = extrasByRom(bundle).get(id);
     if (!rom || !ex) throw missing();
-    return toDetailedRomSchema(rom, ex, notes, collections);
+    const assets = userId === null ? EMPTY_ASSETS : await this.userAssets.forRom(userId, id);
+    return toDetailedRomSchema(rom, ex, notes, collections, assets);
   }
 
   async byProviderIds(ids: ProviderIdLookup, userId: number | null): Promise<DetailedRomSchema> {
