@@ -76,3 +76,10 @@ export type ScanTaskStatus = Omit<TaskStatus, 'meta'> & {
 
 /** One manual-match candidate of `GET /api/search/roms` (RomM's SearchRomSchema). */
 export type SearchRom = Body<'/api/search/roms', 'get'>[number];
+
+/** The caller's saves and states of a ROM, their kept previous contents, devices and play sessions. */
+export type Save = Body<'/api/saves', 'get'>[number];
+export type SaveState = Body<'/api/states', 'get'>[number];
+export type AssetVersion = Body<'/api/saves/{id}/versions', 'get'>[number];
+export type Device = components['schemas']['DeviceSchema'];
+export type PlaySession = components['schemas']['PlaySessionSchema'];
