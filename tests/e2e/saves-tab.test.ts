@@ -87,6 +87,7 @@ describe.skipIf(missing !== null)('Saves tab and devices end to end', () => {
     await eventually(() => item.count()).toBe(1);
     expect(await item.getByTestId('asset-name').textContent()).toBe(save.file_name);
     expect(await item.getByTestId('asset-size').textContent()).toBe('13 B');
+    expect(await item.getByTestId('asset-updated').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     await eventually(() => item.getByTestId('asset-device').textContent()).toBe('Retroid Pocket');
     expect(await item.textContent()).toContain('snes9x');
     expect(await page.getByTestId('rom-states').textContent()).toContain('No states yet.');
@@ -108,7 +109,7 @@ describe.skipIf(missing !== null)('Saves tab and devices end to end', () => {
     const version = item.getByTestId('asset-version');
     await eventually(() => version.count()).toBe(1);
     expect(await version.textContent()).toContain('13 B');
-    expect(await version.textContent()).toContain('replaced by an upload');
+    expect(await version.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC.*replaced by an upload \d{4}-\d\d-\d\d \d\d:\d\d UTC/s);
     expect(await download((await version.getByRole('link', { name: /Download/ }).getAttribute('href')) ?? '')).toBe('first content');
 
     page.once('dialog', (d) => void d.accept());
