@@ -101,6 +101,9 @@ describeEachEngine('metadata from local sources through a scan', (ctx) => {
     // Online sources are listed even when not configured, and say so.
     expect(sources.sources.filter((s) => s.available).map((s) => s.id)).toEqual(['gamelist', 'launchbox', 'libretro']);
     for (const id of ['igdb', 'ss', 'ra', 'moby', 'hasheous', 'sgdb']) expect(sources.sources.find((s) => s.id === id)).toMatchObject({ available: false });
+    // Providers sharing an id (a local copy beside its online service) are listed once.
+    const ids = sources.sources.map((s) => s.id);
+    expect(ids).toEqual([...new Set(ids)]);
     expect((await t.app.inject({ url: '/api/metadata/sources' })).statusCode).toBe(401);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/libretro' })).json()).toBe(true);
     expect((await t.app.inject({ url: '/api/heartbeat/metadata/igdb' })).json()).toBe(false);

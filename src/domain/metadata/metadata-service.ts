@@ -48,9 +48,17 @@ export class MetadataService {
     return this.availabilityMemo.value;
   }
 
+  /** One entry per source id: providers sharing an id (a local copy and an online service) count as one, available when any is. */
   async sources(): Promise<SourceInfo[]> {
     const available = await this.availability();
-    return this.providers.map((p) => ({ id: p.id, name: NAMES[p.id] ?? p.id, available: available.get(p) ?? false, local: !p.online }));
+    const byId = new Map<SourceId, SourceInfo>();
+    for (const p of this.providers) {
+      const seen = byId.get(p.id);
+      const up = available.get(p) ?? false;
+      if (!seen) byId.set(p.id, { id: p.id, name: NAMES[p.id] ?? p.id, available: up, local: !p.online });
+      else byId.set(p.id, { ...seen, available: seen.available || up, local: seen.local || !p.online });
+    }
+    return [...byId.values()];
   }
 
   /** Sources whose provider is configured now (a re-fetch after an edit runs only these). */
