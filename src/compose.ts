@@ -191,7 +191,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romVisibility,
     playSessions,
-    sync: new SyncService(syncRepo, devicesRepo, playSessions),
+    sync: new SyncService(syncRepo, devicesRepo, playSessions, romVisibility),
     activity: new ActivityService(playRepo, devicesRepo, romVisibility),
     saves: userAssets.saves,
     states: userAssets.states,

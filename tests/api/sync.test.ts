@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
+import { PermissionsRepository } from '../../src/db/repositories/permissions-repository.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { createPlatform, createRom } from '../helpers/rom-fixtures.ts';
@@ -183,6 +184,24 @@ describeEachEngine('save sync routes', (ctx) => {
     expect((await negotiate(u, a, [])).operations).toEqual([expect.objectContaining({
       action: 'download', save_id: save.id, reason: 'Server save updated since last sync, not present on client',
     })]);
+  });
+
+  it('saves of a ROM hidden from the user are not offered; a client save of it negotiates as new', async () => {
+    const u = await user();
+    const dev = await device(u);
+    const db = ctx().db.kysely;
+    const gb = await createPlatform(db, `gb${Math.random().toString(36).slice(2, 8)}`);
+    const hidden = await createRom(db, { platformId: gb, fsName: 'Later Hidden.gb' });
+    const save = await uploadOk(u, `rom_id=${hidden}&slot=autosave`, 'h');
+    const other = await device(u);
+    expect((await negotiate(u, other, [])).operations.map((o) => o.save_id)).toContain(save.id);
+    await new PermissionsRepository(db).addHidden('roms', hidden, { userId: u.user.id }, Date.now());
+    expect((await negotiate(u, other, [])).operations.map((o) => o.save_id)).not.toContain(save.id);
+    expect((await negotiate(u, dev, [entry(hidden, 'h', PAST)])).operations).toEqual([
+      expect.objectContaining({ action: 'upload', rom_id: hidden, save_id: null }),
+    ]);
+    // The upload itself is refused, so nothing on the server changes.
+    expect((await upload(u, `rom_id=${hidden}&slot=autosave&device_id=${dev}`, 'new')).statusCode).toBe(404);
   });
 
   it('untracked saves: a no-op without server fields when sent, skipped when not', async () => {

@@ -8,6 +8,7 @@ import type {
 import type { DevicesRepository } from '../../db/repositories/devices-repository.ts';
 import type { SlottedSave, SyncSessionRow, SyncSessionsRepository } from '../../db/repositories/sync-sessions-repository.ts';
 import { bodyError, bodyTime, type IngestEntry, type PlaySessionsService } from '../play-sessions/play-sessions-service.ts';
+import type { RomVisibility } from '../roms/visibility.ts';
 
 export interface Comparison {
   action: SyncAction;
@@ -76,6 +77,7 @@ export class SyncService {
     private readonly repo: SyncSessionsRepository,
     private readonly devices: DevicesRepository,
     private readonly playSessions: Pick<PlaySessionsService, 'ingest'>,
+    private readonly visibility: Pick<RomVisibility, 'dropHidden'>,
     private readonly now: () => number = nowMs,
   ) {}
 
@@ -95,8 +97,11 @@ export class SyncService {
     const session = await this.repo.create(userId, device.id, now);
 
     // Newest row per (rom, slot); older rows of a slot are its history and never offered. Ties keep the first row.
+    // Saves of ROMs hidden from the user are left out, as the saves routes leave them out (their content is a 404).
+    const slotted = await this.repo.slottedSaves(userId);
+    const visible = new Set(await this.visibility.dropHidden([...new Set(slotted.map((s) => s.rom_id))], userId));
     const newest = new Map<string, SlottedSave>();
-    for (const save of await this.repo.slottedSaves(userId)) {
+    for (const save of slotted.filter((s) => visible.has(s.rom_id))) {
       const key = JSON.stringify([save.rom_id, save.slot]);
       const current = newest.get(key);
       if (!current || save.updated_at > current.updated_at) newest.set(key, save);
