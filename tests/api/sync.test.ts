@@ -124,6 +124,9 @@ describeEachEngine('save sync routes', (ctx) => {
     const dev = await device(u);
     const cases: [object, string, string][] = [
       [entry(rom, 'client', PAST), 'download', 'Server save is newer (no sync history)'],
+      [entry(rom, 'client', 946_684_800 as unknown as string), 'download', 'Server save is newer (no sync history)'],
+      [entry(rom, 'client', String(Date.now() + 3_600_000)), 'upload', 'Client save is newer (no sync history)'],
+      [entry(rom, 'client', '2999-01-01T00:00:00'), 'upload', 'Client save is newer (no sync history)'],
       [entry(rom, 'client', FUTURE()), 'upload', 'Client save is newer (no sync history)'],
       [entry(rom, 'server', PAST), 'no_op', 'Content is identical'],
       [entry(rom, 'client', save.updated_at), 'conflict', 'Same timestamp but different content'],
