@@ -334,6 +334,20 @@ describeEachEngine('save sync routes', (ctx) => {
     expect((await call(u, 'GET', '/api/sync/sessions/abc')).statusCode).toBe(422);
   });
 
+  it('deleting a user with devices, sessions and synced saves removes them all', async () => {
+    const u = await user();
+    const admin = await createUser(t.services, 'admin');
+    const dev = await device(u);
+    const n = await negotiate(u, dev, [entry(rom, 'gone', PAST)]);
+    await uploadOk(u, `rom_id=${rom}&slot=autosave&device_id=${dev}&session_id=${n.session_id}`, 'gone');
+    await call(u, 'POST', `/api/sync/sessions/${n.session_id}/complete`, {});
+    await negotiate(u, dev, []);
+    const res = await call(admin, 'DELETE', `/api/users/${u.user.id}`);
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    const left = await ctx().db.kysely.selectFrom('sync_sessions').select('id').where('user_id', '=', u.user.id).execute();
+    expect(left).toEqual([]);
+  });
+
   it('scopes: negotiate needs assets.read and devices.read; complete needs devices.write', async () => {
     const u = await user();
     const dev = await device(u);
