@@ -42,6 +42,8 @@ import { StatesRepository } from './db/repositories/states-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
 import { PlaySessionsService } from './domain/play-sessions/play-sessions-service.ts';
+import { SyncSessionsRepository } from './db/repositories/sync-sessions-repository.ts';
+import { SyncService } from './domain/sync/sync-service.ts';
 import { ActivityService } from './domain/play-sessions/activity-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
@@ -114,13 +116,15 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const romQuery = new RomQueryRepository(db.kysely);
   const romEditRepo = new RomEditRepository(db);
   const playRepo = new PlaySessionsRepository(db);
+  const syncRepo = new SyncSessionsRepository(db);
 
   const collectionsRepo = new CollectionsRepository(db);
   const configService = new ConfigService(config.scan.configFile, config.scan);
   // Hide lists (RomM 5) reach every ROM and platform read through this one source; admins hide nothing.
   const romVisibility = new RomVisibility(permissions, new RomVisibilityRepository(db.kysely));
   // config.yml's region priority picks each group's representative in lists (RomM's SCAN_REGION_PRIORITY).
-  const userAssets = composeUserAssets(config, db, romVisibility);
+  const userAssets = composeUserAssets(config, db, romVisibility, syncRepo);
+  const playSessions = new PlaySessionsService(playRepo, devicesRepo, new RomUserRepository(db), romVisibility);
   const romsRead = new RomsReadService(
     romQuery, new RomsReadRepository(db.kysely), new RomQueryCache(db.kysely), new SmartSources(collectionsRepo), permissions,
     () => configService.regionPriority(),
@@ -186,7 +190,8 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
     devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
     romVisibility,
-    playSessions: new PlaySessionsService(playRepo, devicesRepo, new RomUserRepository(db), romVisibility),
+    playSessions,
+    sync: new SyncService(syncRepo, devicesRepo, playSessions, romVisibility),
     activity: new ActivityService(playRepo, devicesRepo, romVisibility),
     saves: userAssets.saves,
     states: userAssets.states,
@@ -257,13 +262,17 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
 }
 
 /** Saves, states and screenshots under `DATA_PATH/assets`, sharing one store, ROM lookup and quota. */
-function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility) {
+function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility, syncRepo: SyncSessionsRepository) {
   const shared = new SavesRepository(db);
   const statesRepo = new StatesRepository(db);
   const store = new AssetStore(path.join(config.dataPath, 'assets'));
   const romUser = new RomUserRepository(db);
   const limits = config.assets;
-  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits });
+  // An upload or download naming a sync session counts towards it; a failure there never fails the transfer (RomM).
+  const syncSessions = {
+    countOperation: (userId: number, sessionId: number) => syncRepo.incrementCompleted(userId, sessionId, Date.now()).catch(() => undefined),
+  };
+  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits, syncSessions });
   const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
   const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
   return { saves, states, screenshots };

@@ -451,6 +451,22 @@ export interface PlaySessionsTable {
   updated_at: EpochMs;
 }
 
+/** A device's save negotiation (RomM's `SyncSession`); `status` is RomM's upper-case name. */
+export interface SyncSessionsTable {
+  id: Generated<number>;
+  device_id: string;
+  user_id: number;
+  status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  initiated_at: EpochMs;
+  completed_at: EpochMs | null;
+  operations_planned: number;
+  operations_completed: number;
+  operations_failed: number;
+  error_message: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 /** The file columns of a per-user asset row (RomM's `BaseAsset`); `file_path` is relative to `DATA_PATH/assets`. */
 interface AssetColumns {
   id: Generated<number>;
@@ -541,6 +557,7 @@ export interface StateVersionsTable extends VersionColumns {
 
 export interface Database {
   play_sessions: PlaySessionsTable;
+  sync_sessions: SyncSessionsTable;
   activity_entries: ActivityEntriesTable;
   saves: SavesTable;
   states: StatesTable;

@@ -27,6 +27,7 @@ import { streamingRoutes } from './streaming.ts';
 import { permissionRoutes } from './permissions.ts';
 import { deviceRoutes } from './devices.ts';
 import { playSessionRoutes } from './play-sessions.ts';
+import { syncRoutes } from './sync.ts';
 import { saveRoutes } from './saves.ts';
 import { stateRoutes } from './states.ts';
 
@@ -59,6 +60,7 @@ export const routeModules: RouteModule[] = [
   permissionRoutes,
   deviceRoutes,
   playSessionRoutes,
+  syncRoutes,
   saveRoutes,
   stateRoutes,
   webUiRoutes,

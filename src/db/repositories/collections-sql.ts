@@ -10,7 +10,7 @@ export function insertedId(id: bigint | number | undefined): number {
 }
 
 /** Tables whose new rows' ids the repositories read back. */
-type IdTable = 'collections' | 'smart_collections' | 'rom_notes' | 'play_sessions';
+type IdTable = 'collections' | 'smart_collections' | 'rom_notes' | 'play_sessions' | 'sync_sessions';
 
 /** Runs a one-row insert and answers the new id: RETURNING where the engine has it, else the driver's insert id. */
 export async function insertReturningId<T extends IdTable>(caps: EngineCapabilities, insert: InsertQueryBuilder<Database, T, InsertResult>): Promise<number> {

@@ -26,7 +26,7 @@ export interface IngestEntry {
 }
 
 /** FastAPI's 422 body for a check the JSON schema cannot express; `loc` after "body". */
-function bodyError(path: (string | number)[], type: string, msg: string, input: unknown): Error {
+export function bodyError(path: (string | number)[], type: string, msg: string, input: unknown): Error {
   return Object.assign(new Error(msg), {
     statusCode: 422,
     validationContext: 'body',
@@ -38,7 +38,7 @@ function bodyError(path: (string | number)[], type: string, msg: string, input: 
  * Epoch ms of a body datetime, fractions dropped (RomM truncates microseconds); a 422 when it is not one. Like
  * pydantic, a number is a Unix time in seconds, or in milliseconds when it is larger than 2e10.
  */
-function bodyTime(value: string, path: (string | number)[]): number {
+export function bodyTime(value: string, path: (string | number)[]): number {
   const ms = /^\d{1,15}(\.\d+)?$/.test(value) ? unixMs(Number(value)) : parseIsoDateTime(value);
   if (ms === null) throw bodyError(path, 'datetime_from_date_parsing', 'Input should be a valid datetime', value);
   return Math.floor(ms / 1000) * 1000;

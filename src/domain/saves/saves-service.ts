@@ -39,6 +39,8 @@ export interface SavesServiceDeps {
   romUser: Pick<RomUserRepository, 'findOrCreate' | 'update'>;
   limits: AssetLimits;
   now?: () => number;
+  /** Sync sessions an upload or download names with `session_id` (RomM counts it as one completed operation). */
+  syncSessions?: { countOperation(userId: number, sessionId: number): Promise<void> };
 }
 
 type Device = { id: string; name: string | null };
@@ -111,7 +113,7 @@ export class SavesService {
    * The file of a save: the owner's, or another user's public one. With a device and `optimistic`, the owner's
    * device is marked as having this content before the body is sent.
    */
-  async content(caller: AuthContext, id: number, q: { device_id?: string; optimistic?: boolean }): Promise<FileDownload> {
+  async content(caller: AuthContext, id: number, q: { device_id?: string; session_id?: number; optimistic?: boolean }): Promise<FileDownload> {
     const device = await this.resolveDevice(caller, q.device_id, 'read');
     const save = await this.deps.repo.find(id);
     if (!save || (save.user_id !== caller.user.id && save.is_public !== 1)) throw saveNotFound(id);
@@ -121,6 +123,7 @@ export class SavesService {
     if (device && (q.optimistic ?? true) && save.user_id === caller.user.id) {
       await this.markSynced(caller.user.id, device.id, save);
     }
+    if (q.session_id) await this.deps.syncSessions?.countOperation(caller.user.id, q.session_id);
     const media = mediaFor(save.file_name, null);
     return fileDownload(found, `s${save.id}`, save.file_name, media.contentType, media.disposition);
   }
@@ -194,6 +197,7 @@ export class SavesService {
       form.main = null;
       const save = await this.mustFind(saveId);
       if (device) await this.markSynced(userId, device.id, save);
+      if (q.session_id) await this.deps.syncSessions?.countOperation(userId, q.session_id);
       if (slot !== null && q.autocleanup) {
         for (const old of (await this.deps.repo.inSlot(userId, rom.id, slot)).slice(limit)) await this.removeSave(old);
       }
