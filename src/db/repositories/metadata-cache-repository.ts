@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { isUniqueViolation } from '../capabilities.ts';
 
 export interface CachedAnswer {
   status: number;
@@ -17,14 +18,21 @@ export class MetadataCacheRepository {
     return { status: row.status, body: row.body };
   }
 
-  /** Upsert; two processes storing the same answer at once is harmless (the later one wins). */
+  /**
+   * Upsert without a transaction: delete-then-insert in one InnoDB transaction takes gap locks, and two lookups
+   * storing different answers at once deadlocked. A concurrent insert of the same key is answered by updating it.
+   */
   async put(provider: string, key: string, answer: CachedAnswer, now: number, ttlMs: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('metadata_http_cache').where('provider', '=', provider).where('cache_key', '=', key).execute();
-      await trx.insertInto('metadata_http_cache').values({
-        provider, cache_key: key, status: answer.status, body: answer.body, fetched_at: now, expires_at: now + ttlMs,
-      }).execute();
-    });
+    const values = { status: answer.status, body: answer.body, fetched_at: now, expires_at: now + ttlMs };
+    const update = () => this.db.updateTable('metadata_http_cache').set(values)
+      .where('provider', '=', provider).where('cache_key', '=', key).executeTakeFirst();
+    if (Number((await update()).numUpdatedRows) > 0) return;
+    try {
+      await this.db.insertInto('metadata_http_cache').values({ provider, cache_key: key, ...values }).execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      await update();
+    }
   }
 
   async purgeExpired(now: number): Promise<number> {
