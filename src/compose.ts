@@ -192,7 +192,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     romVisibility,
     playSessions,
     sync: new SyncService(syncRepo, devicesRepo, playSessions, romVisibility),
-    activity: new ActivityService(playRepo, devicesRepo, romVisibility),
+    activity: new ActivityService(playRepo, devicesRepo, romVisibility, (userId, romId) => userAssets.saves.latestScreenshotPath(userId, romId)),
     saves: userAssets.saves,
     states: userAssets.states,
     screenshots: userAssets.screenshots,

@@ -172,4 +172,21 @@ describeEachEngine('states, screenshots and DetailedRom assets', (ctx) => {
     await json('POST', '/api/saves/delete', { saves: [saveId] });
     expect(await romIds('has_saves=true')).toEqual([]);
   });
+
+  it('a heartbeat shows the screenshot paired with the player\'s latest save of the ROM (RomM\'s continue-playing image)', async () => {
+    const device = (await json('POST', '/api/devices', { name: 'Deck', platform: 'linux', client: 'test' })).json<{ device_id: string }>().device_id;
+    const beat = async () => (await json('POST', '/api/activity/heartbeat', { rom_id: other, device_id: device })).json<{ screenshot_path: string }>().screenshot_path;
+    expect(await beat()).toBe('');
+    const save = (await send('POST', `/api/saves?rom_id=${other}`, [
+      { field: 'saveFile', filename: 'Mario Run.srm', data: 'sv1' }, { field: 'screenshotFile', filename: 'Mario Run.png', data: 'png' },
+    ])).json<Asset>();
+    expect(save.screenshot?.file_name).toBe('Mario Run.png');
+    const shot = (await get(`/api/saves/${save.id}`)).json<{ screenshot: { download_path: string } }>().screenshot.download_path;
+    expect(shot).toMatch(/^\/api\/screenshots\/\d+\/content/);
+    expect(await beat()).toBe(shot);
+    // A newer save without a screenshot wins: no image from an older save.
+    await new Promise((r) => setTimeout(r, 5));
+    await send('POST', `/api/saves?rom_id=${other}`, [{ field: 'saveFile', filename: 'Later.srm', data: 'sv2' }]);
+    expect(await beat()).toBe('');
+  });
 });

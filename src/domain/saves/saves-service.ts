@@ -15,7 +15,7 @@ import {
   assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
-import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
+import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, toScreenshotSchema, withOwner } from './mapper.ts';
 
 export type { FormFile } from './asset-form.ts';
 
@@ -381,6 +381,14 @@ export class SavesService {
     if (!v) throw notFound(`Version with ID ${versionId} of save ${id} not found`);
     await this.deps.visibility.assertRom(v.rom_id, caller.user.id, () => saveNotFound(id));
     return v;
+  }
+
+  /** RomM's "continue playing" image: the screenshot paired with the user's latest save of the ROM, if it has one. */
+  async latestScreenshotPath(userId: number, romId: number): Promise<string | null> {
+    const [latest] = await this.deps.repo.forRom(userId, romId);
+    if (!latest) return null;
+    const shot = await this.screenshotOf(latest);
+    return shot ? toScreenshotSchema(shot).download_path : null;
   }
 
   /** Rows of ROMs hidden from the caller are left out. */
