@@ -9,6 +9,7 @@ import { registerAuth, type RegisteredRoute } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { sharedSerializerFactory } from './plugins/shared-serializers.ts';
 import { routeModules } from './routes/index.ts';
 import { attachSockets } from './sockets/socket-server.ts';
 
@@ -25,6 +26,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     trustProxy: false,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializerFactory() } },
     ...serverOptions(deps.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(cookie);
