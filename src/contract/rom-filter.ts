@@ -33,7 +33,7 @@ export const FACET_FILTERS = {
 export type FacetFilterName = keyof typeof FACET_FILTERS;
 
 /** Multi-value list filters, each with its `*_logic` companion parameter. */
-export const LIST_FILTERS = [...Object.keys(FACET_FILTERS), 'statuses', 'player_counts', 'metadata_providers'] as const;
+export const LIST_FILTERS = [...Object.keys(FACET_FILTERS), 'statuses', 'player_counts', 'metadata_providers', 'dat_statuses'] as const;
 
 export const BOOL_FILTERS = [
   'matched', 'favorite', 'duplicate', 'last_played', 'playable', 'missing',
@@ -60,6 +60,8 @@ export interface RomFilter {
   playerCounts?: MultiFilter;
   metadataProviders?: MultiFilter;
   statuses?: MultiFilter;
+  /** DAT verification results (`verified`, `renamed`, `bad_dump`, `unknown`: no match or not checked). */
+  datStatuses?: MultiFilter;
 }
 
 export interface RomOrder {
@@ -81,6 +83,8 @@ export interface RomListSpec {
   filter: RomFilter;
   order: RomOrder;
   groupByMetaId: boolean;
+  /** 1G1R: one ROM per DAT parent, the preferred release (dats/one-g-one-r.ts). */
+  groupByDatParent?: boolean;
 }
 
 /** The `filter_values` sidecar of the ROM list. */

@@ -31,6 +31,7 @@ export const RomListQuery = Type.Object({
   ...scope,
   ...boolFilters,
   group_by_meta_id: Type.Optional(QueryBool()),
+  group_by_dat_parent: Type.Optional(QueryBool('One ROM per DAT parent game: the preferred release (1G1R)')),
   ...listFilters,
   order_by: Type.Optional(Text(200)),
   order_dir: Type.Optional(Text(20)),

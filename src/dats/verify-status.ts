@@ -8,9 +8,9 @@
  * - `unknown`: no entry shares a hash or the name.
  */
 
-export type DatStatus = 'verified' | 'renamed' | 'bad_dump' | 'unknown';
+import type { DatStatus } from '../contract/dat-status.ts';
 
-export const DAT_STATUSES: readonly DatStatus[] = ['verified', 'renamed', 'bad_dump', 'unknown'];
+export { DAT_STATUSES, type DatStatus } from '../contract/dat-status.ts';
 
 /** One set of digests of a file: as stored, or with a copier header skipped. Hex strings, any case. */
 export interface Digests {

@@ -1,3 +1,4 @@
+import type { DatStatus } from '../contract/dat-status.ts';
 import type { FacetKind } from '../contract/rom-filter.ts';
 import type { RomFileCategory } from '../library/file-category.ts';
 import type { ColumnType, Generated } from 'kysely';
@@ -177,6 +178,15 @@ export interface RomsTable {
   metadata_scanned_at: EpochMs | null;
   /** JSON `{ field: source }` (`manual` = edited by a user, never overwritten) and `{ "origin:<media>": identity }`. */
   field_sources: ColumnType<string, string | undefined, string>;
+  /** DAT verification (dats/verify-status.ts): worst status of the ROM's known files; null when not checked. */
+  dat_status: ColumnType<DatStatus | null, DatStatus | null | undefined, DatStatus | null>;
+  dat_game: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1G1R group: the DAT parent's name, or the game's own. */
+  dat_parent: ColumnType<string | null, string | null | undefined, string | null>;
+  dat_quality: ColumnType<number | null, number | null | undefined, number | null>;
+  dat_order: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Multi-file games: every file the DAT lists is present and good (1/0); null for single-file games. */
+  dat_complete: ColumnType<Bool | null, Bool | null | undefined, Bool | null>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -202,6 +212,9 @@ export interface RomFilesTable {
   archive_members: string | null;
   category: RomFileCategory | null;
   missing_from_fs: Bool;
+  dat_status: ColumnType<DatStatus | null, DatStatus | null | undefined, DatStatus | null>;
+  dat_game: ColumnType<string | null, string | null | undefined, string | null>;
+  dat_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }

@@ -36,7 +36,7 @@ function normalizeQuery(query: Record<string, unknown>): Record<string, unknown>
 
 const BOOL_KEYS = new Set([
   'matched', 'favorite', 'duplicate', 'last_played', 'playable', 'missing', 'has_ra', 'has_saves', 'has_states',
-  'verified', 'has_soundtrack', 'group_by_meta_id', 'with_files', 'with_char_index', 'with_filter_values',
+  'verified', 'has_soundtrack', 'group_by_meta_id', 'group_by_dat_parent', 'with_files', 'with_char_index', 'with_filter_values',
   'with_rom_id_index', 'with_total',
 ]);
 
@@ -54,6 +54,7 @@ export const romsReadRoutes: RouteModule = (app, { services }) => {
       orderBy: cleanText(typeof q.order_by === 'string' ? q.order_by : '', 200),
       orderDir: typeof q.order_dir === 'string' ? q.order_dir : 'asc',
       groupByMetaId: q.group_by_meta_id === true,
+      groupByDatParent: q.group_by_dat_parent === true,
       withCharIndex: q.with_char_index !== false,
       withFilterValues: q.with_filter_values !== false,
       withRomIdIndex: q.with_rom_id_index !== false,

@@ -70,13 +70,20 @@ const BOOL_CONDITIONS: Record<string, (ctx: RomQueryContext) => Cond> = {
   // RomM: the caller's own saves/states plus other users' public ones.
   has_saves: (ctx) => sql`r.id in (select sv.rom_id from saves sv where sv.user_id = ${uid(ctx)} or sv.is_public = 1)`,
   has_states: (ctx) => sql`r.id in (select st.rom_id from states st where st.user_id = ${uid(ctx)} or st.is_public = 1)`,
-  // Any `*_match: true` key in the stored Hasheous JSON (written by JSON.stringify or Python json.dumps).
+  // A dump the DATs know by its hashes, or any `*_match: true` key in the stored Hasheous JSON (written by
+  // JSON.stringify or Python json.dumps).
   verified: () => or([
+    sql`coalesce(r.dat_status, 'unknown') in ('verified', 'renamed')`,
     sql`r.hasheous_metadata like ${`%${likeEscape('_match":true')}%`} escape '!'`,
     sql`r.hasheous_metadata like ${`%${likeEscape('_match": true')}%`} escape '!'`,
   ]),
   has_soundtrack: () => sql`r.id in (select sf.rom_id from rom_files sf where sf.category = 'soundtrack')`,
 };
+
+/** `unknown` also covers ROMs never checked (no DAT for their platform); never null, so `none` negates cleanly. */
+function datStatusPredicate(status: string): Cond {
+  return sql`coalesce(r.dat_status, 'unknown') = ${status}`;
+}
 
 /** Scope conditions: the only ones the `filter_values` sidecar honours (spec §3.10). */
 export function scopeConditions(f: RomFilter, ctx: RomQueryContext): Cond[] {
@@ -143,5 +150,6 @@ export function filterCondition(f: RomFilter, ctx: RomQueryContext): Cond {
     if (preds.length) out.push(combine(preds, f.statuses.logic));
   }
   if (!statuses.includes('hidden')) out.push(notHidden(ctx));
+  if (f.datStatuses?.values.length) out.push(combine(f.datStatuses.values.map(datStatusPredicate), f.datStatuses.logic));
   return out.length ? and(out) : TRUE;
 }

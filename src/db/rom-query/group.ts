@@ -56,3 +56,32 @@ export function groupedCondition(filter: Cond, ctx: RomQueryContext): Cond {
     where ${filter}
   ) g where g.rn = 1)`;
 }
+
+/** Best position among the ROM's region facets (a multi-region release counts as its best region); none: last. */
+function bestRegionRank(priority: readonly string[]) {
+  const whens = [];
+  for (const [i, code] of priority.entries()) {
+    const names = Object.entries(REGION_PROVIDER_CODES).filter(([, c]) => c === code).map(([name]) => name);
+    for (const name of names) whens.push(sql`when ${name} then ${sql.lit(i)}`);
+  }
+  if (whens.length === 0) return sql`0`;
+  const last = sql.lit(priority.length);
+  return sql`coalesce((select min(case rf.value ${sql.join(whens, sql` `)} else ${last} end)
+    from rom_facets rf where rf.rom_id = r.id and rf.kind = 'region'), ${last})`;
+}
+
+/**
+ * `group_by_dat_parent` (1G1R): one row per DAT parent and platform, the preferred release as dats/one-g-one-r.ts
+ * orders them: quality, the caller's region order, then release order. ROMs no DAT placed are groups of one.
+ */
+export function datParentCondition(filter: Cond, ctx: RomQueryContext): Cond {
+  return sql`r.id in (select g.id from (
+    select r.id as id, row_number() over (
+      partition by r.platform_id, r.dat_parent, case when r.dat_parent is null then r.id end
+      order by coalesce(r.dat_quality, 1) asc, ${bestRegionRank(ctx.regionPriority)} asc, coalesce(r.dat_order, 999) asc,
+        r.fs_name_no_ext asc, r.id asc
+    ) as rn
+    from roms r
+    where ${filter}
+  ) g where g.rn = 1)`;
+}

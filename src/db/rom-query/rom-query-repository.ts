@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { filterCondition, filterUsesUserRow, notHidden, permissionHides, scopeConditions } from './filters.ts';
-import { groupedCondition } from './group.ts';
+import { datParentCondition, groupedCondition } from './group.ts';
 import { orderBySql, resolveOrder } from './order.ts';
 import { parseSearchTerm } from './search.ts';
 import { charIndex, facetCounts, subtractCounts, type FacetCounts } from './sidecars.ts';
@@ -18,6 +18,11 @@ export class RomQueryRepository {
   private fromWhere(spec: RomListSpec, ctx: RomQueryContext) {
     const filter = and([filterCondition(spec.filter, ctx), ...permissionHides(ctx)]);
     if (spec.groupByMetaId) return this.fromWhereCond(groupedCondition(filter, ctx), ctx, this.orderFor(spec).usesUserRow);
+    if (spec.groupByDatParent) {
+      // The filter may read the caller's rom_user row: inside the window it needs its own join.
+      const inner = filterUsesUserRow(spec.filter) ? sql`r.id in (select r.id ${this.fromWhereCond(filter, ctx)})` : filter;
+      return this.fromWhereCond(datParentCondition(inner, ctx), ctx, this.orderFor(spec).usesUserRow);
+    }
     return this.fromWhereCond(filter, ctx, filterUsesUserRow(spec.filter) || this.orderFor(spec).usesUserRow);
   }
 

@@ -73,6 +73,8 @@ export function filterFromInput(input: FilterInput, opts: { criteria?: boolean }
   if (providers) f.metadataProviders = providers;
   const statuses = multi(input, 'statuses', legacy.statuses);
   if (statuses) f.statuses = statuses;
+  const datStatuses = multi(input, 'dat_statuses');
+  if (datStatuses) f.datStatuses = datStatuses;
   return f;
 }
 

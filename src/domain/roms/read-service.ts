@@ -32,6 +32,7 @@ export interface RomListOptions {
   orderBy: string;
   orderDir: string;
   groupByMetaId: boolean;
+  groupByDatParent?: boolean;
   withCharIndex: boolean;
   withFilterValues: boolean;
   withRomIdIndex: boolean;
@@ -86,6 +87,7 @@ export class RomsReadService {
       filter,
       order: { orderBy: opts.orderBy.toLowerCase(), dir: opts.orderDir.toLowerCase() === 'desc' ? 'desc' : 'asc' },
       groupByMetaId: opts.groupByMetaId,
+      ...(opts.groupByMetaId || !opts.groupByDatParent ? {} : { groupByDatParent: true }),
     };
     // Index, count and sidecars are memoised per library version; only the page is hydrated every time.
     // The caller's own props move only their results: their per-user version is part of every key. So are their

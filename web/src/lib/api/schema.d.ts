@@ -8128,12 +8128,16 @@ export interface paths {
                     collections_logic?: string;
                     companies?: string[];
                     companies_logic?: string;
+                    dat_statuses?: string[];
+                    dat_statuses_logic?: string;
                     duplicate?: string;
                     favorite?: string;
                     franchises?: string[];
                     franchises_logic?: string;
                     genres?: string[];
                     genres_logic?: string;
+                    /** @description One ROM per DAT parent game: the preferred release (1G1R) */
+                    group_by_dat_parent?: string;
                     group_by_meta_id?: string;
                     has_ra?: string;
                     has_saves?: string;
