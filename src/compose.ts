@@ -196,6 +196,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     saves: userAssets.saves,
     states: userAssets.states,
     screenshots: userAssets.screenshots,
+    assetFiles: userAssets.store,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
@@ -240,8 +241,18 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
 
 export type Services = ReturnType<typeof composeServices>;
 
-/** The server's background work: hourly session cleanup and the periodic library scans. */
+/** Upload temporary files older than this at start-up were left by a crash (a live upload keeps writing to its own). */
+const UPLOAD_TEMP_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * The server's background work: a start-up sweep of upload temporary files a crash left, hourly session cleanup and
+ * the periodic library scans.
+ */
 export function startBackgroundJobs(services: Services, config: Config, logger: Logger): { stop(): void } {
+  void services.assetFiles.sweepTemps(UPLOAD_TEMP_MAX_AGE_MS).then(
+    (removed) => logger[removed > 0 ? 'info' : 'debug']({ removed }, 'removed leftover upload temporary files'),
+    (err: unknown) => logger.warn({ err }, 'sweep of upload temporary files failed'),
+  );
   const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
   void purge();
   const purgeTimer = setInterval(() => void purge(), 3600_000);
@@ -275,7 +286,7 @@ function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility,
   const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits, syncSessions });
   const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
   const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
-  return { saves, states, screenshots };
+  return { saves, states, screenshots, store };
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */
