@@ -260,6 +260,15 @@ export class SavesRepository {
     return rows.map(numericVersion);
   }
 
+  /** The user's versions of saves that no longer exist (optionally of one ROM), by save id then newest first. */
+  async deletedVersions(userId: number, romId?: number): Promise<SaveVersionRow[]> {
+    let q = this.db.selectFrom('save_versions').selectAll('save_versions').where('save_versions.user_id', '=', userId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('saves').select('saves.id').whereRef('saves.id', '=', 'save_versions.save_id'))));
+    if (romId) q = q.where('save_versions.rom_id', '=', romId);
+    const rows = await q.orderBy('save_versions.save_id', 'desc').orderBy('save_versions.id', 'desc').execute();
+    return rows.map(numericVersion);
+  }
+
   async version(userId: number, saveId: number, versionId: number): Promise<SaveVersionRow | undefined> {
     const row = await this.db.selectFrom('save_versions').selectAll().where('user_id', '=', userId).where('save_id', '=', saveId)
       .where('id', '=', versionId).executeTakeFirst();

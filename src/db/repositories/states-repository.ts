@@ -110,6 +110,15 @@ export class StatesRepository {
     return rows.map(numericVersion);
   }
 
+  /** The user's versions of states that no longer exist (optionally of one ROM), by state id then newest first. */
+  async deletedVersions(userId: number, romId?: number): Promise<StateVersionRow[]> {
+    let q = this.db.selectFrom('state_versions').selectAll('state_versions').where('state_versions.user_id', '=', userId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('states').select('states.id').whereRef('states.id', '=', 'state_versions.state_id'))));
+    if (romId) q = q.where('state_versions.rom_id', '=', romId);
+    const rows = await q.orderBy('state_versions.state_id', 'desc').orderBy('state_versions.id', 'desc').execute();
+    return rows.map(numericVersion);
+  }
+
   async version(userId: number, stateId: number, versionId: number): Promise<StateVersionRow | undefined> {
     const row = await this.db.selectFrom('state_versions').selectAll().where('user_id', '=', userId).where('state_id', '=', stateId)
       .where('id', '=', versionId).executeTakeFirst();

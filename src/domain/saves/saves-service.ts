@@ -3,7 +3,7 @@ import type { AuthContext } from '../../auth/context.ts';
 import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 import type {
-  AssetVersionSchema, SaveListQuery, SaveSchema, SaveSummarySchema, SaveUploadQuery,
+  AssetVersionSchema, DeletedAssetSchema, SaveListQuery, SaveSchema, SaveSummarySchema, SaveUploadQuery,
 } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
@@ -15,7 +15,7 @@ import {
   assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
-import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
+import { deviceSyncs, pairedScreenshot, toDeletedAssets, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
 
 export type { FormFile } from './asset-form.ts';
 
@@ -303,6 +303,15 @@ export class SavesService {
     return list.map(toSaveVersionSchema);
   }
 
+  /**
+   * The caller's deleted saves that still have versions (optionally of one ROM), newest id first; ROMs hidden from
+   * the caller are left out.
+   */
+  async deleted(caller: AuthContext, romId?: number): Promise<DeletedAssetSchema[]> {
+    const rows = await this.visible(caller, await this.deps.repo.deletedVersions(caller.user.id, romId || undefined));
+    return toDeletedAssets(rows, (v) => v.save_id, (v) => v.slot, toSaveVersionSchema);
+  }
+
   async versionContent(caller: AuthContext, id: number, versionId: number): Promise<FileDownload> {
     const v = await this.version(caller, id, versionId);
     const found = await this.deps.store.locate(this.deps.store.abs('versions', v.storage_name));
@@ -384,7 +393,7 @@ export class SavesService {
   }
 
   /** Rows of ROMs hidden from the caller are left out. */
-  private async visible(caller: AuthContext, rows: SaveRow[]): Promise<SaveRow[]> {
+  private async visible<R extends { rom_id: number }>(caller: AuthContext, rows: R[]): Promise<R[]> {
     const hidden = await this.deps.visibility.hiddenFor(caller.user.id);
     if (hidesNothing(hidden)) return rows;
     const ids = await this.deps.visibility.hiddenRomIds(hidden);

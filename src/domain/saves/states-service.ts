@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../auth/context.ts';
 import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../common/errors.ts';
-import type { AssetVersionSchema, StateSchema } from '../../contract/saves.ts';
+import type { AssetVersionSchema, DeletedAssetSchema, StateSchema } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { AssetRom, SavesRepository } from '../../db/repositories/saves-repository.ts';
 import type { StateRow, StatesRepository } from '../../db/repositories/states-repository.ts';
@@ -11,7 +11,7 @@ import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import { assetNameFields, emulatorSegment, userFolder, type AssetStore } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
-import { pairedScreenshot, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
+import { pairedScreenshot, toDeletedAssets, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
 import { assetFolder, type AssetLimits } from './saves-service.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
 
@@ -188,6 +188,12 @@ export class StatesService {
     return list.map(toStateVersionSchema);
   }
 
+  /** The caller's deleted states that still have versions (optionally of one ROM); hidden ROMs left out. */
+  async deleted(caller: AuthContext, romId?: number): Promise<DeletedAssetSchema[]> {
+    const rows = await this.visible(caller, await this.deps.repo.deletedVersions(caller.user.id, romId || undefined));
+    return toDeletedAssets(rows, (v) => v.state_id, () => null, toStateVersionSchema);
+  }
+
   async versionContent(caller: AuthContext, id: number, versionId: number): Promise<FileDownload> {
     const v = await this.version(caller, id, versionId);
     const found = await this.deps.store.locate(this.deps.store.abs('versions', v.storage_name));
@@ -247,7 +253,7 @@ export class StatesService {
     return v;
   }
 
-  private async visible(caller: AuthContext, rows: StateRow[]): Promise<StateRow[]> {
+  private async visible<R extends { rom_id: number }>(caller: AuthContext, rows: R[]): Promise<R[]> {
     const hidden = await this.deps.visibility.hiddenFor(caller.user.id);
     if (hidesNothing(hidden)) return rows;
     const ids = await this.deps.visibility.hiddenRomIds(hidden);
