@@ -38,6 +38,7 @@ import { AssetStore } from './domain/saves/asset-files.ts';
 import { SavesService } from './domain/saves/saves-service.ts';
 import { StatesService } from './domain/saves/states-service.ts';
 import { ScreenshotsService } from './domain/saves/screenshots-service.ts';
+import { ScreenshotsRepository } from './db/repositories/screenshots-repository.ts';
 import { StatesRepository } from './db/repositories/states-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
@@ -276,6 +277,7 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
 function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility, syncRepo: SyncSessionsRepository) {
   const shared = new SavesRepository(db);
   const statesRepo = new StatesRepository(db);
+  const shots = new ScreenshotsRepository(db);
   const store = new AssetStore(path.join(config.dataPath, 'assets'));
   const romUser = new RomUserRepository(db);
   const limits = config.assets;
@@ -283,9 +285,9 @@ function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility,
   const syncSessions = {
     countOperation: (userId: number, sessionId: number) => syncRepo.incrementCompleted(userId, sessionId, Date.now()).catch(() => undefined),
   };
-  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits, syncSessions });
-  const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
-  const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
+  const saves = new SavesService({ repo: shared, shots, store, visibility: romVisibility, romUser, limits, syncSessions });
+  const states = new StatesService({ repo: statesRepo, shared, shots, store, visibility: romVisibility, romUser, limits });
+  const screenshots = new ScreenshotsService({ repo: shots, shared, store, visibility: romVisibility, limits });
   return { saves, states, screenshots, store };
 }
 

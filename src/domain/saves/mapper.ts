@@ -3,7 +3,8 @@ import type {
   AssetVersionSchema, DeletedAssetSchema, DeviceSyncSchema, SaveSchema, ScreenshotSchema, StateSchema,
 } from '../../contract/saves.ts';
 import type { StateRow, StateVersionRow } from '../../db/repositories/states-repository.ts';
-import type { SaveRow, SaveSyncRow, SaveVersionRow, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
+import type { SaveRow, SaveSyncRow, SaveVersionRow } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotRow } from '../../db/repositories/screenshots-repository.ts';
 
 type AssetKind = 'saves' | 'states' | 'screenshots';
 

@@ -7,7 +7,8 @@ import type {
 } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
-import type { AssetRom, SaveRow, SavesRepository, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
+import type { AssetRom, SaveRow, SavesRepository } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotRow, ScreenshotsRepository } from '../../db/repositories/screenshots-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
@@ -34,6 +35,8 @@ export interface AssetLimits {
 
 export interface SavesServiceDeps {
   repo: SavesRepository;
+  /** The screenshots paired with saves (by file name), shared with states and the gallery. */
+  shots: ScreenshotsRepository;
   store: AssetStore;
   visibility: Pick<RomVisibility, 'assertRom' | 'hiddenFor' | 'hiddenRomIds'>;
   romUser: Pick<RomUserRepository, 'findOrCreate' | 'update'>;
@@ -143,7 +146,7 @@ export class SavesService {
     const limit = Math.min(Math.max(q.autocleanup_limit ?? 10, 1), this.deps.limits.maxAutocleanup);
     const folder = assetFolder('saves', userId, rom, emulator);
 
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpload(form, { userId, device, rom, emulator, slot, overwrite, limit, folder, q }));
   }
 
@@ -201,7 +204,7 @@ export class SavesService {
       if (slot !== null && q.autocleanup) {
         for (const old of (await this.deps.repo.inSlot(userId, rom.id, slot)).slice(limit)) await this.removeSave(old);
       }
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(save, device);
     } finally {
@@ -216,7 +219,7 @@ export class SavesService {
     const save = await this.owned(caller, id);
     const rom = await this.deps.repo.rom(save.rom_id);
     if (!rom) throw saveNotFound(id);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpdate(form, save, device, rom));
   }
 
@@ -237,7 +240,7 @@ export class SavesService {
       }
       const fresh = await this.mustFind(id);
       if (device) await this.markSynced(userId, device.id, fresh);
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(fresh, device);
     } finally {
@@ -250,7 +253,7 @@ export class SavesService {
     await this.deps.repo.update(id, { is_public: isPublic ? 1 : 0 });
     if ((save.is_public === 1) !== isPublic) await this.deps.repo.assetsChanged(save.user_id, true);
     const shot = await this.screenshotOf(save);
-    if (shot) await this.deps.repo.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
+    if (shot) await this.deps.shots.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
     return this.schema(await this.mustFind(id), null);
   }
 
@@ -266,7 +269,7 @@ export class SavesService {
       const shot = await this.screenshotOf(save);
       await this.removeSave(save);
       if (shot) {
-        await this.deps.repo.deleteScreenshot(shot.id);
+        await this.deps.shots.deleteScreenshot(shot.id);
         await this.deps.store.remove(this.deps.store.abs(shot.file_path, shot.file_name));
       }
     }
@@ -407,7 +410,7 @@ export class SavesService {
 
   private async screenshotOf(save: SaveRow): Promise<ScreenshotRow | null> {
     const names = [...new Set([save.file_name, save.file_name_no_ext])];
-    return pairedScreenshot(save, await this.deps.repo.screenshotsNamed(save.user_id, save.rom_id, names));
+    return pairedScreenshot(save, await this.deps.shots.screenshotsNamed(save.user_id, save.rom_id, names));
   }
 
   private async markSynced(userId: number, deviceId: string, save: SaveRow): Promise<void> {

@@ -5,6 +5,7 @@ import { AppError, badRequest, conflict, notFound, unprocessable } from '../../c
 import type { AssetVersionSchema, DeletedAssetSchema, StateSchema } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { AssetRom, SavesRepository } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotsRepository } from '../../db/repositories/screenshots-repository.ts';
 import type { StateRow, StatesRepository } from '../../db/repositories/states-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
@@ -19,6 +20,8 @@ export interface StatesServiceDeps {
   repo: StatesRepository;
   /** ROM lookup, storage usage and cache versions, shared with saves. */
   shared: Pick<SavesRepository, 'rom' | 'usage' | 'assetsChanged'>;
+  /** The screenshots paired with states (by file name), shared with saves and the gallery. */
+  shots: ScreenshotsRepository;
   store: AssetStore;
   visibility: Pick<RomVisibility, 'assertRom' | 'hiddenFor' | 'hiddenRomIds'>;
   romUser: Pick<RomUserRepository, 'findOrCreate' | 'update'>;
@@ -83,7 +86,7 @@ export class StatesService {
     await this.deps.visibility.assertRom(rom.id, userId);
     const emulator = emulatorSegment(q.emulator);
     const folder = assetFolder('states', userId, rom, emulator);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, folder, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpload(form, userId, rom, emulator, folder));
   }
 
@@ -111,7 +114,7 @@ export class StatesService {
         await this.deps.shared.assetsChanged(userId, false);
       }
       form.main = null;
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, now);
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, now);
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(await this.mustFind(id));
     } finally {
@@ -124,7 +127,7 @@ export class StatesService {
     const state = await this.owned(caller, id);
     const rom = await this.deps.shared.rom(state.rom_id);
     if (!rom) throw stateNotFound(id);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, state.file_path, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, state.file_path, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpdate(form, userId, id, rom));
   }
 
@@ -140,7 +143,7 @@ export class StatesService {
         form.main = null;
         await this.deps.repo.update(id, { file_size_bytes: staged.size, content_hash: staged.md5, missing_from_fs: 0, updated_at: now });
       }
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, now);
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, now);
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(await this.mustFind(id));
     } finally {
@@ -153,7 +156,7 @@ export class StatesService {
     await this.deps.repo.update(id, { is_public: isPublic ? 1 : 0 });
     if ((state.is_public === 1) !== isPublic) await this.deps.shared.assetsChanged(state.user_id, true);
     const shot = await this.screenshotOf(state);
-    if (shot) await this.deps.repo.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
+    if (shot) await this.deps.shots.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
     return this.schema(await this.mustFind(id));
   }
 
@@ -173,7 +176,7 @@ export class StatesService {
         await this.deps.store.remove(this.deps.store.abs(state.file_path, state.file_name));
       }
       if (shot) {
-        await this.deps.repo.deleteScreenshot(shot.id);
+        await this.deps.shots.deleteScreenshot(shot.id);
         await this.deps.store.remove(this.deps.store.abs(shot.file_path, shot.file_name));
       }
     }
@@ -262,7 +265,7 @@ export class StatesService {
 
   private async screenshotOf(state: StateRow) {
     const names = [...new Set([state.file_name, state.file_name_no_ext])];
-    return pairedScreenshot(state, await this.deps.repo.screenshotsNamed(state.user_id, state.rom_id, names));
+    return pairedScreenshot(state, await this.deps.shots.screenshotsNamed(state.user_id, state.rom_id, names));
   }
 
   private async schema(state: StateRow): Promise<StateSchema> {

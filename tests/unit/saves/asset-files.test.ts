@@ -6,7 +6,8 @@ import {
   AssetStore, assetFileName, assetNameFields, emulatorSegment, splitExt, userFolder, withDatetimeTag,
 } from '../../../src/domain/saves/asset-files.ts';
 import { deviceSyncs, pairedScreenshot } from '../../../src/domain/saves/mapper.ts';
-import type { SaveRow, ScreenshotRow } from '../../../src/db/repositories/saves-repository.ts';
+import type { SaveRow } from '../../../src/db/repositories/saves-repository.ts';
+import type { ScreenshotRow } from '../../../src/db/repositories/screenshots-repository.ts';
 
 describe('asset file names (RomM §0.2, §0.5)', () => {
   it('derives extension, name without it and without tags', () => {
