@@ -254,6 +254,12 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
     (removed) => logger[removed > 0 ? 'info' : 'debug']({ removed }, 'removed leftover upload temporary files'),
     (err: unknown) => logger.warn({ err }, 'sweep of upload temporary files failed'),
   );
+  // A crash between a save's rename and its row update leaves the row describing the replaced content.
+  void (async () => {
+    const saves = await services.saves.reconcileFiles();
+    const states = await services.states.reconcileFiles();
+    logger[saves + states > 0 ? 'warn' : 'debug']({ saves, states }, 'rows corrected to match files a crash left newer');
+  })().catch((err: unknown) => logger.warn({ err }, 'start-up check of save and state files failed'));
   const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
   void purge();
   const purgeTimer = setInterval(() => void purge(), 3600_000);

@@ -115,6 +115,12 @@ export class SavesRepository {
     return row ? numericSave(row) : undefined;
   }
 
+  /** Every save's id, owner and update time, for the start-up file check (one pass per start). */
+  async stamps(): Promise<{ id: number; user_id: number; updated_at: number }[]> {
+    const rows = await this.db.selectFrom('saves').select(['id', 'user_id', 'updated_at']).orderBy('id').execute();
+    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), updated_at: Number(r.updated_at) }));
+  }
+
   async findOwned(userId: number, id: number): Promise<SaveRow | undefined> {
     const row = await this.db.selectFrom('saves').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
     return row ? numericSave(row) : undefined;

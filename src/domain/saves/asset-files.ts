@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -261,6 +261,18 @@ async function fsyncDir(dir: string): Promise<void> {
   } catch {
     // Some file systems (and Windows) cannot sync a directory; the rename itself is still atomic.
   }
+}
+
+/** The MD5 of a file's bytes, streamed. */
+export async function fileMd5(file: string): Promise<string> {
+  const md5 = createHash('md5');
+  await pipeline(createReadStream(file), new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      md5.update(chunk);
+      done();
+    },
+  }));
+  return md5.digest('hex');
 }
 
 /**

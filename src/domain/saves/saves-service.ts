@@ -13,7 +13,7 @@ import { fileDownload, type FileDownload } from '../downloads/downloads-service.
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import {
-  assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
+  assetNameFields, checkNameLength, contentHash, emulatorSegment, fileMd5, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
 import { deviceSyncs, pairedScreenshot, toDeletedAssets, toSaveSchema, toSaveVersionSchema, withOwner } from './mapper.ts';
@@ -336,11 +336,13 @@ export class SavesService {
     const source = this.deps.store.abs('versions', v.storage_name);
     if (!(await this.deps.store.locate(source))) throw notFound('Save version file not found on disk');
     const save = await this.deps.repo.findOwned(userId, id);
-    const now = this.now();
+    // Taken after the copy is staged: a file is never newer than its row (the start-up check relies on it).
+    let now: number;
     if (save) {
       const dir = await this.deps.store.ensureDir(save.file_path);
       await this.checkQuota(userId, v.file_size_bytes - save.file_size_bytes);
       const temp = await this.deps.store.stageCopy(dir, source);
+      now = this.now();
       await this.replaceContent(save, temp, this.deps.store.abs(save.file_path, save.file_name), v.content_hash, 'restore', now);
       await this.deps.repo.update(id, { file_size_bytes: v.file_size_bytes, content_hash: v.content_hash, missing_from_fs: 0, updated_at: now });
     } else {
@@ -349,6 +351,7 @@ export class SavesService {
       await this.checkQuota(userId, v.file_size_bytes);
       const dir = await this.deps.store.ensureDir(v.file_path);
       const temp = await this.deps.store.stageCopy(dir, source);
+      now = this.now();
       await this.deps.store.commit(temp, this.deps.store.abs(v.file_path, v.file_name));
       await this.deps.repo.insert({
         id, rom_id: v.rom_id, user_id: userId, file_name: v.file_name, ...assetNameFields(v.file_name), file_path: v.file_path,
@@ -358,6 +361,29 @@ export class SavesService {
       await this.deps.repo.assetsChanged(userId, false);
     }
     return this.schema(await this.mustFind(id), null);
+  }
+
+  /**
+   * Start-up check after a crash: a save file newer than its row was renamed into place by a write the process did
+   * not live to record (every write stages the file before it takes the row's time). Such a row takes the file's
+   * size and hash (the replaced content is already a version). Returns how many rows were corrected.
+   */
+  async reconcileFiles(): Promise<number> {
+    let fixed = 0;
+    for (const stamp of await this.deps.repo.stamps()) {
+      const changed = await this.writes.run(`u${stamp.user_id}`, async () => {
+        const save = await this.deps.repo.findOwned(stamp.user_id, stamp.id);
+        if (!save) return false;
+        const found = await this.deps.store.locate(this.deps.store.abs(save.file_path, save.file_name));
+        if (!found || found.mtimeMs <= save.updated_at) return false;
+        const hash = await contentHash(found.path, await fileMd5(found.path));
+        if (hash === save.content_hash && found.size === save.file_size_bytes) return false;
+        await this.deps.repo.update(save.id, { file_size_bytes: found.size, content_hash: hash, missing_from_fs: 0, updated_at: Math.ceil(found.mtimeMs) });
+        return true;
+      });
+      if (changed) fixed++;
+    }
+    return fixed;
   }
 
   // Internals

@@ -10,7 +10,7 @@ import type { StateRow, StatesRepository } from '../../db/repositories/states-re
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
-import { assetNameFields, emulatorSegment, userFolder, type AssetStore } from './asset-files.ts';
+import { assetNameFields, emulatorSegment, fileMd5, userFolder, type AssetStore } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
 import { pairedScreenshot, toDeletedAssets, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
 import { assetFolder, type AssetLimits } from './saves-service.ts';
@@ -214,10 +214,12 @@ export class StatesService {
     const source = this.deps.store.abs('versions', v.storage_name);
     if (!(await this.deps.store.locate(source))) throw notFound('State version file not found on disk');
     const state = await this.deps.repo.findOwned(userId, id);
-    const now = this.now();
+    // Taken after the copy is staged: a file is never newer than its row (the start-up check relies on it).
+    let now: number;
     if (state) {
       await this.checkQuota(userId, v.file_size_bytes - state.file_size_bytes);
       const temp = await this.deps.store.stageCopy(await this.deps.store.ensureDir(state.file_path), source);
+      now = this.now();
       await this.replaceContent(state, temp, this.deps.store.abs(state.file_path, state.file_name), v.content_hash, 'restore', now);
       await this.deps.repo.update(id, { file_size_bytes: v.file_size_bytes, content_hash: v.content_hash, missing_from_fs: 0, updated_at: now });
     } else {
@@ -225,6 +227,7 @@ export class StatesService {
       if (taken) throw conflict(`State with ID ${taken.id} now has the file name '${v.file_name}'`);
       await this.checkQuota(userId, v.file_size_bytes);
       const temp = await this.deps.store.stageCopy(await this.deps.store.ensureDir(v.file_path), source);
+      now = this.now();
       await this.deps.store.commit(temp, this.deps.store.abs(v.file_path, v.file_name));
       await this.deps.repo.insert({
         id, rom_id: v.rom_id, user_id: userId, file_name: v.file_name, ...assetNameFields(v.file_name), file_path: v.file_path,
@@ -234,6 +237,25 @@ export class StatesService {
       await this.deps.shared.assetsChanged(userId, false);
     }
     return this.schema(await this.mustFind(id));
+  }
+
+  /** The start-up check of saves (SavesService.reconcileFiles) for states; the hash is the plain MD5. */
+  async reconcileFiles(): Promise<number> {
+    let fixed = 0;
+    for (const stamp of await this.deps.repo.stamps()) {
+      const changed = await this.writes.run(`u${stamp.user_id}`, async () => {
+        const state = await this.deps.repo.findOwned(stamp.user_id, stamp.id);
+        if (!state) return false;
+        const found = await this.deps.store.locate(this.deps.store.abs(state.file_path, state.file_name));
+        if (!found || found.mtimeMs <= state.updated_at) return false;
+        const hash = await fileMd5(found.path);
+        if (hash === state.content_hash && found.size === state.file_size_bytes) return false;
+        await this.deps.repo.update(state.id, { file_size_bytes: found.size, content_hash: hash, missing_from_fs: 0, updated_at: Math.ceil(found.mtimeMs) });
+        return true;
+      });
+      if (changed) fixed++;
+    }
+    return fixed;
   }
 
   private async owned(caller: AuthContext, id: number): Promise<StateRow> {
