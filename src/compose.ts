@@ -38,6 +38,7 @@ import { AssetStore } from './domain/saves/asset-files.ts';
 import { SavesService } from './domain/saves/saves-service.ts';
 import { StatesService } from './domain/saves/states-service.ts';
 import { ScreenshotsService } from './domain/saves/screenshots-service.ts';
+import { ScreenshotsRepository } from './db/repositories/screenshots-repository.ts';
 import { StatesRepository } from './db/repositories/states-repository.ts';
 import { DevicesService } from './domain/devices/devices-service.ts';
 import { PlaySessionsRepository } from './db/repositories/play-sessions-repository.ts';
@@ -196,6 +197,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     saves: userAssets.saves,
     states: userAssets.states,
     screenshots: userAssets.screenshots,
+    assetFiles: userAssets.store,
     romsRead,
     metadata,
     romSearch: new RomSearchService({
@@ -240,8 +242,24 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
 
 export type Services = ReturnType<typeof composeServices>;
 
-/** The server's background work: hourly session cleanup and the periodic library scans. */
+/** Upload temporary files older than this at start-up were left by a crash (a live upload keeps writing to its own). */
+const UPLOAD_TEMP_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * The server's background work: a start-up sweep of upload temporary files a crash left, hourly session cleanup and
+ * the periodic library scans.
+ */
 export function startBackgroundJobs(services: Services, config: Config, logger: Logger): { stop(): void } {
+  void services.assetFiles.sweepTemps(UPLOAD_TEMP_MAX_AGE_MS).then(
+    (removed) => logger[removed > 0 ? 'info' : 'debug']({ removed }, 'removed leftover upload temporary files'),
+    (err: unknown) => logger.warn({ err }, 'sweep of upload temporary files failed'),
+  );
+  // A crash between a save's rename and its row update leaves the row describing the replaced content.
+  void (async () => {
+    const saves = await services.saves.reconcileFiles();
+    const states = await services.states.reconcileFiles();
+    logger[saves + states > 0 ? 'warn' : 'debug']({ saves, states }, 'rows corrected to match files a crash left newer');
+  })().catch((err: unknown) => logger.warn({ err }, 'start-up check of save and state files failed'));
   const purge = () => services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session cleanup failed'));
   void purge();
   const purgeTimer = setInterval(() => void purge(), 3600_000);
@@ -265,6 +283,7 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
 function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility, syncRepo: SyncSessionsRepository) {
   const shared = new SavesRepository(db);
   const statesRepo = new StatesRepository(db);
+  const shots = new ScreenshotsRepository(db);
   const store = new AssetStore(path.join(config.dataPath, 'assets'));
   const romUser = new RomUserRepository(db);
   const limits = config.assets;
@@ -272,10 +291,10 @@ function composeUserAssets(config: Config, db: Db, romVisibility: RomVisibility,
   const syncSessions = {
     countOperation: (userId: number, sessionId: number) => syncRepo.incrementCompleted(userId, sessionId, Date.now()).catch(() => undefined),
   };
-  const saves = new SavesService({ repo: shared, store, visibility: romVisibility, romUser, limits, syncSessions });
-  const states = new StatesService({ repo: statesRepo, shared, store, visibility: romVisibility, romUser, limits });
-  const screenshots = new ScreenshotsService({ repo: statesRepo, shared, store, visibility: romVisibility, limits });
-  return { saves, states, screenshots };
+  const saves = new SavesService({ repo: shared, shots, store, visibility: romVisibility, romUser, limits, syncSessions });
+  const states = new StatesService({ repo: statesRepo, shared, shots, store, visibility: romVisibility, romUser, limits });
+  const screenshots = new ScreenshotsService({ repo: shots, shared, store, visibility: romVisibility, limits });
+  return { saves, states, screenshots, store };
 }
 
 /** Regular, smart and virtual collections; smart ones follow regular membership changes. */

@@ -81,6 +81,23 @@ export const AssetVersionSchema = Type.Object({
 }, { title: 'AssetVersionSchema' });
 export type AssetVersionSchema = Static<typeof AssetVersionSchema>;
 
+/**
+ * A deleted save or state of the caller that still has kept versions (romshelf; RomM has no versions): what it was
+ * and its versions, newest first. Restoring one of them brings it back under `id`.
+ */
+export const DeletedAssetSchema = Type.Object({
+  id: Type.Integer({ description: 'The deleted save or state id; restore through /{id}/versions/{version_id}/restore' }),
+  rom_id: Type.Integer(),
+  file_name: Type.String(),
+  file_path: Type.String({ description: 'Folder relative to the assets root it had' }),
+  emulator: Nullable(Type.String()),
+  slot: Nullable(Type.String({ description: 'Saves only; always null for states' })),
+  deleted_at: Type.String({ description: 'When its newest version was kept' }),
+  versions: Type.Array(AssetVersionSchema),
+}, { title: 'DeletedAssetSchema' });
+export type DeletedAssetSchema = Static<typeof DeletedAssetSchema>;
+export const DeletedListQuery = Type.Object({ rom_id: Type.Optional(Id()) });
+
 const DeviceIdQ = Type.String({ maxLength: 255 });
 const Slot = Type.String({ maxLength: 255 });
 

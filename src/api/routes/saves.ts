@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.ts';
 import { errorResponses } from '../../contract/common.ts';
 import { downloadResponses } from '../../contract/downloads.ts';
 import {
-  AssetIdParam, AssetVersionParams, AssetVersionSchema, DeviceBody, DeviceQuery, SaveContentQuery, SaveListQuery, SaveSchema,
+  AssetIdParam, AssetVersionParams, AssetVersionSchema, DeletedAssetSchema, DeletedListQuery, DeviceBody, DeviceQuery, SaveContentQuery, SaveListQuery, SaveSchema,
   SavesDeleteBody, SaveSummaryQuery, SaveSummarySchema, SaveUploadQuery, uploadFormDoc, VisibilityBody,
 } from '../../contract/saves.ts';
 import type { FormFile } from '../../domain/saves/saves-service.ts';
@@ -76,6 +76,15 @@ export const saveRoutes: RouteModule = (app, { services, config }) => {
     config: { auth: read },
     schema: { tags, querystring: SaveSummaryQuery, response: { 200: SaveSummarySchema, ...errorResponses } },
   }, async (request) => saves.summary(caller(request), request.query.rom_id));
+
+  // romshelf: deleted saves still held as versions. A static path, so `/api/saves/:id` never takes it.
+  app.get('/api/saves/deleted', {
+    config: { auth: read },
+    schema: {
+      tags, querystring: DeletedListQuery, response: { 200: Type.Array(DeletedAssetSchema), ...errorResponses },
+      description: 'romshelf extension: the caller\'s deleted saves that still have kept versions, each restorable.',
+    },
+  }, async (request) => saves.deleted(caller(request), request.query.rom_id));
 
   app.get('/api/saves/:id', {
     config: { auth: read },

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { errorResponses } from '../../contract/common.ts';
 import { downloadResponses } from '../../contract/downloads.ts';
 import {
-  AssetIdParam, AssetVersionParams, AssetVersionSchema, ScreenshotSchema, StateListQuery, StateSchema, StatesDeleteBody,
+  AssetIdParam, AssetVersionParams, AssetVersionSchema, DeletedAssetSchema, DeletedListQuery, ScreenshotSchema, StateListQuery, StateSchema, StatesDeleteBody,
   StateUploadQuery, uploadFormDoc, VisibilityBody,
 } from '../../contract/saves.ts';
 import type { RouteModule } from '../deps.ts';
@@ -39,6 +39,15 @@ export const stateRoutes: RouteModule = (app, { services, config }) => {
     config: { auth: read },
     schema: { tags, response: { 200: Type.Array(Type.Integer()), ...errorResponses } },
   }, async (request) => states.identifiers(caller(request)));
+
+  // romshelf: deleted states still held as versions (static path: `/api/states/:id` never takes it).
+  app.get('/api/states/deleted', {
+    config: { auth: read },
+    schema: {
+      tags, querystring: DeletedListQuery, response: { 200: Type.Array(DeletedAssetSchema), ...errorResponses },
+      description: 'romshelf extension: the caller\'s deleted states that still have kept versions, each restorable.',
+    },
+  }, async (request) => states.deleted(caller(request), request.query.rom_id));
 
   app.get('/api/states/:id', {
     config: { auth: read },

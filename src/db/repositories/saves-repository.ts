@@ -2,15 +2,13 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
-import type { Database, SavesTable, SaveVersionsTable, ScreenshotsTable } from '../schema.ts';
+import type { Database, SavesTable, SaveVersionsTable } from '../schema.ts';
 
 export type SaveRow = Selectable<SavesTable>;
 export type NewSave = Omit<Insertable<SavesTable>, 'id'> & { id?: number };
 export type SaveChanges = Omit<Updateable<SavesTable>, 'id' | 'user_id' | 'rom_id' | 'created_at'>;
 export type SaveVersionRow = Selectable<SaveVersionsTable>;
 export type NewSaveVersion = Omit<Insertable<SaveVersionsTable>, 'id'>;
-export type ScreenshotRow = Selectable<ScreenshotsTable>;
-export type NewScreenshot = Omit<Insertable<ScreenshotsTable>, 'id'>;
 
 /** The owner fields DetailedRom's `all_user_*` lists add to each row. */
 export interface AssetOwner {
@@ -57,17 +55,10 @@ function numericVersion(r: SaveVersionRow): SaveVersionRow {
   };
 }
 
-export function numericScreenshot(r: ScreenshotRow): ScreenshotRow {
-  return {
-    ...r, id: Number(r.id), rom_id: Number(r.rom_id), user_id: Number(r.user_id), file_size_bytes: Number(r.file_size_bytes),
-    missing_from_fs: Number(r.missing_from_fs), is_gallery: Number(r.is_gallery), is_public: Number(r.is_public),
-    created_at: Number(r.created_at), updated_at: Number(r.updated_at),
-  };
-}
 
 /**
- * Saves, their device sync marks and previous versions, and the screenshots paired with them. Reads of a user's
- * rows are scoped by the owner; only `find` (public downloads) reads any row.
+ * Saves, their device sync marks and previous versions. Reads of a user's rows are scoped by the owner; only `find`
+ * (public downloads) reads any row.
  */
 export class SavesRepository {
   private readonly db: Kysely<Database>;
@@ -122,6 +113,12 @@ export class SavesRepository {
   async find(id: number): Promise<SaveRow | undefined> {
     const row = await this.db.selectFrom('saves').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? numericSave(row) : undefined;
+  }
+
+  /** Every save's id, owner and update time, for the start-up file check (one pass per start). */
+  async stamps(): Promise<{ id: number; user_id: number; updated_at: number }[]> {
+    const rows = await this.db.selectFrom('saves').select(['id', 'user_id', 'updated_at']).orderBy('id').execute();
+    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), updated_at: Number(r.updated_at) }));
   }
 
   async findOwned(userId: number, id: number): Promise<SaveRow | undefined> {
@@ -260,6 +257,15 @@ export class SavesRepository {
     return rows.map(numericVersion);
   }
 
+  /** The user's versions of saves that no longer exist (optionally of one ROM), by save id then newest first. */
+  async deletedVersions(userId: number, romId?: number): Promise<SaveVersionRow[]> {
+    let q = this.db.selectFrom('save_versions').selectAll('save_versions').where('save_versions.user_id', '=', userId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('saves').select('saves.id').whereRef('saves.id', '=', 'save_versions.save_id'))));
+    if (romId) q = q.where('save_versions.rom_id', '=', romId);
+    const rows = await q.orderBy('save_versions.save_id', 'desc').orderBy('save_versions.id', 'desc').execute();
+    return rows.map(numericVersion);
+  }
+
   async version(userId: number, saveId: number, versionId: number): Promise<SaveVersionRow | undefined> {
     const row = await this.db.selectFrom('save_versions').selectAll().where('user_id', '=', userId).where('save_id', '=', saveId)
       .where('id', '=', versionId).executeTakeFirst();
@@ -272,34 +278,5 @@ export class SavesRepository {
 
   async deleteVersion(id: number): Promise<void> {
     await this.db.deleteFrom('save_versions').where('id', '=', id).execute();
-  }
-
-  // Screenshots paired with saves
-
-  /** The owner's screenshots of a ROM whose name matches one of `names` (file name or name without extension). */
-  async screenshotsNamed(userId: number, romId: number, names: readonly string[]): Promise<ScreenshotRow[]> {
-    if (names.length === 0) return [];
-    const rows = await this.db.selectFrom('screenshots').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
-      .where((eb) => eb.or([eb('file_name', 'in', [...names]), eb('file_name_no_ext', 'in', [...names])]))
-      .orderBy('id', 'desc').execute();
-    return rows.map(numericScreenshot);
-  }
-
-  async screenshotByName(userId: number, romId: number, fileName: string): Promise<ScreenshotRow | undefined> {
-    const row = await this.db.selectFrom('screenshots').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
-      .where('file_name', '=', fileName).orderBy('id').executeTakeFirst();
-    return row ? numericScreenshot(row) : undefined;
-  }
-
-  async insertScreenshot(row: NewScreenshot): Promise<void> {
-    await this.db.insertInto('screenshots').values(row).execute();
-  }
-
-  async updateScreenshot(id: number, set: Updateable<ScreenshotsTable>): Promise<void> {
-    await this.db.updateTable('screenshots').set(set).where('id', '=', id).execute();
-  }
-
-  async deleteScreenshot(id: number): Promise<void> {
-    await this.db.deleteFrom('screenshots').where('id', '=', id).execute();
   }
 }

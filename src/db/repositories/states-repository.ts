@@ -1,8 +1,8 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
-import type { Database, ScreenshotsTable, StatesTable, StateVersionsTable } from '../schema.ts';
-import { numericScreenshot, type AssetOwner, type NewScreenshot, type ScreenshotRow } from './saves-repository.ts';
+import type { Database, StatesTable, StateVersionsTable } from '../schema.ts';
+import type { AssetOwner } from './saves-repository.ts';
 
 export type StateRow = Selectable<StatesTable>;
 export type NewState = Omit<Insertable<StatesTable>, 'id'> & { id?: number };
@@ -25,7 +25,7 @@ function numericVersion(r: StateVersionRow): StateVersionRow {
   };
 }
 
-/** States and their previous versions, plus the screenshot rows (gallery and thumbnails). Scoped by owner. */
+/** States and their previous versions. Scoped by owner. */
 export class StatesRepository {
   private readonly db: Kysely<Database>;
   private readonly caps: EngineCapabilities;
@@ -58,19 +58,15 @@ export class StatesRepository {
     return rows.map((r) => ({ ...numericState(r), username: r.username, avatar_path: r.avatar_path, user_updated_at: Number(r.user_updated_at) }));
   }
 
-  /** Gallery screenshots of the ROM the user may see: own and others' public, newest first, with their owners. */
-  async sharedGallery(userId: number, romId: number): Promise<(ScreenshotRow & AssetOwner)[]> {
-    const rows = await this.db.selectFrom('screenshots').innerJoin('users', 'users.id', 'screenshots.user_id')
-      .selectAll('screenshots').select(['users.username as username', 'users.avatar_path as avatar_path', 'users.updated_at as user_updated_at'])
-      .where('screenshots.rom_id', '=', romId).where('screenshots.is_gallery', '=', 1)
-      .where((eb) => eb.or([eb('screenshots.user_id', '=', userId), eb('screenshots.is_public', '=', 1)]))
-      .orderBy('screenshots.created_at', 'desc').orderBy('screenshots.id', 'desc').execute();
-    return rows.map((r) => ({ ...numericScreenshot(r), username: r.username, avatar_path: r.avatar_path, user_updated_at: Number(r.user_updated_at) }));
-  }
-
   async find(id: number): Promise<StateRow | undefined> {
     const row = await this.db.selectFrom('states').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? numericState(row) : undefined;
+  }
+
+  /** Every state's id, owner and update time, for the start-up file check (one pass per start). */
+  async stamps(): Promise<{ id: number; user_id: number; updated_at: number }[]> {
+    const rows = await this.db.selectFrom('states').select(['id', 'user_id', 'updated_at']).orderBy('id').execute();
+    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), updated_at: Number(r.updated_at) }));
   }
 
   async findOwned(userId: number, id: number): Promise<StateRow | undefined> {
@@ -110,6 +106,15 @@ export class StatesRepository {
     return rows.map(numericVersion);
   }
 
+  /** The user's versions of states that no longer exist (optionally of one ROM), by state id then newest first. */
+  async deletedVersions(userId: number, romId?: number): Promise<StateVersionRow[]> {
+    let q = this.db.selectFrom('state_versions').selectAll('state_versions').where('state_versions.user_id', '=', userId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('states').select('states.id').whereRef('states.id', '=', 'state_versions.state_id'))));
+    if (romId) q = q.where('state_versions.rom_id', '=', romId);
+    const rows = await q.orderBy('state_versions.state_id', 'desc').orderBy('state_versions.id', 'desc').execute();
+    return rows.map(numericVersion);
+  }
+
   async version(userId: number, stateId: number, versionId: number): Promise<StateVersionRow | undefined> {
     const row = await this.db.selectFrom('state_versions').selectAll().where('user_id', '=', userId).where('state_id', '=', stateId)
       .where('id', '=', versionId).executeTakeFirst();
@@ -122,45 +127,5 @@ export class StatesRepository {
 
   async deleteVersion(id: number): Promise<void> {
     await this.db.deleteFrom('state_versions').where('id', '=', id).execute();
-  }
-
-  // Screenshots
-
-  async screenshot(id: number): Promise<ScreenshotRow | undefined> {
-    const row = await this.db.selectFrom('screenshots').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? numericScreenshot(row) : undefined;
-  }
-
-  /** The user's screenshots of a ROM, newest first (`created_at` desc, id desc). */
-  async screenshotsForRom(userId: number, romId: number): Promise<ScreenshotRow[]> {
-    const rows = await this.db.selectFrom('screenshots').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-    return rows.map(numericScreenshot);
-  }
-
-  async screenshotsNamed(userId: number, romId: number, names: readonly string[]): Promise<ScreenshotRow[]> {
-    if (names.length === 0) return [];
-    const rows = await this.db.selectFrom('screenshots').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
-      .where((eb) => eb.or([eb('file_name', 'in', [...names]), eb('file_name_no_ext', 'in', [...names])]))
-      .orderBy('id', 'desc').execute();
-    return rows.map(numericScreenshot);
-  }
-
-  async screenshotByName(userId: number, romId: number, fileName: string): Promise<ScreenshotRow | undefined> {
-    const row = await this.db.selectFrom('screenshots').selectAll().where('user_id', '=', userId).where('rom_id', '=', romId)
-      .where('file_name', '=', fileName).orderBy('id').executeTakeFirst();
-    return row ? numericScreenshot(row) : undefined;
-  }
-
-  async insertScreenshot(row: NewScreenshot): Promise<void> {
-    await this.db.insertInto('screenshots').values(row).execute();
-  }
-
-  async updateScreenshot(id: number, set: Updateable<ScreenshotsTable>): Promise<void> {
-    await this.db.updateTable('screenshots').set(set).where('id', '=', id).execute();
-  }
-
-  async deleteScreenshot(id: number): Promise<void> {
-    await this.db.deleteFrom('screenshots').where('id', '=', id).execute();
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,9 @@ export interface UploadPart {
   /** True once the part was cut at the size limit (known after its stream ended). */
   truncated(): boolean;
 }
+
+/** Upload and restore temporary files are named so, in the folder of their destination. */
+export const TEMP_PREFIX = '.romm_tmp_';
 
 /** A fully written, fsynced temporary file next to its destination. */
 export interface StagedFile {
@@ -127,7 +130,7 @@ export class AssetStore {
    * `maxBytes` (0: no limit) the temporary file is removed and a 413 names `what`.
    */
   async stage(dir: string, part: UploadPart, maxBytes: number, what: string): Promise<StagedFile> {
-    const temp = path.join(dir, `.romm_tmp_${randomUUID()}`);
+    const temp = path.join(dir, `${TEMP_PREFIX}${randomUUID()}`);
     const md5 = createHash('md5');
     let size = 0;
     const tee = new Transform({
@@ -153,7 +156,7 @@ export class AssetStore {
 
   /** Copies a stored file to a fsynced temporary file in `dir`. */
   async stageCopy(dir: string, source: string): Promise<string> {
-    const temp = path.join(dir, `.romm_tmp_${randomUUID()}`);
+    const temp = path.join(dir, `${TEMP_PREFIX}${randomUUID()}`);
     try {
       await copyFile(source, temp);
       await fsyncFile(temp);
@@ -190,6 +193,31 @@ export class AssetStore {
     }
     await fsyncDir(path.dirname(dest));
     return true;
+  }
+
+  /**
+   * Removes temporary files a crash left behind: regular files named `.romm_tmp_*` under the root whose last write is
+   * older than `olderThanMs` (a live upload writes to its file all the time). Symlinks are neither followed nor
+   * removed; nothing else is touched. Returns how many were removed.
+   */
+  async sweepTemps(olderThanMs: number, now = Date.now()): Promise<number> {
+    const cutoff = now - olderThanMs;
+    let removed = 0;
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          await walk(full);
+        } else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
+          const st = await lstat(full).catch(() => null);
+          if (!st?.isFile() || st.mtimeMs >= cutoff) continue;
+          if (await unlink(full).then(() => true, () => false)) removed++;
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
   }
 
   async remove(file: string): Promise<void> {
@@ -233,6 +261,18 @@ async function fsyncDir(dir: string): Promise<void> {
   } catch {
     // Some file systems (and Windows) cannot sync a directory; the rename itself is still atomic.
   }
+}
+
+/** The MD5 of a file's bytes, streamed. */
+export async function fileMd5(file: string): Promise<string> {
+  const md5 = createHash('md5');
+  await pipeline(createReadStream(file), new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      md5.update(chunk);
+      done();
+    },
+  }));
+  return md5.digest('hex');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { badRequest } from '../../common/errors.ts';
-import type { AssetRom, NewScreenshot, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
+import type { AssetRom } from '../../db/repositories/saves-repository.ts';
+import type { NewScreenshot, ScreenshotRow } from '../../db/repositories/screenshots-repository.ts';
 import type { ScreenshotsTable } from '../../db/schema.ts';
 import type { Updateable } from 'kysely';
 import { assetFileName, assetNameFields, userFolder, type AssetStore, type StagedFile, type UploadPart } from './asset-files.ts';

@@ -1,7 +1,10 @@
 import { isoFromMs, pyStrFromMs } from '../../common/time.ts';
-import type { AssetVersionSchema, DeviceSyncSchema, SaveSchema, ScreenshotSchema, StateSchema } from '../../contract/saves.ts';
+import type {
+  AssetVersionSchema, DeletedAssetSchema, DeviceSyncSchema, SaveSchema, ScreenshotSchema, StateSchema,
+} from '../../contract/saves.ts';
 import type { StateRow, StateVersionRow } from '../../db/repositories/states-repository.ts';
-import type { SaveRow, SaveSyncRow, SaveVersionRow, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
+import type { SaveRow, SaveSyncRow, SaveVersionRow } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotRow } from '../../db/repositories/screenshots-repository.ts';
 
 type AssetKind = 'saves' | 'states' | 'screenshots';
 
@@ -129,4 +132,35 @@ export function toStateVersionSchema(v: StateVersionRow): AssetVersionSchema {
 /** DetailedRom's `UserSaveSchema`/`UserStateSchema`/`UserScreenshotSchema`: the asset plus its owner. */
 export function withOwner<T extends object>(asset: T, owner: { username: string; avatar_path: string; user_updated_at: number }) {
   return { ...asset, username: owner.username, user_avatar_path: owner.avatar_path ?? '', user_updated_at: isoFromMs(owner.user_updated_at) };
+}
+
+/** What every kept version row says about the save or state it came from. */
+interface VersionOrigin {
+  rom_id: number;
+  file_name: string;
+  file_path: string;
+  emulator: string | null;
+  created_at: number;
+}
+
+/**
+ * Groups versions of deleted saves or states (ordered by asset id, newest version first) into one entry per asset,
+ * described by its newest version.
+ */
+export function toDeletedAssets<V extends VersionOrigin>(
+  rows: readonly V[], assetId: (v: V) => number, slot: (v: V) => string | null, toVersion: (v: V) => AssetVersionSchema,
+): DeletedAssetSchema[] {
+  const out: DeletedAssetSchema[] = [];
+  let last: DeletedAssetSchema | undefined;
+  for (const v of rows) {
+    if (last?.id !== assetId(v)) {
+      last = {
+        id: assetId(v), rom_id: v.rom_id, file_name: v.file_name, file_path: v.file_path, emulator: v.emulator, slot: slot(v),
+        deleted_at: isoFromMs(v.created_at), versions: [],
+      };
+      out.push(last);
+    }
+    last.versions.push(toVersion(v));
+  }
+  return out;
 }

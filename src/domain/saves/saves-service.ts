@@ -3,19 +3,20 @@ import type { AuthContext } from '../../auth/context.ts';
 import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
 import type {
-  AssetVersionSchema, SaveListQuery, SaveSchema, SaveSummarySchema, SaveUploadQuery,
+  AssetVersionSchema, DeletedAssetSchema, SaveListQuery, SaveSchema, SaveSummarySchema, SaveUploadQuery,
 } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
-import type { AssetRom, SaveRow, SavesRepository, ScreenshotRow } from '../../db/repositories/saves-repository.ts';
+import type { AssetRom, SaveRow, SavesRepository } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotRow, ScreenshotsRepository } from '../../db/repositories/screenshots-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
 import {
-  assetNameFields, checkNameLength, contentHash, emulatorSegment, userFolder, withDatetimeTag, type AssetStore,
+  assetNameFields, checkNameLength, contentHash, emulatorSegment, fileMd5, userFolder, withDatetimeTag, type AssetStore,
 } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
-import { deviceSyncs, pairedScreenshot, toSaveSchema, toSaveVersionSchema, toScreenshotSchema, withOwner } from './mapper.ts';
+import { deviceSyncs, pairedScreenshot, toDeletedAssets, toSaveSchema, toSaveVersionSchema, toScreenshotSchema, withOwner } from './mapper.ts';
 
 export type { FormFile } from './asset-form.ts';
 
@@ -34,6 +35,8 @@ export interface AssetLimits {
 
 export interface SavesServiceDeps {
   repo: SavesRepository;
+  /** The screenshots paired with saves (by file name), shared with states and the gallery. */
+  shots: ScreenshotsRepository;
   store: AssetStore;
   visibility: Pick<RomVisibility, 'assertRom' | 'hiddenFor' | 'hiddenRomIds'>;
   romUser: Pick<RomUserRepository, 'findOrCreate' | 'update'>;
@@ -143,7 +146,7 @@ export class SavesService {
     const limit = Math.min(Math.max(q.autocleanup_limit ?? 10, 1), this.deps.limits.maxAutocleanup);
     const folder = assetFolder('saves', userId, rom, emulator);
 
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, folder, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpload(form, { userId, device, rom, emulator, slot, overwrite, limit, folder, q }));
   }
 
@@ -201,7 +204,7 @@ export class SavesService {
       if (slot !== null && q.autocleanup) {
         for (const old of (await this.deps.repo.inSlot(userId, rom.id, slot)).slice(limit)) await this.removeSave(old);
       }
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(save, device);
     } finally {
@@ -216,7 +219,7 @@ export class SavesService {
     const save = await this.owned(caller, id);
     const rom = await this.deps.repo.rom(save.rom_id);
     if (!rom) throw saveNotFound(id);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, save.file_path, userId, rom, 'saveFile', 'Save file', 'save', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpdate(form, save, device, rom));
   }
 
@@ -237,7 +240,7 @@ export class SavesService {
       }
       const fresh = await this.mustFind(id);
       if (device) await this.markSynced(userId, device.id, fresh);
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, this.now());
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, this.now());
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(fresh, device);
     } finally {
@@ -250,7 +253,7 @@ export class SavesService {
     await this.deps.repo.update(id, { is_public: isPublic ? 1 : 0 });
     if ((save.is_public === 1) !== isPublic) await this.deps.repo.assetsChanged(save.user_id, true);
     const shot = await this.screenshotOf(save);
-    if (shot) await this.deps.repo.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
+    if (shot) await this.deps.shots.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
     return this.schema(await this.mustFind(id), null);
   }
 
@@ -266,7 +269,7 @@ export class SavesService {
       const shot = await this.screenshotOf(save);
       await this.removeSave(save);
       if (shot) {
-        await this.deps.repo.deleteScreenshot(shot.id);
+        await this.deps.shots.deleteScreenshot(shot.id);
         await this.deps.store.remove(this.deps.store.abs(shot.file_path, shot.file_name));
       }
     }
@@ -303,6 +306,15 @@ export class SavesService {
     return list.map(toSaveVersionSchema);
   }
 
+  /**
+   * The caller's deleted saves that still have versions (optionally of one ROM), newest id first; ROMs hidden from
+   * the caller are left out.
+   */
+  async deleted(caller: AuthContext, romId?: number): Promise<DeletedAssetSchema[]> {
+    const rows = await this.visible(caller, await this.deps.repo.deletedVersions(caller.user.id, romId || undefined));
+    return toDeletedAssets(rows, (v) => v.save_id, (v) => v.slot, toSaveVersionSchema);
+  }
+
   async versionContent(caller: AuthContext, id: number, versionId: number): Promise<FileDownload> {
     const v = await this.version(caller, id, versionId);
     const found = await this.deps.store.locate(this.deps.store.abs('versions', v.storage_name));
@@ -324,11 +336,13 @@ export class SavesService {
     const source = this.deps.store.abs('versions', v.storage_name);
     if (!(await this.deps.store.locate(source))) throw notFound('Save version file not found on disk');
     const save = await this.deps.repo.findOwned(userId, id);
-    const now = this.now();
+    // Taken after the copy is staged: a file is never newer than its row (the start-up check relies on it).
+    let now: number;
     if (save) {
       const dir = await this.deps.store.ensureDir(save.file_path);
       await this.checkQuota(userId, v.file_size_bytes - save.file_size_bytes);
       const temp = await this.deps.store.stageCopy(dir, source);
+      now = this.now();
       await this.replaceContent(save, temp, this.deps.store.abs(save.file_path, save.file_name), v.content_hash, 'restore', now);
       await this.deps.repo.update(id, { file_size_bytes: v.file_size_bytes, content_hash: v.content_hash, missing_from_fs: 0, updated_at: now });
     } else {
@@ -337,6 +351,7 @@ export class SavesService {
       await this.checkQuota(userId, v.file_size_bytes);
       const dir = await this.deps.store.ensureDir(v.file_path);
       const temp = await this.deps.store.stageCopy(dir, source);
+      now = this.now();
       await this.deps.store.commit(temp, this.deps.store.abs(v.file_path, v.file_name));
       await this.deps.repo.insert({
         id, rom_id: v.rom_id, user_id: userId, file_name: v.file_name, ...assetNameFields(v.file_name), file_path: v.file_path,
@@ -346,6 +361,29 @@ export class SavesService {
       await this.deps.repo.assetsChanged(userId, false);
     }
     return this.schema(await this.mustFind(id), null);
+  }
+
+  /**
+   * Start-up check after a crash: a save file newer than its row was renamed into place by a write the process did
+   * not live to record (every write stages the file before it takes the row's time). Such a row takes the file's
+   * size and hash (the replaced content is already a version). Returns how many rows were corrected.
+   */
+  async reconcileFiles(): Promise<number> {
+    let fixed = 0;
+    for (const stamp of await this.deps.repo.stamps()) {
+      const changed = await this.writes.run(`u${stamp.user_id}`, async () => {
+        const save = await this.deps.repo.findOwned(stamp.user_id, stamp.id);
+        if (!save) return false;
+        const found = await this.deps.store.locate(this.deps.store.abs(save.file_path, save.file_name));
+        if (!found || found.mtimeMs <= save.updated_at) return false;
+        const hash = await contentHash(found.path, await fileMd5(found.path));
+        if (hash === save.content_hash && found.size === save.file_size_bytes) return false;
+        await this.deps.repo.update(save.id, { file_size_bytes: found.size, content_hash: hash, missing_from_fs: 0, updated_at: Math.ceil(found.mtimeMs) });
+        return true;
+      });
+      if (changed) fixed++;
+    }
+    return fixed;
   }
 
   // Internals
@@ -392,7 +430,7 @@ export class SavesService {
   }
 
   /** Rows of ROMs hidden from the caller are left out. */
-  private async visible(caller: AuthContext, rows: SaveRow[]): Promise<SaveRow[]> {
+  private async visible<R extends { rom_id: number }>(caller: AuthContext, rows: R[]): Promise<R[]> {
     const hidden = await this.deps.visibility.hiddenFor(caller.user.id);
     if (hidesNothing(hidden)) return rows;
     const ids = await this.deps.visibility.hiddenRomIds(hidden);
@@ -406,7 +444,7 @@ export class SavesService {
 
   private async screenshotOf(save: SaveRow): Promise<ScreenshotRow | null> {
     const names = [...new Set([save.file_name, save.file_name_no_ext])];
-    return pairedScreenshot(save, await this.deps.repo.screenshotsNamed(save.user_id, save.rom_id, names));
+    return pairedScreenshot(save, await this.deps.shots.screenshotsNamed(save.user_id, save.rom_id, names));
   }
 
   private async markSynced(userId: number, deviceId: string, save: SaveRow): Promise<void> {

@@ -2,7 +2,7 @@ import type { AuthContext } from '../../auth/context.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../common/errors.ts';
 import type { ScreenshotSchema } from '../../contract/saves.ts';
 import type { SavesRepository } from '../../db/repositories/saves-repository.ts';
-import type { StatesRepository } from '../../db/repositories/states-repository.ts';
+import type { ScreenshotsRepository } from '../../db/repositories/screenshots-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
@@ -12,7 +12,7 @@ import { toScreenshotSchema, withOwner } from './mapper.ts';
 import type { AssetLimits } from './saves-service.ts';
 
 export interface ScreenshotsServiceDeps {
-  repo: StatesRepository;
+  repo: ScreenshotsRepository;
   shared: Pick<SavesRepository, 'rom' | 'usage'>;
   store: AssetStore;
   visibility: Pick<RomVisibility, 'assertRom'>;

@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../auth/context.ts';
 import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../common/errors.ts';
-import type { AssetVersionSchema, StateSchema } from '../../contract/saves.ts';
+import type { AssetVersionSchema, DeletedAssetSchema, StateSchema } from '../../contract/saves.ts';
 import { hidesNothing } from '../../db/repositories/hidden.ts';
 import type { AssetRom, SavesRepository } from '../../db/repositories/saves-repository.ts';
+import type { ScreenshotsRepository } from '../../db/repositories/screenshots-repository.ts';
 import type { StateRow, StatesRepository } from '../../db/repositories/states-repository.ts';
 import { fileDownload, type FileDownload } from '../downloads/downloads-service.ts';
 import { mediaFor } from '../downloads/names.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
-import { assetNameFields, emulatorSegment, userFolder, type AssetStore } from './asset-files.ts';
+import { assetNameFields, emulatorSegment, fileMd5, userFolder, type AssetStore } from './asset-files.ts';
 import { readAssetForm, storeScreenshot, type FormFile, type StagedForm } from './asset-form.ts';
-import { pairedScreenshot, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
+import { pairedScreenshot, toDeletedAssets, toStateSchema, toStateVersionSchema, withOwner } from './mapper.ts';
 import { assetFolder, type AssetLimits } from './saves-service.ts';
 import type { RomUserRepository } from '../../db/repositories/rom-user-repository.ts';
 
@@ -19,6 +20,8 @@ export interface StatesServiceDeps {
   repo: StatesRepository;
   /** ROM lookup, storage usage and cache versions, shared with saves. */
   shared: Pick<SavesRepository, 'rom' | 'usage' | 'assetsChanged'>;
+  /** The screenshots paired with states (by file name), shared with saves and the gallery. */
+  shots: ScreenshotsRepository;
   store: AssetStore;
   visibility: Pick<RomVisibility, 'assertRom' | 'hiddenFor' | 'hiddenRomIds'>;
   romUser: Pick<RomUserRepository, 'findOrCreate' | 'update'>;
@@ -83,7 +86,7 @@ export class StatesService {
     await this.deps.visibility.assertRom(rom.id, userId);
     const emulator = emulatorSegment(q.emulator);
     const folder = assetFolder('states', userId, rom, emulator);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, folder, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, folder, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpload(form, userId, rom, emulator, folder));
   }
 
@@ -111,7 +114,7 @@ export class StatesService {
         await this.deps.shared.assetsChanged(userId, false);
       }
       form.main = null;
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, now);
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, now);
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(await this.mustFind(id));
     } finally {
@@ -124,7 +127,7 @@ export class StatesService {
     const state = await this.owned(caller, id);
     const rom = await this.deps.shared.rom(state.rom_id);
     if (!rom) throw stateNotFound(id);
-    const form = await readAssetForm(this.deps.store, this.deps.repo, parts, state.file_path, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
+    const form = await readAssetForm(this.deps.store, this.deps.shots, parts, state.file_path, userId, rom, 'stateFile', 'State file', 'state', this.deps.limits.maxUploadBytes);
     return this.writes.run(`u${userId}`, () => this.applyUpdate(form, userId, id, rom));
   }
 
@@ -140,7 +143,7 @@ export class StatesService {
         form.main = null;
         await this.deps.repo.update(id, { file_size_bytes: staged.size, content_hash: staged.md5, missing_from_fs: 0, updated_at: now });
       }
-      await storeScreenshot(this.deps.repo, this.deps.store, form, userId, rom, now);
+      await storeScreenshot(this.deps.shots, this.deps.store, form, userId, rom, now);
       await this.touchLastPlayed(rom.id, userId);
       return this.schema(await this.mustFind(id));
     } finally {
@@ -153,7 +156,7 @@ export class StatesService {
     await this.deps.repo.update(id, { is_public: isPublic ? 1 : 0 });
     if ((state.is_public === 1) !== isPublic) await this.deps.shared.assetsChanged(state.user_id, true);
     const shot = await this.screenshotOf(state);
-    if (shot) await this.deps.repo.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
+    if (shot) await this.deps.shots.updateScreenshot(shot.id, { is_public: isPublic ? 1 : 0 });
     return this.schema(await this.mustFind(id));
   }
 
@@ -173,7 +176,7 @@ export class StatesService {
         await this.deps.store.remove(this.deps.store.abs(state.file_path, state.file_name));
       }
       if (shot) {
-        await this.deps.repo.deleteScreenshot(shot.id);
+        await this.deps.shots.deleteScreenshot(shot.id);
         await this.deps.store.remove(this.deps.store.abs(shot.file_path, shot.file_name));
       }
     }
@@ -186,6 +189,12 @@ export class StatesService {
     if (!live && list.length === 0) throw stateNotFound(id);
     await this.deps.visibility.assertRom(live?.rom_id ?? list[0]?.rom_id ?? 0, caller.user.id, () => stateNotFound(id));
     return list.map(toStateVersionSchema);
+  }
+
+  /** The caller's deleted states that still have versions (optionally of one ROM); hidden ROMs left out. */
+  async deleted(caller: AuthContext, romId?: number): Promise<DeletedAssetSchema[]> {
+    const rows = await this.visible(caller, await this.deps.repo.deletedVersions(caller.user.id, romId || undefined));
+    return toDeletedAssets(rows, (v) => v.state_id, () => null, toStateVersionSchema);
   }
 
   async versionContent(caller: AuthContext, id: number, versionId: number): Promise<FileDownload> {
@@ -205,10 +214,12 @@ export class StatesService {
     const source = this.deps.store.abs('versions', v.storage_name);
     if (!(await this.deps.store.locate(source))) throw notFound('State version file not found on disk');
     const state = await this.deps.repo.findOwned(userId, id);
-    const now = this.now();
+    // Taken after the copy is staged: a file is never newer than its row (the start-up check relies on it).
+    let now: number;
     if (state) {
       await this.checkQuota(userId, v.file_size_bytes - state.file_size_bytes);
       const temp = await this.deps.store.stageCopy(await this.deps.store.ensureDir(state.file_path), source);
+      now = this.now();
       await this.replaceContent(state, temp, this.deps.store.abs(state.file_path, state.file_name), v.content_hash, 'restore', now);
       await this.deps.repo.update(id, { file_size_bytes: v.file_size_bytes, content_hash: v.content_hash, missing_from_fs: 0, updated_at: now });
     } else {
@@ -216,6 +227,7 @@ export class StatesService {
       if (taken) throw conflict(`State with ID ${taken.id} now has the file name '${v.file_name}'`);
       await this.checkQuota(userId, v.file_size_bytes);
       const temp = await this.deps.store.stageCopy(await this.deps.store.ensureDir(v.file_path), source);
+      now = this.now();
       await this.deps.store.commit(temp, this.deps.store.abs(v.file_path, v.file_name));
       await this.deps.repo.insert({
         id, rom_id: v.rom_id, user_id: userId, file_name: v.file_name, ...assetNameFields(v.file_name), file_path: v.file_path,
@@ -225,6 +237,25 @@ export class StatesService {
       await this.deps.shared.assetsChanged(userId, false);
     }
     return this.schema(await this.mustFind(id));
+  }
+
+  /** The start-up check of saves (SavesService.reconcileFiles) for states; the hash is the plain MD5. */
+  async reconcileFiles(): Promise<number> {
+    let fixed = 0;
+    for (const stamp of await this.deps.repo.stamps()) {
+      const changed = await this.writes.run(`u${stamp.user_id}`, async () => {
+        const state = await this.deps.repo.findOwned(stamp.user_id, stamp.id);
+        if (!state) return false;
+        const found = await this.deps.store.locate(this.deps.store.abs(state.file_path, state.file_name));
+        if (!found || found.mtimeMs <= state.updated_at) return false;
+        const hash = await fileMd5(found.path);
+        if (hash === state.content_hash && found.size === state.file_size_bytes) return false;
+        await this.deps.repo.update(state.id, { file_size_bytes: found.size, content_hash: hash, missing_from_fs: 0, updated_at: Math.ceil(found.mtimeMs) });
+        return true;
+      });
+      if (changed) fixed++;
+    }
+    return fixed;
   }
 
   private async owned(caller: AuthContext, id: number): Promise<StateRow> {
@@ -247,7 +278,7 @@ export class StatesService {
     return v;
   }
 
-  private async visible(caller: AuthContext, rows: StateRow[]): Promise<StateRow[]> {
+  private async visible<R extends { rom_id: number }>(caller: AuthContext, rows: R[]): Promise<R[]> {
     const hidden = await this.deps.visibility.hiddenFor(caller.user.id);
     if (hidesNothing(hidden)) return rows;
     const ids = await this.deps.visibility.hiddenRomIds(hidden);
@@ -256,7 +287,7 @@ export class StatesService {
 
   private async screenshotOf(state: StateRow) {
     const names = [...new Set([state.file_name, state.file_name_no_ext])];
-    return pairedScreenshot(state, await this.deps.repo.screenshotsNamed(state.user_id, state.rom_id, names));
+    return pairedScreenshot(state, await this.deps.shots.screenshotsNamed(state.user_id, state.rom_id, names));
   }
 
   private async schema(state: StateRow): Promise<StateSchema> {

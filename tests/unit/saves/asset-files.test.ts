@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assetFileName, assetNameFields, emulatorSegment, splitExt, userFolder, withDatetimeTag,
+  AssetStore, assetFileName, assetNameFields, emulatorSegment, splitExt, userFolder, withDatetimeTag,
 } from '../../../src/domain/saves/asset-files.ts';
 import { deviceSyncs, pairedScreenshot } from '../../../src/domain/saves/mapper.ts';
-import type { SaveRow, ScreenshotRow } from '../../../src/db/repositories/saves-repository.ts';
+import type { SaveRow } from '../../../src/db/repositories/saves-repository.ts';
+import type { ScreenshotRow } from '../../../src/db/repositories/screenshots-repository.ts';
 
 describe('asset file names (RomM §0.2, §0.5)', () => {
   it('derives extension, name without it and without tags', () => {
@@ -69,5 +73,49 @@ describe('save schema helpers', () => {
     const withC = deviceSyncs(save, rows, { id: 'c', name: 'C' });
     expect(withC[0]).toMatchObject({ device_id: 'c', device_name: 'C', is_current: false, is_untracked: false });
     expect(withC).toHaveLength(3);
+  });
+});
+
+describe('start-up sweep of upload temporary files', () => {
+  it('removes only old `.romm_tmp_*` regular files under the root, never following symlinks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'romshelf-sweep-'));
+    try {
+      const root = path.join(dir, 'assets');
+      const outside = path.join(dir, 'outside');
+      const now = Date.now();
+      const hourAgo = (now - 3600_000) / 1000;
+      const file = (rel: string, old: boolean) => {
+        const full = path.join(root, rel);
+        mkdirSync(path.dirname(full), { recursive: true });
+        writeFileSync(full, 'x');
+        if (old) utimesSync(full, hourAgo, hourAgo);
+        return full;
+      };
+      const u = 'users/abc';
+      file(`${u}/saves/gba/1/mgba/.romm_tmp_a`, true);
+      file(`${u}/states/gba/1/.romm_tmp_b`, true);
+      file(`${u}/screenshots/gba/1/.romm_tmp_c`, true);
+      file(`${u}/saves/gba/1/mgba/.romm_tmp_fresh`, false);
+      file(`${u}/saves/gba/1/mgba/Game.srm`, true);
+      file(`${u}/saves/gba/1/mgba/romm_tmp_no_dot`, true);
+      file(`${u}/saves/gba/1/mgba/Game.romm_tmp_x`, true);
+      mkdirSync(path.join(root, u, 'saves', '.romm_tmp_dir'));
+      mkdirSync(outside);
+      writeFileSync(path.join(outside, '.romm_tmp_outside'), 'x');
+      utimesSync(path.join(outside, '.romm_tmp_outside'), hourAgo, hourAgo);
+      symlinkSync(outside, path.join(root, u, 'saves', 'link'));
+      symlinkSync(path.join(outside, '.romm_tmp_outside'), path.join(root, u, 'saves', '.romm_tmp_link'));
+
+      expect(await new AssetStore(root).sweepTemps(5 * 60_000, now)).toBe(3);
+      expect(readdirSync(path.join(root, u, 'saves/gba/1/mgba')).sort()).toEqual(['.romm_tmp_fresh', 'Game.romm_tmp_x', 'Game.srm', 'romm_tmp_no_dot']);
+      expect(readdirSync(path.join(root, u, 'states/gba/1'))).toEqual([]);
+      expect(readdirSync(path.join(root, u, 'screenshots/gba/1'))).toEqual([]);
+      expect(readdirSync(path.join(root, u, 'saves')).sort()).toEqual(['.romm_tmp_dir', '.romm_tmp_link', 'gba', 'link']);
+      expect(readdirSync(outside)).toEqual(['.romm_tmp_outside']);
+      // A missing root (no uploads yet) sweeps nothing.
+      expect(await new AssetStore(path.join(dir, 'none')).sweepTemps(0, now)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

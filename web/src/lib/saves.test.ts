@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device, PlaySession } from './api/types';
 import {
-  assetContentUrl, assetUploadForm, assetUploadUrl, deviceLabel, formatDateTime, formatDuration, playTotals, versionReason,
+  assetContentUrl, assetUploadForm, assetUploadUrl, deletedAssetsUrl, deletedSummary, deviceLabel, formatDateTime, formatDuration, playTotals, versionReason,
 } from './saves';
 
 const session = (start: string, end: string, duration_ms: number): PlaySession => ({
@@ -20,6 +20,15 @@ describe('saves and play time', () => {
     expect(assetContentUrl('states', 3)).toBe('/api/states/3/content');
     expect(assetUploadUrl('saves', 12, '')).toBe('/api/saves?rom_id=12');
     expect(assetUploadUrl('states', 12, ' snes9x & co ')).toBe('/api/states?rom_id=12&emulator=snes9x+%26+co');
+  });
+
+  it('lists deleted saves and states per ROM and sums up each', () => {
+    expect(deletedAssetsUrl('saves', 12)).toBe('/api/saves/deleted?rom_id=12');
+    expect(deletedAssetsUrl('states', 3)).toBe('/api/states/deleted?rom_id=3');
+    const version = { id: 1, asset_id: 4, file_name: 'a.srm', file_size_bytes: 1, content_hash: null, reason: 'delete' as const,
+      content_updated_at: '2026-01-01T00:00:00Z', created_at: '2026-01-02T00:00:00Z', download_path: '' };
+    expect(deletedSummary({ deleted_at: '2026-08-01T10:11:12.000Z', versions: [version] })).toBe('deleted 2026-08-01 10:11 UTC · 1 version kept');
+    expect(deletedSummary({ deleted_at: 'nope', versions: [version, { ...version, id: 2 }] })).toBe('deleted — · 2 versions kept');
   });
 
   it('names the multipart field as RomM does', () => {

@@ -1,4 +1,4 @@
-import type { Device, PlaySession } from './api/types';
+import type { DeletedAsset, Device, PlaySession } from './api/types';
 
 /** The two kinds of per-user game data the ROM page's Saves tab lists; each is its own API family. */
 export type AssetKind = 'saves' | 'states';
@@ -6,6 +6,17 @@ export type AssetKind = 'saves' | 'states';
 /** Content URL of a save or state (the API's `download_path` carries an unencoded cache-buster). */
 export function assetContentUrl(kind: AssetKind, id: number): string {
   return `/api/${kind}/${id}/content`;
+}
+
+/** The caller's deleted saves or states of a ROM that can still be restored. */
+export function deletedAssetsUrl(kind: AssetKind, romId: number): string {
+  return `/api/${kind}/deleted?rom_id=${encodeURIComponent(String(romId))}`;
+}
+
+/** One line about a deleted save or state: when it went and how many earlier contents are kept. */
+export function deletedSummary(asset: Pick<DeletedAsset, 'deleted_at' | 'versions'>): string {
+  const n = asset.versions.length;
+  return `deleted ${formatDateTime(asset.deleted_at)} · ${n} ${n === 1 ? 'version' : 'versions'} kept`;
 }
 
 /** Upload URL of a save or state for a ROM, with the optional emulator folder. */

@@ -13790,6 +13790,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/saves/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description romshelf extension: the caller's deleted saves that still have kept versions, each restorable. */
+        get: {
+            parameters: {
+                query?: {
+                    rom_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When its newest version was kept */
+                            deleted_at: string;
+                            emulator: string | null;
+                            file_name: string;
+                            /** @description Folder relative to the assets root it had */
+                            file_path: string;
+                            /** @description The deleted save or state id; restore through /{id}/versions/{version_id}/restore */
+                            id: number;
+                            rom_id: number;
+                            slot: string | null;
+                            versions: {
+                                /** @description The save or state this content belonged to (the row may be deleted) */
+                                asset_id: number;
+                                content_hash: string | null;
+                                /** @description The asset's updated_at while it had this content */
+                                content_updated_at: string;
+                                /** @description When this content was replaced */
+                                created_at: string;
+                                download_path: string;
+                                file_name: string;
+                                file_size_bytes: number;
+                                id: number;
+                                /** @description What replaced this content: an upload, a delete, or a restore of another version */
+                                reason: "overwrite" | "delete" | "restore";
+                            }[];
+                        }[];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/saves/identifiers": {
         parameters: {
             query?: never;
@@ -16370,6 +16493,129 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description romshelf extension: the caller's deleted states that still have kept versions, each restorable. */
+        get: {
+            parameters: {
+                query?: {
+                    rom_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When its newest version was kept */
+                            deleted_at: string;
+                            emulator: string | null;
+                            file_name: string;
+                            /** @description Folder relative to the assets root it had */
+                            file_path: string;
+                            /** @description The deleted save or state id; restore through /{id}/versions/{version_id}/restore */
+                            id: number;
+                            rom_id: number;
+                            slot: string | null;
+                            versions: {
+                                /** @description The save or state this content belonged to (the row may be deleted) */
+                                asset_id: number;
+                                content_hash: string | null;
+                                /** @description The asset's updated_at while it had this content */
+                                content_updated_at: string;
+                                /** @description When this content was replaced */
+                                created_at: string;
+                                download_path: string;
+                                file_name: string;
+                                file_size_bytes: number;
+                                id: number;
+                                /** @description What replaced this content: an upload, a delete, or a restore of another version */
+                                reason: "overwrite" | "delete" | "restore";
+                            }[];
+                        }[];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -81,5 +81,7 @@ export type SearchRom = Body<'/api/search/roms', 'get'>[number];
 export type Save = Body<'/api/saves', 'get'>[number];
 export type SaveState = Body<'/api/states', 'get'>[number];
 export type AssetVersion = Body<'/api/saves/{id}/versions', 'get'>[number];
+/** A deleted save or state that still has kept versions (romshelf extension). */
+export type DeletedAsset = Body<'/api/saves/deleted', 'get'>[number];
 export type Device = components['schemas']['DeviceSchema'];
 export type PlaySession = components['schemas']['PlaySessionSchema'];
