@@ -123,7 +123,9 @@ export class PushPullSync {
     let dirs: SaveDirectory[];
     try {
       dirs = saveDirectories(device.sync_config);
-      ssh = await this.connect(await this.target(device), await this.knownHosts(), this.options.timeouts);
+      // known_hosts first, as RomM checks it first.
+      const known = await this.knownHosts();
+      ssh = await this.connect(await this.target(device), known, this.options.timeouts);
     } catch (err) {
       log.warn({ err, deviceId: device.id }, 'push-pull: could not connect');
       await session.abort(err);
