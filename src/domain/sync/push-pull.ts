@@ -107,7 +107,13 @@ export class PushPullSync {
     if (devices.length === 0) return { status: 'no_devices' };
     const results: PushPullResult[] = [];
     for (const device of devices) {
-      if (device.sync_enabled) results.push(await this.runDevice(device));
+      if (!device.sync_enabled) continue;
+      // As in RomM, a device without a host gets no session from the periodic run (a manual trigger's session fails).
+      if (typeof device.sync_config.ssh_host !== 'string' || !device.sync_config.ssh_host.trim()) {
+        this.deps.log.warn({ deviceId: device.id }, 'push-pull: device has no ssh_host, skipped');
+        continue;
+      }
+      results.push(await this.runDevice(device));
     }
     return { status: 'completed', device_results: results };
   }

@@ -78,7 +78,7 @@ describeEachEngine('push-pull sync over SSH/SFTP', (ctx) => {
     server = await startSftpServer(remoteRoot, client.public);
     writeFileSync(knownHosts, `# test\n${server.knownHostsLine}\n`);
     t = await createTestApp(ctx(), {
-      SYNC_SSH_KEYS_PATH: keysDir, SYNC_SSH_KNOWN_HOSTS_PATH: knownHosts, MAX_ASSET_UPLOAD_SIZE_BYTES: '4096',
+      SYNC_SSH_KEYS_PATH: keysDir, SYNC_SSH_KNOWN_HOSTS_PATH: knownHosts, MAX_ASSET_UPLOAD_SIZE_BYTES: '4096', ENABLE_SYNC_PUSH_PULL: 'true',
     });
     t.services.syncEvents.subscribe((userId, event) => events.push({ userId, event }));
     const db = ctx().db.kysely;
@@ -204,5 +204,22 @@ describeEachEngine('push-pull sync over SSH/SFTP', (ctx) => {
     expect(session.error_message).toContain('exceeds the maximum allowed size of 4096 bytes');
     expect(eventsOf(session.id).find((e) => e.name === 'sync:error')?.payload).toMatchObject({ error: '1 file(s) failed to process' });
     expect(await contentOf(big.id)).toBe('small');
+  });
+
+  it('the periodic run syncs every enabled push-pull device with a host, each in its own session', async () => {
+    // Devices of earlier tests sync too, into /saves/gba: this one has its own folder.
+    mkdirSync(path.join(remoteRoot, 'saves', 'periodic'));
+    const dev = await device({ save_directories: [{ platform_slug: 'gba', path: '/saves/periodic' }] });
+    const save = await upload(rom, 'server-only', 'Periodic.srm');
+    const noHost = await device({ ssh_host: null });
+    const off = await device();
+    await call('PUT', `/api/devices/${off}`, { sync_enabled: false });
+    const result = await t.services.pushPull.runAll();
+    expect(result.status).toBe('completed');
+    const mine = result.status === 'completed' ? result.device_results.filter((r) => [dev, noHost, off].includes(r.device_id)) : [];
+    expect(mine).toEqual([{ device_id: dev, status: 'completed', completed: 1, failed: 0 }]);
+    expect(readFileSync(path.join(remoteRoot, 'saves', 'periodic', save.file_name), 'utf8')).toBe('server-only');
+    const sessions = (await call('GET', '/api/sync/sessions')).json<(Session & { device_id: string })[]>();
+    expect(sessions.map((s) => [s.device_id, s.status])).toEqual([[dev, 'COMPLETED']]);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { CronError, parseCron } from '../../../src/common/cron.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { CronError, parseCron, scheduleCron } from '../../../src/common/cron.ts';
 
 /** Local wall-clock times, as cron reads them. */
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
@@ -24,6 +24,38 @@ describe('cron expressions', () => {
   it('rejects malformed expressions', () => {
     for (const bad of ['', '* * * *', '60 * * * *', '* 24 * * *', '*/0 * * * *', '5-1 * * * *', 'a * * * *', '* * * * * *']) {
       expect(() => parseCron(bad), bad).toThrow(CronError);
+    }
+  });
+});
+
+describe('scheduleCron', () => {
+  it('runs at each matching minute, skips a time while the last run is still going, and stops', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(new Date(2026, 0, 1, 10, 0, 30));
+      let runs = 0;
+      let release: (() => void) | null = null;
+      const stop = scheduleCron(parseCron('*/10 * * * *'), () => {
+        runs++;
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }, () => undefined);
+      await vi.advanceTimersByTimeAsync(9 * 60_000);
+      expect(runs).toBe(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(runs).toBe(1);
+      // Still running at 10:20: that time is skipped.
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(runs).toBe(1);
+      (release as (() => void) | null)?.();
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(runs).toBe(2);
+      stop.stop();
+      await vi.advanceTimersByTimeAsync(60 * 60_000);
+      expect(runs).toBe(2);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
