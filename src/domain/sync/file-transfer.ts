@@ -50,6 +50,8 @@ const TEMP_FOLDER = '.romshelf-tmp';
 
 /** A stable, private copy of an incoming file. */
 interface Snapshot {
+  /** The file's path with its folders' symlinks resolved (checked to be inside the sync root). */
+  real: string;
   temp: string;
   hash: string;
   size: number;
@@ -184,23 +186,23 @@ export class FileTransferSync {
       switch (result.action) {
         case 'no_op':
           await saves.syncMark(device.user_id, device.id, save.id);
-          await this.removeIfUnchanged(file.fullPath, snap);
+          await this.removeIfUnchanged(snap);
           return 'no_op';
         case 'upload':
           await saves.replaceFromSync(device.user_id, save.id, device.id, createReadStream(snap.temp));
-          await this.removeIfUnchanged(file.fullPath, snap);
+          await this.removeIfUnchanged(snap);
           return 'upload';
         case 'download': {
           const source = await saves.syncSource(device.user_id, save.id);
           if (!source) throw new Error('Save file not found on disk');
           await this.writeOutgoing(device.id, file.platformSlug, file.fileName, source.path);
           await saves.syncMark(device.user_id, device.id, save.id);
-          await this.removeIfUnchanged(file.fullPath, snap);
+          await this.removeIfUnchanged(snap);
           return 'download';
         }
         case 'conflict': {
           const dir = await this.ensureDeviceDir(device.id, 'conflicts', file.platformSlug);
-          await rename(file.fullPath, path.join(dir, file.fileName));
+          await rename(snap.real, path.join(dir, file.fileName));
           log.warn({ file: file.fileName, deviceId: device.id, reason: result.reason }, 'sync folder: conflict, moved to conflicts/');
           session.conflict(file.fileName, save.rom_id, result.reason);
           return 'conflict';
@@ -225,9 +227,10 @@ export class FileTransferSync {
       return null;
     }
     if (!isInside(root, realDir)) throw new AppError(400, 'File is outside the sync folder');
+    const real = path.join(realDir, path.basename(full));
     let fh;
     try {
-      fh = await open(path.join(realDir, path.basename(full)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      fh = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return null;
@@ -256,7 +259,7 @@ export class FileTransferSync {
         },
       });
       await pipeline(fh.createReadStream({ start: 0, autoClose: false }), counter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-      return { temp, hash: await contentHash(temp, md5.digest('hex')), size, mtimeMs: st.mtimeMs };
+      return { real, temp, hash: await contentHash(temp, md5.digest('hex')), size, mtimeMs: st.mtimeMs };
     } catch (err) {
       await unlink(temp).catch(() => undefined);
       throw err;
@@ -266,10 +269,10 @@ export class FileTransferSync {
   }
 
   /** The device may have written the file again meanwhile: then it stays for the next batch. */
-  private async removeIfUnchanged(full: string, snap: Snapshot): Promise<void> {
+  private async removeIfUnchanged(snap: Snapshot): Promise<void> {
     try {
-      const st = await lstat(full);
-      if (st.isFile() && st.size === snap.size && st.mtimeMs === snap.mtimeMs) await unlink(full);
+      const st = await lstat(snap.real);
+      if (st.isFile() && st.size === snap.size && st.mtimeMs === snap.mtimeMs) await unlink(snap.real);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
