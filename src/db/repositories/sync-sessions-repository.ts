@@ -57,10 +57,10 @@ export class SyncSessionsRepository {
     return rows.map(numeric);
   }
 
-  /** Negotiation's result: running, with its planned operation count. */
+  /** Running, with its planned operation count; a session already ended (e.g. cancelled meanwhile) stays ended. */
   async start(userId: number, id: number, planned: number, now: number): Promise<void> {
     await this.db.updateTable('sync_sessions').set({ status: 'IN_PROGRESS', operations_planned: planned, updated_at: now })
-      .where('id', '=', id).where('user_id', '=', userId).execute();
+      .where('id', '=', id).where('user_id', '=', userId).where('status', 'in', ACTIVE).execute();
   }
 
   /**
