@@ -45,6 +45,11 @@ import { PlaySessionsRepository } from './db/repositories/play-sessions-reposito
 import { PlaySessionsService } from './domain/play-sessions/play-sessions-service.ts';
 import { SyncSessionsRepository } from './db/repositories/sync-sessions-repository.ts';
 import { SyncService } from './domain/sync/sync-service.ts';
+import { SyncEvents } from './domain/sync/sync-events.ts';
+import { FileTransferSync } from './domain/sync/file-transfer.ts';
+import { DEFAULT_SSH_TIMEOUTS, PushPullSync } from './domain/sync/push-pull.ts';
+import { SyncFolderWatcher } from './jobs/sync-folder-watcher.ts';
+import { parseCron, scheduleCron } from './common/cron.ts';
 import { ActivityService } from './domain/play-sessions/activity-service.ts';
 import { RomVisibilityRepository } from './db/repositories/rom-visibility-repository.ts';
 import { RomVisibility } from './domain/roms/visibility.ts';
@@ -173,6 +178,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
   const platforms = new PlatformsService(platformsRepo, config.libraryPath, () => scanSettings, permissions, firmwareRepo);
+  const transports = composeSyncTransports(config, syncRepo, devicesRepo, userAssets.saves, romVisibility, logger);
 
   return {
     users: users,
@@ -189,10 +195,11 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     permissions,
     permissionEvents,
     permissionsAdmin: new PermissionsService(permissionsRepo, usersRepo, permissionEvents),
-    devices: new DevicesService(devicesRepo, { syncRoot: path.join(config.dataPath, 'sync') }),
+    devices: new DevicesService(devicesRepo, { syncRoot: config.sync.root }),
     romVisibility,
     playSessions,
-    sync: new SyncService(syncRepo, devicesRepo, playSessions, romVisibility),
+    sync: new SyncService(syncRepo, devicesRepo, playSessions, romVisibility, transports.pushPull),
+    ...transports,
     activity: new ActivityService(playRepo, devicesRepo, romVisibility, (userId, romId) => userAssets.saves.latestScreenshotPath(userId, romId)),
     saves: userAssets.saves,
     states: userAssets.states,
@@ -271,12 +278,41 @@ export function startBackgroundJobs(services: Services, config: Config, logger: 
     intervalSeconds: config.scan.intervalSeconds,
     log: (msg, err) => logger.error({ err }, msg),
   });
+  // RomM's sync folder watcher and periodic push-pull, each off unless enabled.
+  const watcher = config.sync.folderWatcher
+    ? new SyncFolderWatcher(services.syncFolder, {
+      quietMs: config.sync.folderScanDelayMinutes * 60_000, onError: (err) => logger.warn({ err }, 'sync folder watcher failed'),
+    })
+    : null;
+  watcher?.start().catch((err: unknown) => logger.error({ err }, 'sync folder watcher could not start'));
+  const pushPull = config.sync.pushPull
+    ? scheduleCron(parseCron(config.sync.pushPullCron), () => services.pushPull.runAll(), (err) => logger.error({ err }, 'periodic push-pull failed'))
+    : null;
   return {
     stop: () => {
       clearInterval(purgeTimer);
       scans.stop();
+      void watcher?.stop();
+      pushPull?.stop();
     },
   };
+}
+
+/** RomM 5's save-sync transports: the sync folder (file transfer) and push-pull over SSH, with their socket events. */
+function composeSyncTransports(
+  config: Config, syncRepo: SyncSessionsRepository, devicesRepo: DevicesRepository, saves: SavesService, romVisibility: RomVisibility,
+  logger: Logger,
+) {
+  const syncEvents = new SyncEvents();
+  const shared = { repo: syncRepo, saves, visibility: romVisibility, events: syncEvents, log: logger };
+  const syncFolder = new FileTransferSync(shared, {
+    root: config.sync.root, enabled: config.sync.folderWatcher, maxBytes: config.assets.maxUploadBytes,
+  });
+  const pushPull = new PushPullSync({ ...shared, devices: devicesRepo }, {
+    enabled: config.sync.pushPull, keysPath: config.sync.sshKeysPath, knownHostsPath: config.sync.sshKnownHostsPath,
+    tempDir: path.join(config.sync.root, '.romshelf-tmp'), maxBytes: config.assets.maxUploadBytes, timeouts: DEFAULT_SSH_TIMEOUTS,
+  });
+  return { syncEvents, syncFolder, pushPull };
 }
 
 /** Saves, states and screenshots under `DATA_PATH/assets`, sharing one store, ROM lookup and quota. */

@@ -5,6 +5,7 @@ import { loadHttpLimits, type HttpLimits } from './http.ts';
 import { loadLoginLimits, type LoginLimits } from './login.ts';
 import { loadMetadataEnvironment, type MetadataEnvironment } from './metadata.ts';
 import { loadScanEnvironment, type ScanEnvironment } from './scan.ts';
+import { loadSyncEnvironment, type SyncEnvironment } from './sync.ts';
 
 export { ConfigError } from './env-values.ts';
 
@@ -43,6 +44,8 @@ export interface Config {
   login: LoginLimits;
   /** Connection limits (HTTP_*). */
   http: HttpLimits;
+  /** Save-sync transports: the sync folder watcher and push-pull over SSH (ENABLE_SYNC_*, SYNC_*). */
+  sync: SyncEnvironment;
 }
 
 /** Limits of saves, states and screenshots (0 disables a limit). */
@@ -92,5 +95,6 @@ export function loadConfig(env: Env = process.env): Config {
     metadata: loadMetadataEnvironment(env, dataPath),
     login: loadLoginLimits(env),
     http: loadHttpLimits(env),
+    sync: loadSyncEnvironment(env, dataPath),
   };
 }

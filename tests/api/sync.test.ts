@@ -366,11 +366,11 @@ describeEachEngine('save sync routes', (ctx) => {
     expect((await t.app.inject({ method: 'POST', url: '/api/sync/negotiate', payload: { device_id: dev, saves: [] } })).statusCode).toBe(401);
   });
 
-  it('push-pull: RomM\'s checks, then 501 as there is no SSH transport; no session is created', async () => {
+  it('push-pull: RomM\'s checks, then a pending session answered at once; the run fails on the session without known_hosts', async () => {
     const u = await user();
     const other = await user();
     const api = await device(u);
-    const pp = await device(u, { sync_mode: 'push_pull', sync_config: { ssh_host: 'handheld.local' } });
+    const pp = await device(u, { sync_mode: 'push_pull', sync_config: { ssh_host: 'handheld.local', save_directories: [{ platform_slug: 'gba', path: '/saves' }] } });
     const theirs = await device(other, { sync_mode: 'push_pull' });
     let res = await call(u, 'POST', `/api/sync/devices/${theirs}/push-pull`);
     expect(res.statusCode).toBe(404);
@@ -378,13 +378,27 @@ describeEachEngine('save sync routes', (ctx) => {
     res = await call(u, 'POST', `/api/sync/devices/${api}/push-pull`);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ detail: 'Device is not in push_pull sync mode' });
+    res = await call(u, 'POST', `/api/sync/devices/${'x'.repeat(300)}/push-pull`);
+    expect(res.statusCode).toBe(422);
+
     res = await call(u, 'POST', `/api/sync/devices/${pp}/push-pull`);
-    expect(res.statusCode).toBe(501);
-    expect(res.json()).toEqual({ detail: 'Push-pull sync (SSH) is not supported by this server' });
+    expect(res.statusCode, res.body).toBe(200);
+    const pending = res.json<Session>();
+    expect(Object.keys(pending)).toEqual(SESSION_KEYS);
+    expect(pending).toMatchObject({ device_id: pp, user_id: u.user.id, status: 'PENDING', completed_at: null, operations_planned: 0 });
+    await t.services.pushPull.idle();
+    const failed = await session(u, pending.id);
+    expect(failed).toMatchObject({ status: 'FAILED', operations_completed: 0 });
+    expect(failed.error_message).toMatch(/^SSH known_hosts file not found/);
+    expect(failed.completed_at).not.toBeNull();
+    // Sessions are the owner's only.
+    expect((await call(other, 'GET', `/api/sync/sessions/${pending.id}`)).statusCode).toBe(404);
+
     await call(u, 'PUT', `/api/devices/${pp}`, { sync_enabled: false });
     res = await call(u, 'POST', `/api/sync/devices/${pp}/push-pull`);
+    expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ detail: 'Sync is disabled for this device' });
-    expect((await call(u, 'GET', '/api/sync/sessions')).json()).toEqual([]);
+    expect((await call(u, 'GET', '/api/sync/sessions')).json<Session[]>().map((s) => s.id)).toEqual([pending.id]);
   });
 
   it('two devices round trip as an app does it: upload on A, download on B, edit on B, download on A, then a conflict', async () => {

@@ -147,6 +147,17 @@ describeEachEngine('heartbeat version, config, setup, tasks and streaming', (ctx
       enabled: true, manual_run: true, cron_string: '',
     });
     expect(grouped.watcher?.[0]?.name).toBe('filesystem_watcher');
+    // The sync tasks are off by default (ENABLE_SYNC_FOLDER_WATCHER, ENABLE_SYNC_PUSH_PULL) and cannot be run then.
+    expect(grouped.manual).toEqual([{
+      name: 'sync_folder_scan', type: 'sync', title: 'Sync Folder Scan', description: 'Scan device sync folders for new save files',
+      enabled: false, manual_run: false, cron_string: '',
+    }]);
+    expect(grouped.scheduled?.[1]).toMatchObject({ name: 'sync_push_pull', type: 'sync', enabled: false, cron_string: '*/30 * * * *' });
+    for (const name of ['sync_folder_scan', 'sync_push_pull']) {
+      const refused = await t.app.inject({ method: 'POST', url: `/api/tasks/run/${name}`, headers });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toEqual({ detail: `Task '${name}' cannot be run` });
+    }
 
     const empty = await t.app.inject({ url: '/api/tasks/status', headers });
     expect(empty.statusCode).toBe(200);
@@ -165,7 +176,7 @@ describeEachEngine('heartbeat version, config, setup, tasks and streaming', (ctx
     expect(missing.json()).toEqual({ detail: "Task with ID 'nope' not found" });
     const unknown = await t.app.inject({ method: 'POST', url: '/api/tasks/run/make_coffee', headers });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ detail: "Task 'make_coffee' not found, available tasks are scan_library" });
+    expect(unknown.json()).toEqual({ detail: "Task 'make_coffee' not found, available tasks are scan_library, sync_folder_scan, sync_push_pull" });
     for (const url of ['/api/tasks', '/api/tasks/status']) {
       expect((await t.app.inject({ url })).statusCode, url).toBe(401);
       expect((await t.app.inject({ url, headers: { authorization: viewer.basic } })).statusCode, url).toBe(403);

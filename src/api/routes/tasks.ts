@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { SCAN_TYPES } from '../../scanner/types.ts';
 import type { ScanStatus } from '../../jobs/scan-manager.ts';
 import { isoOrNull } from '../../common/time.ts';
-import { notFound } from '../../common/errors.ts';
+import { badRequest, notFound } from '../../common/errors.ts';
 import type { RouteModule } from '../deps.ts';
 import { errorResponses, Nullable } from '../../contract/common.ts';
 
@@ -27,7 +28,13 @@ const TaskInfo = Type.Object({
 const GroupedTasks = Type.Object({ scheduled: Type.Array(TaskInfo), manual: Type.Array(TaskInfo), watcher: Type.Array(TaskInfo) });
 
 /** The tasks romshelf runs, by RomM's names; `POST /api/tasks/run/{name}` answers RomM's 404 for any other. */
-const RUNNABLE_TASKS = ['scan_library'];
+const RUNNABLE_TASKS = ['scan_library', 'sync_folder_scan', 'sync_push_pull'];
+
+/** RomM's answer to running a task: the job as enqueued (romshelf adds the result of a task it ran to completion). */
+const TaskExecution = Type.Object({
+  task_name: Type.String(), task_id: Type.String(), status: Type.String(), created_at: Type.String(), enqueued_at: Nullable(Type.String()),
+  result: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
 
 const RunScanBody = Type.Object({
   /** `unidentified` is accepted for `unmatched`. */
@@ -61,8 +68,15 @@ export const taskRoutes: RouteModule = (app, { services, config }) => {
     scheduled: [{
       name: 'scan_library', type: 'scan', title: 'Scheduled rescan', description: 'Rescans the entire library',
       enabled: config.scan.intervalSeconds > 0, manual_run: true, cron_string: '',
+    }, {
+      // Listed by romshelf (RomM schedules it without listing it).
+      name: 'sync_push_pull', type: 'sync', title: 'Push-Pull Sync', description: 'Sync saves with devices via SSH/SFTP',
+      enabled: config.sync.pushPull, manual_run: config.sync.pushPull, cron_string: config.sync.pushPullCron,
     }],
-    manual: [],
+    manual: [{
+      name: 'sync_folder_scan', type: 'sync', title: 'Sync Folder Scan', description: 'Scan device sync folders for new save files',
+      enabled: config.sync.folderWatcher, manual_run: config.sync.folderWatcher, cron_string: '',
+    }],
     // No file-system watcher: the periodic scan also sees changes on network shares, which a watcher misses.
     watcher: [{
       name: 'filesystem_watcher', type: 'watcher', title: 'Rescan on filesystem change',
@@ -90,6 +104,30 @@ export const taskRoutes: RouteModule = (app, { services, config }) => {
     },
   }, async (request) => {
     throw notFound(`Task '${request.params.task_name}' not found, available tasks are ${RUNNABLE_TASKS.join(', ')}`);
+  });
+
+  const cannotRun = (name: string) => badRequest(`Task '${name}' cannot be run`);
+
+  // Runs to completion: the answer carries what was processed.
+  app.post('/api/tasks/run/sync_folder_scan', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], body: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))), response: { 200: TaskExecution, ...errorResponses } },
+  }, async () => {
+    if (!config.sync.folderWatcher) throw cannotRun('sync_folder_scan');
+    const created = new Date().toISOString();
+    const result = await services.syncFolder.scanAll();
+    return { task_name: 'Sync Folder Scan', task_id: randomUUID(), status: 'finished', created_at: created, enqueued_at: created, result };
+  });
+
+  // SSH runs can take minutes: started in the background; each device's progress is its sync session.
+  app.post('/api/tasks/run/sync_push_pull', {
+    config: { auth: { scopes: ['tasks.run'] } },
+    schema: { tags: ['tasks'], body: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))), response: { 200: TaskExecution, ...errorResponses } },
+  }, async () => {
+    if (!config.sync.pushPull) throw cannotRun('sync_push_pull');
+    const created = new Date().toISOString();
+    services.pushPull.runAll().catch((err: unknown) => app.log.error({ err }, 'push-pull run failed'));
+    return { task_name: 'Push-Pull Sync', task_id: randomUUID(), status: 'started', created_at: created, enqueued_at: created };
   });
 
   app.post('/api/tasks/run/scan_library', {

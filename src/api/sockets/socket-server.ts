@@ -11,6 +11,8 @@ import { scanOptionsFromPayload } from './scan-payloads.ts';
 export const SOCKET_PATH = '/ws/socket.io';
 /** Sockets with a signed-in user: scan events are broadcast to them only. */
 const USERS_ROOM = 'users';
+/** RomM's per-user room: `sync:*` events reach the device owner's sockets only. */
+const userRoom = (userId: number) => `user:${userId}`;
 
 interface SocketData {
   /** The session cookie seen at connect; re-checked on every request so a logout takes effect at once. */
@@ -90,6 +92,7 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
 
   io.on('connection', (socket) => {
     if (socket.data.signedIn) void socket.join(USERS_ROOM);
+    if (socket.data.userId !== null) void socket.join(userRoom(socket.data.userId));
 
     socket.on('scan', async (payload: unknown) => {
       try {
@@ -162,11 +165,25 @@ export function attachSockets(server: HttpServer, app: App, deps: AppDeps): void
     io.to(USERS_ROOM).emit('permissions:changed', { user_id: userId });
   });
 
+  // Each socket's session is checked again before a sync event goes out (a logout stops them at once); one chain
+  // keeps the events in the order they happened.
+  let syncChain = Promise.resolve();
+  const unsubscribeSync = services.syncEvents.subscribe((userId, event) => {
+    syncChain = syncChain.then(async () => {
+      for (const socket of await io.in(userRoom(userId)).fetchSockets()) {
+        const sessionId = socket.data.sessionId;
+        const auth = sessionId ? await services.auth.authenticate(undefined, sessionId, socket.handshake.address) : null;
+        if (auth?.user.id === userId) socket.emit(event.name, event.payload);
+      }
+    }).catch((err: unknown) => app.log.warn({ err }, 'sync event broadcast failed'));
+  });
+
   // Before Fastify closes the server: upgraded and long-polling connections would otherwise keep it open.
   app.addHook('preClose', (done) => {
     unbridge();
     unsubscribePermissions();
     unsubscribeActivity();
+    unsubscribeSync();
     io.disconnectSockets(true);
     io.engine.close();
     done();

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
-import type { Database, SyncSessionsTable } from '../schema.ts';
+import type { Database, DevicesTable, SyncSessionsTable } from '../schema.ts';
 import { insertReturningId } from './collections-sql.ts';
 
 export type SyncSessionRow = Selectable<SyncSessionsTable>;
@@ -57,21 +57,31 @@ export class SyncSessionsRepository {
     return rows.map(numeric);
   }
 
-  /** Negotiation's result: running, with its planned operation count. */
+  /** Running, with its planned operation count; a session already ended (e.g. cancelled meanwhile) stays ended. */
   async start(userId: number, id: number, planned: number, now: number): Promise<void> {
     await this.db.updateTable('sync_sessions').set({ status: 'IN_PROGRESS', operations_planned: planned, updated_at: now })
-      .where('id', '=', id).where('user_id', '=', userId).execute();
+      .where('id', '=', id).where('user_id', '=', userId).where('status', 'in', ACTIVE).execute();
   }
 
   /**
    * Completes the session if it is still pending or running, overwriting its counters; false when it was not (a
    * concurrent negotiate cancelled it, or a concurrent complete won).
    */
-  async complete(userId: number, id: number, completed: number, failed: number, now: number): Promise<boolean> {
+  async complete(userId: number, id: number, completed: number, failed: number, now: number, errorMessage?: string): Promise<boolean> {
     const res = await this.db.updateTable('sync_sessions')
-      .set({ status: 'COMPLETED', completed_at: now, operations_completed: completed, operations_failed: failed, updated_at: now })
+      .set({
+        status: 'COMPLETED', completed_at: now, operations_completed: completed, operations_failed: failed, updated_at: now,
+        ...(errorMessage === undefined ? {} : { error_message: errorMessage.slice(0, 2000) }),
+      })
       .where('id', '=', id).where('user_id', '=', userId).where('status', 'in', ACTIVE).executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Ends a session as FAILED with its error; its counters are kept as they are. */
+  async fail(userId: number, id: number, message: string, now: number): Promise<void> {
+    await this.db.updateTable('sync_sessions')
+      .set({ status: 'FAILED', completed_at: now, error_message: message.slice(0, 2000), updated_at: now })
+      .where('id', '=', id).where('user_id', '=', userId).where('status', 'in', ACTIVE).execute();
   }
 
   /** One more operation done through the session (an upload or download naming it); the owner's sessions only. */
@@ -86,6 +96,37 @@ export class SyncSessionsRepository {
     const rows = await this.db.selectFrom('saves')
       .select(['id', 'rom_id', 'file_name', 'slot', 'emulator', 'content_hash', 'updated_at'])
       .where('user_id', '=', userId).where('slot', 'is not', null).orderBy('id').execute();
+    return rows.map((r) => ({ ...r, id: Number(r.id), rom_id: Number(r.rom_id), slot: r.slot!, updated_at: Number(r.updated_at) }));
+  }
+
+  /**
+   * A device by id, whoever owns it: the sync transports find a device from its folder name (file transfer) or from
+   * the list of push-pull devices, and act as its owner.
+   */
+  async transportDevice(id: string): Promise<TransportDevice | undefined> {
+    const row = await this.db.selectFrom('devices').select(['id', 'user_id', 'sync_mode', 'sync_enabled', 'sync_config'])
+      .where('id', '=', id).executeTakeFirst();
+    return row ? transportDevice(row) : undefined;
+  }
+
+  async transportDevicesByMode(mode: string): Promise<TransportDevice[]> {
+    const rows = await this.db.selectFrom('devices').select(['id', 'user_id', 'sync_mode', 'sync_enabled', 'sync_config'])
+      .where('sync_mode', '=', mode).orderBy('created_at').orderBy('id').execute();
+    return rows.map(transportDevice);
+  }
+
+  async platformIdByFsSlug(fsSlug: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('platforms').select('id').where('fs_slug', '=', fsSlug).orderBy('id').executeTakeFirst();
+    return row ? Number(row.id) : undefined;
+  }
+
+  /** The user's saves with a slot of ROMs of a platform: what a sync transport pairs device files with by name. */
+  async slottedSavesOfPlatform(userId: number, platformId: number): Promise<SlottedSave[]> {
+    const rows = await this.db.selectFrom('saves').innerJoin('roms', 'roms.id', 'saves.rom_id')
+      .select(['saves.id as id', 'saves.rom_id as rom_id', 'saves.file_name as file_name', 'saves.slot as slot', 'saves.emulator as emulator',
+        'saves.content_hash as content_hash', 'saves.updated_at as updated_at'])
+      .where('saves.user_id', '=', userId).where('roms.platform_id', '=', platformId).where('saves.slot', 'is not', null)
+      .orderBy('saves.id').execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), rom_id: Number(r.rom_id), slot: r.slot!, updated_at: Number(r.updated_at) }));
   }
 
@@ -106,4 +147,27 @@ export interface SlottedSave {
   emulator: string | null;
   content_hash: string | null;
   updated_at: number;
+}
+
+/** What the sync transports read of a device. */
+export interface TransportDevice {
+  id: string;
+  user_id: number;
+  sync_mode: string;
+  sync_enabled: boolean;
+  /** The parsed `sync_config` object; {} when absent or not an object. */
+  sync_config: Record<string, unknown>;
+}
+
+function transportDevice(r: Pick<Selectable<DevicesTable>, 'id' | 'user_id' | 'sync_mode' | 'sync_enabled' | 'sync_config'>): TransportDevice {
+  let config: unknown = null;
+  try {
+    config = r.sync_config ? JSON.parse(r.sync_config) : null;
+  } catch {
+    config = null;
+  }
+  return {
+    id: r.id, user_id: Number(r.user_id), sync_mode: r.sync_mode, sync_enabled: !!Number(r.sync_enabled),
+    sync_config: config && typeof config === 'object' && !Array.isArray(config) ? config as Record<string, unknown> : {},
+  };
 }

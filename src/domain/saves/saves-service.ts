@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { AuthContext } from '../../auth/context.ts';
 import { KeyedLock } from '../../common/keyed-lock.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../common/errors.ts';
@@ -384,6 +385,55 @@ export class SavesService {
       if (changed) fixed++;
     }
     return fixed;
+  }
+
+  // Sync transports (file transfer, push-pull): the device's owner acts, with no request behind it.
+
+  /** The stored file of one of the user's saves; null when the save or its file is gone. */
+  async syncSource(userId: number, saveId: number): Promise<{ path: string; size: number } | null> {
+    const save = await this.deps.repo.findOwned(userId, saveId);
+    if (!save) return null;
+    const found = await this.deps.store.locate(this.deps.store.abs(save.file_path, save.file_name));
+    return found ? { path: found.path, size: found.size } : null;
+  }
+
+  /** The device now holds the save's current content. */
+  async syncMark(userId: number, deviceId: string, saveId: number): Promise<void> {
+    const save = await this.deps.repo.findOwned(userId, saveId);
+    if (save) await this.markSynced(userId, deviceId, save);
+  }
+
+  /**
+   * New content for one of the user's saves from a device's sync transport, written as an upload is: staged next to
+   * the save (MAX_ASSET_UPLOAD_SIZE_BYTES applies), quota-checked, the replaced content kept as a version, renamed
+   * into place; then the device is marked as holding it. Identical content only marks the device.
+   */
+  async replaceFromSync(userId: number, saveId: number, deviceId: string, source: Readable): Promise<{ id: number; content_hash: string | null; updated_at: number }> {
+    const stale = await this.deps.repo.findOwned(userId, saveId);
+    if (!stale) {
+      source.resume();
+      throw saveNotFound(saveId);
+    }
+    const dir = await this.deps.store.ensureDir(stale.file_path);
+    const staged = await this.deps.store.stage(dir, { filename: stale.file_name, file: source, truncated: () => false }, this.deps.limits.maxUploadBytes, 'Save file');
+    return this.writes.run(`u${userId}`, async () => {
+      try {
+        const save = await this.deps.repo.findOwned(userId, saveId);
+        if (!save) throw saveNotFound(saveId);
+        const hash = await contentHash(staged.temp, staged.md5);
+        if (hash !== save.content_hash) {
+          await this.checkQuota(userId, staged.size - save.file_size_bytes);
+          const now = this.now();
+          await this.replaceContent(save, staged.temp, this.deps.store.abs(save.file_path, save.file_name), hash, 'overwrite', now);
+          await this.deps.repo.update(save.id, { file_size_bytes: staged.size, content_hash: hash, missing_from_fs: 0, updated_at: now });
+        }
+        const fresh = await this.mustFind(save.id);
+        await this.markSynced(userId, deviceId, fresh);
+        return { id: fresh.id, content_hash: fresh.content_hash, updated_at: fresh.updated_at };
+      } finally {
+        await this.deps.store.discard(staged.temp);
+      }
+    });
   }
 
   // Internals

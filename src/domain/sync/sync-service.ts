@@ -1,4 +1,4 @@
-import { AppError, badRequest, notFound } from '../../common/errors.ts';
+import { badRequest, notFound } from '../../common/errors.ts';
 import { isoFromMs, nowMs } from '../../common/time.ts';
 import { parseIsoDateTime } from '../../contract/query.ts';
 import type {
@@ -9,33 +9,10 @@ import type { DevicesRepository } from '../../db/repositories/devices-repository
 import type { SlottedSave, SyncSessionRow, SyncSessionsRepository } from '../../db/repositories/sync-sessions-repository.ts';
 import { bodyError, bodyTime, type IngestEntry, type PlaySessionsService } from '../play-sessions/play-sessions-service.ts';
 import type { RomVisibility } from '../roms/visibility.ts';
+import { compareSaveState } from './comparison.ts';
+import type { PushPullSync } from './push-pull.ts';
 
-export interface Comparison {
-  action: SyncAction;
-  reason: string;
-}
-
-/**
- * RomM's `compare_save_state`: identical hashes win, then the device's last sync point decides, then the two
- * timestamps. Times are epoch ms.
- */
-export function compareSaveState(
-  clientHash: string | null, clientUpdatedAt: number, serverHash: string | null, serverUpdatedAt: number, lastSyncedAt: number | null,
-): Comparison {
-  if (clientHash && serverHash && clientHash === serverHash) return { action: 'no_op', reason: 'Content is identical' };
-  if (lastSyncedAt !== null) {
-    const clientChanged = clientUpdatedAt > lastSyncedAt;
-    const serverChanged = serverUpdatedAt > lastSyncedAt;
-    if (clientChanged && serverChanged) return { action: 'conflict', reason: 'Both sides changed since last sync' };
-    if (clientChanged) return { action: 'upload', reason: 'Client save is newer than last sync' };
-    if (serverChanged) return { action: 'download', reason: 'Server save is newer than last sync' };
-    return { action: 'no_op', reason: 'No changes since last sync' };
-  }
-  if (clientUpdatedAt > serverUpdatedAt) return { action: 'upload', reason: 'Client save is newer (no sync history)' };
-  if (serverUpdatedAt > clientUpdatedAt) return { action: 'download', reason: 'Server save is newer (no sync history)' };
-  if (clientHash !== serverHash) return { action: 'conflict', reason: 'Same timestamp but different content' };
-  return { action: 'no_op', reason: 'Saves appear identical' };
-}
+export { compareSaveState, type Comparison } from './comparison.ts';
 
 /** A client save's `updated_at` in epoch ms, sub-millisecond digits dropped; pydantic's datetime inputs, else 422. */
 function clientTime(value: string, index: number): number {
@@ -69,7 +46,7 @@ function serverOp(action: SyncAction, reason: string, save: SlottedSave): SyncOp
 /**
  * RomM 5's save sync (`/api/sync/*`): a device sends what it has, the server answers what to upload, download or
  * resolve per (rom, slot), and the session records the outcome. Negotiation only reads saves and sync marks; the
- * transfers go through the saves routes, which keep every replaced content as a version and refuse (409) an upload
+ * transfers go through the saves routes (or, for file-transfer and push-pull devices, through the transports), which keep every replaced content as a version and refuse (409) an upload
  * from a device over a save it has not seen.
  */
 export class SyncService {
@@ -78,6 +55,7 @@ export class SyncService {
     private readonly devices: DevicesRepository,
     private readonly playSessions: Pick<PlaySessionsService, 'ingest'>,
     private readonly visibility: Pick<RomVisibility, 'dropHidden'>,
+    private readonly pushPullRunner: Pick<PushPullSync, 'start'>,
     private readonly now: () => number = nowMs,
   ) {}
 
@@ -180,14 +158,18 @@ export class SyncService {
   }
 
   /**
-   * RomM's manual push-pull trigger. RomM runs it over SSH to the device; romshelf has no SSH transport, so after
-   * RomM's own checks a push-pull device gets 501 and no session is created.
+   * RomM's manual push-pull trigger: after RomM's checks, a new (pending) session is returned at once and the sync
+   * runs in the background, reporting through the session and the `sync:*` socket events.
    */
-  async pushPull(userId: number, deviceId: string): Promise<never> {
+  async pushPull(userId: number, deviceId: string): Promise<SyncSessionSchema> {
     const device = await this.devices.find(userId, deviceId);
     if (!device) throw deviceNotFound(deviceId);
     if (device.sync_mode !== 'push_pull') throw badRequest('Device is not in push_pull sync mode');
     if (!Number(device.sync_enabled)) throw badRequest('Sync is disabled for this device');
-    throw new AppError(501, 'Push-pull sync (SSH) is not supported by this server');
+    const transport = await this.repo.transportDevice(device.id);
+    if (!transport) throw deviceNotFound(deviceId);
+    const session = await this.repo.create(userId, device.id, this.now());
+    this.pushPullRunner.start(transport, session.id);
+    return toSyncSessionSchema(session);
   }
 }
