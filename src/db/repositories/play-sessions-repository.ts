@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { isUniqueViolation, type EngineCapabilities } from '../capabilities.ts';
+import { isAnyDeadlock, isUniqueViolation, type EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
 import type { ActivityEntriesTable, Database, PlaySessionsTable } from '../schema.ts';
 import { insertReturningId } from './collections-sql.ts';
@@ -112,17 +112,28 @@ export class PlaySessionsRepository {
    * no transaction: concurrent heartbeats must not lock ranges of the table against each other.
    */
   async putActivity(row: ActivityRow, now: number): Promise<void> {
-    await this.db.deleteFrom('activity_entries').where('expires_at', '<=', now).execute();
+    // The purge is housekeeping: losing a deadlock to a concurrent beat (InnoDB gap locks) only delays it.
+    await this.db.deleteFrom('activity_entries').where('expires_at', '<=', now).execute()
+      .catch((err: unknown) => { if (!isAnyDeadlock(err)) throw err; });
     const update = () => this.db.updateTable('activity_entries')
       .set({ rom_id: row.rom_id, device_type: row.device_type, started_at: row.started_at, expires_at: row.expires_at })
       .where('user_id', '=', row.user_id).where('device_id', '=', row.device_id).executeTakeFirst();
-    if (Number((await update()).numUpdatedRows) > 0) return;
-    try {
-      await this.db.insertInto('activity_entries').values(row).execute();
-    } catch (err) {
-      // The same (user, device) was inserted meanwhile: this beat is the newer one.
-      if (!isUniqueViolation(err)) throw err;
-      await update();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (Number((await update()).numUpdatedRows) > 0) return;
+        try {
+          await this.db.insertInto('activity_entries').values(row).execute();
+        } catch (err) {
+          // The same (user, device) was inserted meanwhile: this beat is the newer one.
+          if (!isUniqueViolation(err)) throw err;
+          await update();
+        }
+        return;
+      } catch (err) {
+        // A deadlock victim's statement was rolled back whole: running it again is safe.
+        if (attempt >= 5 || !isAnyDeadlock(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+      }
     }
   }
 
