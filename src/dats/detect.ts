@@ -36,7 +36,6 @@ export async function parseDat(chunks: AsyncIterable<string>, limits: DatLimits 
     }
     head.push(next.value);
     headChars += next.value.length;
-    if (head.join('').replace(/^\uFEFF/, '').trimStart().length > 0) break;
   }
   const format = detectFormat(head.join('').slice(0, 4096));
   async function* all(): AsyncGenerator<string> {
