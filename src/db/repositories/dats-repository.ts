@@ -98,18 +98,20 @@ class DatImportWriter {
     this.roms += roms.length;
   }
 
-  /** Links clones listed before their parents, in CASE batches (one UPDATE per few hundred clones). */
+  /** Links clones listed before their parents: one UPDATE per parent (such clones are few). */
   async linkParents(): Promise<void> {
-    const links = this.orphans.flatMap((o) => {
+    const byParent = new Map<number, number[]>();
+    for (const o of this.orphans) {
       const parentId = this.ids.get(o.parent);
-      return parentId === undefined ? [] : [{ id: o.id, parentId }];
-    });
-    for (let i = 0; i < links.length; i += PARENT_BATCH) {
-      const part = links.slice(i, i + PARENT_BATCH);
-      const cases = sql.join(part.map((l) => sql`when ${l.id} then ${l.parentId}`), sql` `);
-      await this.trx.updateTable('dat_games')
-        .set({ parent_id: sql<number>`case id ${cases} end` })
-        .where('id', 'in', part.map((l) => l.id)).execute();
+      if (parentId === undefined) continue;
+      const list = byParent.get(parentId) ?? [];
+      list.push(o.id);
+      byParent.set(parentId, list);
+    }
+    for (const [parentId, ids] of byParent) {
+      for (let i = 0; i < ids.length; i += PARENT_BATCH) {
+        await this.trx.updateTable('dat_games').set({ parent_id: parentId }).where('id', 'in', ids.slice(i, i + PARENT_BATCH)).execute();
+      }
     }
   }
 }
@@ -150,7 +152,7 @@ export class DatsRepository {
    */
   async importDat(
     facts: DatFileFacts, events: AsyncIterable<DatEvent>, now: number,
-    platform: (header: DatHeader) => Promise<{ slug: string | null; id: number | null }>,
+    slugFor: (header: DatHeader) => string | null,
   ): Promise<DatImportCounts> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('dats').select(['id', 'platform_override'])
@@ -184,7 +186,11 @@ export class DatsRepository {
       await writer.linkParents();
       const h = header;
       const name = h?.name || facts.sourcePath.replace(/^.*\//, '').replace(/\.(zip|dat|xml)$/i, '');
-      const mapped = existing && Number(existing.platform_override) === 1 ? null : await platform(h ?? { name, description: null, version: null, author: null, homepage: null, skipper: null });
+      let mapped: { slug: string | null; id: number | null } | null = null;
+      if (!existing || Number(existing.platform_override) !== 1) {
+        const slug = slugFor(h ?? { name, description: null, version: null, author: null, homepage: null, skipper: null });
+        mapped = { slug, id: slug ? await this.platformIdForSlug(slug, trx) : null };
+      }
       await trx.updateTable('dats').set({
         ...fileColumns,
         name: clip(name, W.name),
@@ -232,8 +238,8 @@ export class DatsRepository {
   }
 
   /** The library's platform for a catalogue slug (its `slug`, else a folder of that name), lowest id first. */
-  async platformIdForSlug(slug: string): Promise<number | null> {
-    const row = await this.db.selectFrom('platforms').select('id')
+  async platformIdForSlug(slug: string, db: Kysely<Database> = this.db): Promise<number | null> {
+    const row = await db.selectFrom('platforms').select('id')
       .where((eb) => eb.or([eb('slug', '=', slug), eb('fs_slug', '=', slug)]))
       .orderBy(sql`case when slug = ${slug} then 0 else 1 end`).orderBy('id').executeTakeFirst();
     return row ? Number(row.id) : null;

@@ -26,6 +26,9 @@ export interface DatFolderResult {
 export const sourceKey = (kind: 'folder' | 'upload', name: string): string =>
   createHash('sha1').update(`${kind}:${name}`).digest('hex');
 
+const slugForHeader = (header: DatHeader): string | null =>
+  platformSlugForDat(header.name) ?? (header.description ? platformSlugForDat(header.description) : null);
+
 export class DatImporter {
   private running: Promise<DatFolderResult> | null = null;
 
@@ -37,7 +40,7 @@ export class DatImporter {
 
   /** The catalogue slug and library platform of a header: by its name, else by its description. */
   async mapPlatform(header: DatHeader): Promise<{ slug: string | null; id: number | null }> {
-    const slug = platformSlugForDat(header.name) ?? (header.description ? platformSlugForDat(header.description) : null);
+    const slug = slugForHeader(header);
     return { slug, id: slug ? await this.repo.platformIdForSlug(slug) : null };
   }
 
@@ -46,7 +49,7 @@ export class DatImporter {
     const source = await openDatText(file);
     try {
       const { format, events } = await parseDat(source.chunks);
-      return await this.repo.importDat({ ...facts, format }, events, now, (h) => this.mapPlatform(h));
+      return await this.repo.importDat({ ...facts, format }, events, now, slugForHeader);
     } finally {
       source.close();
     }
