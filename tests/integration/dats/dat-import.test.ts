@@ -103,7 +103,7 @@ describeEachEngine('DAT import', (ctx) => {
     // A broken new version keeps the previous rows.
     writeFileSync(path.join(dir, 'gb.dat'), '<datafile><game name="x"></datafile>');
     const broken = await importer.syncFolder();
-    expect(broken.failed).toEqual([{ path: 'gb.dat', error: expect.stringMatching(/^line 1: /) as unknown as string }]);
+    expect(broken.failed).toEqual([{ path: 'gb.dat', error: expect.stringMatching(/^line 1: /) }]);
     expect(warnings.some((w) => w.includes('gb.dat'))).toBe(true);
     expect(await repo.get(gb.id)).toMatchObject({ game_count: 5 });
     expect((await repo.games(gb.id)).length).toBe(5);
