@@ -75,6 +75,9 @@ import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
 import { FirmwareRepository } from './db/repositories/firmware-repository.ts';
+import { DatsRepository } from './db/repositories/dats-repository.ts';
+import { DatImporter } from './domain/dats/dat-import.ts';
+import { DatsService } from './domain/dats/dats-service.ts';
 import { FirmwareService, type HiddenLookup } from './domain/firmware/firmware-service.ts';
 import { KnownBios } from './scanner/firmware/known-bios.ts';
 import { metadataProviders, platformDirResolver, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
@@ -160,8 +163,14 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg),
   });
   const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
+  const datImporter = new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => logger.warn(msg) });
+  const runScan = composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios);
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios),
+    // DATS_PATH is synced as each scan starts; a DAT problem is logged and never stops the scan.
+    run: async (hooks, options) => {
+      await datImporter.syncFolder().catch((err: unknown) => logger.warn({ err }, 'DAT import failed'));
+      return runScan(hooks, options);
+    },
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
@@ -227,6 +236,10 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     firmware: new FirmwareService({
       repo: firmwareRepo, files: libraryFiles, libraryPath: config.libraryPath, settings: () => scanSettings, knownBios,
       hidden, maxUploadBytes: config.firmwareMaxUploadBytes,
+    }),
+    dats: new DatsService({
+      repo: new DatsRepository(db.kysely), importer: datImporter, tempDir: path.join(config.dataPath, 'tmp'),
+      maxUploadBytes: config.dats.maxUploadBytes,
     }),
     config: configService,
     setup: new SetupService({

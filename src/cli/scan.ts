@@ -1,6 +1,8 @@
 import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
 import { composeScanner } from '../compose/scanner.ts';
+import { DatsRepository } from '../db/repositories/dats-repository.ts';
+import { DatImporter } from '../domain/dats/dat-import.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { KnownBios } from '../scanner/firmware/known-bios.ts';
 import { loadMetadataSettings } from '../metadata/settings.ts';
@@ -50,6 +52,13 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       const knownBios = new KnownBios(config.scan.knownBiosPath, {
         info: (msg) => progress.line(msg), warn: (msg) => progress.line(`warning: ${msg}`),
       });
+      // DATS_PATH is synced first, as the server does at each scan start; a DAT problem never stops the scan.
+      const dats = await new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => progress.line(`warning: ${msg}`) })
+        .syncFolder().catch((err: unknown) => {
+          progress.line(`warning: DAT import failed: ${(err as Error).message}`);
+          return null;
+        });
+      if (dats && dats.imported.length + dats.removed > 0) progress.line(`DATs: ${dats.imported.length} imported, ${dats.removed} removed`);
       const scan = composeScanner(db, config.libraryPath, settings, {
         dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile),
       }, knownBios);

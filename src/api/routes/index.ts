@@ -12,6 +12,7 @@ import { assetRoutes } from './assets.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
 import { firmwareRoutes } from './firmware.ts';
+import { datRoutes } from './dats.ts';
 import { taskRoutes } from './tasks.ts';
 import { statsRoutes } from './stats.ts';
 import { userAdminRoutes } from './users-admin.ts';
@@ -46,6 +47,7 @@ export const routeModules: RouteModule[] = [
   downloadRoutes,
   platformRoutes,
   firmwareRoutes,
+  datRoutes,
   taskRoutes,
   statsRoutes,
   userAdminRoutes,

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isoFromMs } from '../../common/time.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../../common/errors.ts';
+import type { DatSchema, DatUpdateBody } from '../../contract/dats.ts';
+import type { DatListRow, DatsRepository } from '../../db/repositories/dats-repository.ts';
+import { DatParseError } from '../../dats/types.ts';
+import { sourceKey, type DatFolderResult, type DatImporter } from './dat-import.ts';
+
+/** The uploaded file: the client's name and its bytes. */
+export interface DatUploadPart {
+  filename: string;
+  file: Readable;
+  /** True once the part was cut at the size limit (known after its stream ended). */
+  truncated(): boolean;
+}
+
+export interface DatsServiceDeps {
+  repo: DatsRepository;
+  importer: DatImporter;
+  /** Where uploads are held while they are parsed. */
+  tempDir: string;
+  /** Largest accepted upload (bytes); 0: no limit. */
+  maxUploadBytes: number;
+}
+
+export function toDatSchema(d: DatListRow): DatSchema {
+  return {
+    id: d.id,
+    name: d.name,
+    description: d.description,
+    version: d.version,
+    author: d.author,
+    homepage: d.homepage,
+    header_skipper: d.skipper,
+    format: d.format,
+    source: d.source,
+    source_path: d.source_path,
+    file_size_bytes: d.file_size,
+    file_sha1: d.file_sha1,
+    platform_id: d.platform_id,
+    platform_slug: d.platform_slug,
+    platform_name: d.platform_name,
+    platform_override: d.platform_override === 1,
+    game_count: d.game_count,
+    rom_count: d.rom_count,
+    imported_at: isoFromMs(d.imported_at),
+    updated_at: isoFromMs(d.updated_at),
+  };
+}
+
+const notFoundDat = (id: number) => `DAT with ID ${id} not found`;
+
+/** Base name of an uploaded file, printable and at most 255 characters (it is only recorded, never a path). */
+function uploadName(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = (raw.replace(/\\/g, '/').split('/').pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return Array.from(base || 'upload.dat').slice(0, 255).join('');
+}
+
+/** DAT use cases behind `/api/dats` and `romshelf dat import`. */
+export class DatsService {
+  constructor(private readonly deps: DatsServiceDeps) {}
+
+  async list(): Promise<DatSchema[]> {
+    return (await this.deps.repo.list()).map(toDatSchema);
+  }
+
+  async get(id: number): Promise<DatSchema> {
+    const row = await this.deps.repo.get(id);
+    if (!row) throw notFound(notFoundDat(id));
+    return toDatSchema(row);
+  }
+
+  /** Imports DATS_PATH (new and changed files; DATs of removed files are deleted). */
+  importFolder(): Promise<DatFolderResult> {
+    return this.deps.importer.syncFolder();
+  }
+
+  /**
+   * Sets the platform (`platform_override` true or absent) or returns the DAT to its header mapping (false). A
+   * platform that does not exist is a 404.
+   */
+  async update(id: number, body: DatUpdateBody): Promise<DatSchema> {
+    const row = await this.deps.repo.get(id);
+    if (!row) throw notFound(notFoundDat(id));
+    const now = Date.now();
+    if (body.platform_override === false) {
+      const mapped = await this.deps.importer.mapPlatform({ ...row, skipper: row.skipper });
+      await this.deps.repo.setPlatform(id, { platform_id: mapped.id, platform_slug: mapped.slug, platform_override: 0 }, now);
+    } else if (body.platform_id === null) {
+      await this.deps.repo.setPlatform(id, { platform_id: null, platform_slug: null, platform_override: 1 }, now);
+    } else {
+      const platform = await this.deps.repo.platform(body.platform_id);
+      if (!platform) throw notFound(`Platform with ID ${body.platform_id} not found`);
+      await this.deps.repo.setPlatform(id, { platform_id: platform.id, platform_slug: platform.slug, platform_override: 1 }, now);
+    }
+    return this.get(id);
+  }
+
+  async delete(id: number): Promise<void> {
+    if (!(await this.deps.repo.delete(id))) throw notFound(notFoundDat(id));
+  }
+
+  /**
+   * `POST /api/dats`: the `file` part is streamed to a temporary file (hashed on the way, cut at the size limit),
+   * parsed and imported. An upload with the header name of an earlier upload replaces it (keeping its id and
+   * platform override); the very same bytes change nothing. Answers the DAT and whether it is new.
+   */
+  async upload(parts: AsyncIterable<DatUploadPart>): Promise<{ dat: DatSchema; created: boolean }> {
+    await mkdir(this.deps.tempDir, { recursive: true });
+    let temp: string | null = null;
+    try {
+      let received: { name: string; size: number; sha1: string } | null = null;
+      for await (const part of parts) {
+        if (received) {
+          part.file.resume();
+          continue;
+        }
+        temp = path.join(this.deps.tempDir, `.dat-upload-${randomUUID()}.tmp`);
+        received = { name: uploadName(part.filename), ...(await this.store(part, temp)) };
+      }
+      if (!received || !temp) throw unprocessable('Field required: file');
+      if (received.size === 0) throw badRequest('Invalid DAT: the file is empty');
+      const header = await this.deps.importer.readHeader(temp);
+      const key = sourceKey('upload', header.name || received.name);
+      const existing = await this.deps.repo.bySourceKey(key);
+      if (existing && existing.file_sha1 === received.sha1) return { dat: await this.get(existing.id), created: false };
+      const counts = await this.deps.importer.importFile(temp, {
+        sourceKey: key, source: 'upload', sourcePath: received.name, fileSize: received.size, fileMtime: null, fileSha1: received.sha1,
+      });
+      return { dat: await this.get(counts.id), created: !existing };
+    } catch (err) {
+      if (err instanceof DatParseError) throw badRequest(`Invalid DAT: ${err.message}`);
+      throw err;
+    } finally {
+      if (temp) await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  private async store(part: DatUploadPart, temp: string): Promise<{ size: number; sha1: string }> {
+    const hash = createHash('sha1');
+    let size = 0;
+    const tee = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(part.file, tee, createWriteStream(temp, { flags: 'wx' }));
+    if (part.truncated()) throw new AppError(413, `DAT file exceeds the maximum allowed size of ${this.deps.maxUploadBytes} bytes`);
+    return { size, sha1: hash.digest('hex') };
+  }
+}
