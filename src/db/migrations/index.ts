@@ -25,6 +25,7 @@ import { migration as m13 } from './0800-devices.ts';
 import { migration as m14 } from './0810-saves-states.ts';
 import { migration as m15 } from './0820-play-sessions.ts';
 import { migration as m16 } from './0830-sync-sessions.ts';
+import { migration as m17 } from './0910-file-hashes.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-initial', m0],
@@ -49,4 +50,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0810-saves-states', m14],
   ['0820-play-sessions', m15],
   ['0830-sync-sessions', m16],
+  ['0910-file-hashes', m17],
 ];
