@@ -8,6 +8,7 @@ import { ExtraHasher } from '../../../src/scanner/hash/extra-hashes.ts';
 import { detectHeader } from '../../../src/scanner/hash/headers/index.ts';
 import { runHashJob } from '../../../src/scanner/hash/read.ts';
 import { tinyZip } from '../../helpers/tiny-zip.ts';
+import { a78Header, body, fdsHeader, inesHeader, lnxHeader, smcHeader } from '../../helpers/rom-images.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'romshelf-headers-'));
 const hashes = (b: Buffer) => ({
@@ -15,65 +16,6 @@ const hashes = (b: Buffer) => ({
   md5: createHash('md5').update(b).digest('hex'),
   sha1: createHash('sha1').update(b).digest('hex'),
 });
-
-/** Deterministic ROM-like bytes (not all equal, so a wrong offset changes the hash). */
-export function body(size: number, seed = 1): Buffer {
-  const b = Buffer.alloc(size);
-  let x = seed * 2654435761 >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
-/** iNES header: 2 × 16 KiB PRG, 1 × 8 KiB CHR, mapper 1; `nes2` sets the NES 2.0 identifier bits of byte 7. */
-export function inesHeader(nes2 = false): Buffer {
-  const h = Buffer.alloc(16);
-  h.write('NES\x1a', 0, 'latin1');
-  h[4] = 2;
-  h[5] = 1;
-  h[6] = 0x10;
-  h[7] = nes2 ? 0x08 : 0x00;
-  return h;
-}
-
-/** fwNES header: "FDS\x1a", one disk side, 11 zero bytes. */
-export function fdsHeader(): Buffer {
-  const h = Buffer.alloc(16);
-  h.write('FDS\x1a', 0, 'latin1');
-  h[4] = 1;
-  return h;
-}
-
-/** A78 v1 header: version byte, "ATARI7800", 32-byte title, ROM size, cartridge type, "ACTUAL CART DATA STARTS HERE". */
-export function a78Header(romSize: number): Buffer {
-  const h = Buffer.alloc(128);
-  h[0] = 1;
-  h.write('ATARI7800', 1, 'latin1');
-  h.write('Test Cart', 17, 'latin1');
-  h.writeUInt32BE(romSize, 49);
-  h.write('ACTUAL CART DATA STARTS HERE', 100, 'latin1');
-  return h;
-}
-
-/** Handy LNX header: "LYNX\0", bank 0 page size, version, cart name, manufacturer, rotation. */
-export function lnxHeader(): Buffer {
-  const h = Buffer.alloc(64);
-  h.write('LYNX', 0, 'latin1');
-  h.writeUInt16LE(512, 4);
-  h.writeUInt16LE(1, 8);
-  h.write('Test Cart', 10, 'latin1');
-  h.write('Maker', 42, 'latin1');
-  return h;
-}
-
-/** SMC copier header: size in 8 KiB blocks, flags, the rest zero; 512 bytes. */
-export function smcHeader(romSize: number): Buffer {
-  const h = Buffer.alloc(512);
-  h.writeUInt16LE(romSize / 8192, 0);
-  return h;
-}
 
 async function hashOf(name: string, data: Buffer, platform: string | null) {
   const abs = path.join(dir, name);

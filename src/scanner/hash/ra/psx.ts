@@ -53,8 +53,8 @@ export function findFile(track: CdTrack, filePath: string): Found | null {
 
 /** The executable name SYSTEM.CNF boots (`BOOT = cdrom:\SLUS_005.94;1` → `SLUS_005.94`), or null. */
 export function bootName(cnf: string, key = 'BOOT', prefix = 'cdrom:'): string | null {
-  for (const line of cnf.split('\n')) {
-    const m = new RegExp(`^${key}\\s*=\\s*(.*)$`).exec(line.replace(/\0.*$/s, ''));
+  for (const line of cnf.replace(/\0[^]*$/, '').split('\n')) {
+    const m = new RegExp(`^${key}\\s*=\\s*([^\\n]*)`).exec(line);
     if (!m) continue;
     let v = (m[1] ?? '').trimStart();
     if (v.startsWith(prefix)) v = v.slice(prefix.length);
