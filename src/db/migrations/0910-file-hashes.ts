@@ -11,5 +11,9 @@ export const migration: Migration = {
     await db.schema.alterTable('rom_files').addColumn('headerless_crc_hash', 'varchar(100)').execute();
     await db.schema.alterTable('rom_files').addColumn('headerless_md5_hash', 'varchar(100)').execute();
     await db.schema.alterTable('rom_files').addColumn('headerless_sha1_hash', 'varchar(100)').execute();
+    // DAT matching looks files up by these as it does by RomM's hash columns (which have the same indexes).
+    for (const col of ['headerless_crc_hash', 'headerless_md5_hash', 'headerless_sha1_hash'] as const) {
+      await db.schema.createIndex(`idx_rom_files_${col}`).on('rom_files').column(col).execute();
+    }
   },
 };
