@@ -118,6 +118,26 @@ describe('RetroAchievements hashes of cartridge systems', () => {
   });
 });
 
+describe('RetroAchievements hash of a folder ROM', () => {
+  it('comes from its largest top-level file, as RomM picks the file it hands RAHasher', async () => {
+    const folder = path.join(dir, 'Folder Game');
+    mkdirSync(path.join(folder, 'extras'), { recursive: true });
+    const prg = body(40960, 30);
+    writeFileSync(path.join(folder, 'game.nes'), Buffer.concat([inesHeader(), prg]));
+    writeFileSync(path.join(folder, 'notes.txt'), 'notes');
+    writeFileSync(path.join(folder, 'extras', 'big.bin'), body(100000, 31));
+    const r = await runHashJob({
+      id: 1, folder: true, archiveRom: false, raConsole: RA.nes,
+      files: [
+        { abs: path.join(folder, 'extras', 'big.bin'), feedsRom: false },
+        { abs: path.join(folder, 'game.nes'), feedsRom: true },
+        { abs: path.join(folder, 'notes.txt'), feedsRom: true },
+      ],
+    });
+    expect(r.raHash).toBe(md5(prg));
+  });
+});
+
 describe('RetroAchievements hashes of PlayStation discs', () => {
   const text = body(5000, 20);
   const exe = psxExe(text);
