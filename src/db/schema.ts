@@ -209,6 +209,11 @@ export interface RomFilesTable {
   sha1_hash: string | null;
   ra_hash: string | null;
   chd_sha1_hash: string | null;
+  /** Bytes of copier/emulator header skipped for the headerless hashes; 0: none found; null: never checked. */
+  header_skipped: number | null;
+  headerless_crc_hash: string | null;
+  headerless_md5_hash: string | null;
+  headerless_sha1_hash: string | null;
   archive_members: string | null;
   category: RomFileCategory | null;
   missing_from_fs: Bool;
