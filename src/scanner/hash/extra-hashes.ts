@@ -96,8 +96,10 @@ const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 /** MD5 of bytes [plan.skip, RA_MAX_BYTES) of a stream, byte-swapped in groups of plan.swap. */
 class RaStream {
   private readonly md5: Hash = createHash('md5');
-  /** Bytes of an incomplete swap group carried to the next chunk. */
-  private carry: Buffer = Buffer.alloc(0);
+  /** Swap space reused across chunks (the reader's chunk is never changed); its first `carry` bytes are an
+   * incomplete swap group left from the previous chunk. */
+  private scratch: Buffer = Buffer.alloc(0);
+  private carry = 0;
 
   constructor(private readonly plan: RaPlan) {}
 
@@ -107,17 +109,24 @@ class RaStream {
     if (from >= to) return;
     const part = chunk.subarray(from - start, to - start);
     if (this.plan.swap === 0) { this.md5.update(part); return; }
-    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, part]) : Buffer.from(part);
-    const whole = bytes.length - (bytes.length % this.plan.swap);
-    const body = bytes.subarray(0, whole);
+    const length = this.carry + part.length;
+    if (this.scratch.length < length) {
+      const grown = Buffer.allocUnsafe(length);
+      this.scratch.copy(grown, 0, 0, this.carry);
+      this.scratch = grown;
+    }
+    this.scratch.set(part, this.carry);
+    const whole = length - (length % this.plan.swap);
+    const body = this.scratch.subarray(0, whole);
     if (this.plan.swap === 2) body.swap16(); else body.swap32();
     this.md5.update(body);
-    this.carry = Buffer.from(bytes.subarray(whole));
+    this.scratch.copy(this.scratch, 0, whole, length);
+    this.carry = length - whole;
   }
 
   digest(): string {
     // A last group shorter than the swap width is hashed as it is.
-    if (this.carry.length > 0) this.md5.update(this.carry);
+    if (this.carry > 0) this.md5.update(this.scratch.subarray(0, this.carry));
     return this.md5.digest('hex');
   }
 }
