@@ -41,6 +41,7 @@ export type DatUpdateBody = Static<typeof DatUpdateBody>;
 /** The multipart form of POST /api/dats, for the OpenAPI document (the body is read as a stream). */
 export const DatUploadFormDoc = {
   type: 'object',
+  nullable: true,
   required: ['file'],
   properties: {
     file: { type: 'string', format: 'binary', description: 'A Logiqx XML or clrmamepro DAT, or a zip holding one' },

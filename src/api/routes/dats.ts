@@ -13,7 +13,7 @@ const tags = ['dats'];
 const read: RouteAuth = { scopes: ['platforms.read'] };
 const write: RouteAuth = { scopes: ['platforms.write'] };
 const uploadResponses = {
-  ...errorResponses, 413: errorResponses[400], 415: errorResponses[400],
+  ...errorResponses, 409: errorResponses[400], 413: errorResponses[400], 415: errorResponses[400],
   422: Type.Union([errorResponses[422], errorResponses[400]]),
 };
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isoFromMs } from '../../common/time.ts';
-import { AppError, badRequest, notFound, unprocessable } from '../../common/errors.ts';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../../common/errors.ts';
+import { isUniqueViolation } from '../../db/capabilities.ts';
 import type { DatSchema, DatUpdateBody } from '../../contract/dats.ts';
 import type { DatListRow, DatsRepository } from '../../db/repositories/dats-repository.ts';
 import { DatParseError } from '../../dats/types.ts';
@@ -136,6 +137,8 @@ export class DatsService {
       return { dat: await this.get(counts.id), created: !existing };
     } catch (err) {
       if (err instanceof DatParseError) throw badRequest(`Invalid DAT: ${err.message}`);
+      // Two uploads of a new DAT with the same header name at once: the second insert meets the unique key.
+      if (isUniqueViolation(err)) throw conflict('A DAT with this name is being imported; try again');
       throw err;
     } finally {
       if (temp) await unlink(temp).catch(() => undefined);
