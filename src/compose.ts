@@ -238,7 +238,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       hidden, maxUploadBytes: config.firmwareMaxUploadBytes,
     }),
     dats: new DatsService({
-      repo: new DatsRepository(db.kysely), importer: datImporter, tempDir: path.join(config.dataPath, 'tmp'),
+      repo: new DatsRepository(db.kysely), importer: datImporter, hidden, tempDir: path.join(config.dataPath, 'tmp'),
       maxUploadBytes: config.dats.maxUploadBytes,
     }),
     config: configService,

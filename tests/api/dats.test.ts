@@ -30,6 +30,8 @@ describeEachEngine('DAT routes', (ctx) => {
   let viewer: TestUser;
   let nesPlatform: number;
   let gbaPlatform: number;
+  const hidden = { platformIds: [] as number[] };
+  const lookup = { hiddenFor: async () => ({ platformIds: [...hidden.platformIds], romIds: [] }) };
 
   const req = (method: 'GET' | 'PUT' | 'DELETE', url: string, user: TestUser | null = admin, payload?: object) =>
     t.app.inject({ method, url, ...(payload ? { payload } : {}), headers: user ? { authorization: user.basic } : {} });
@@ -39,7 +41,7 @@ describeEachEngine('DAT routes', (ctx) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(ctx(), { DAT_MAX_UPLOAD_SIZE_BYTES: '20000' });
+    t = await createTestApp(ctx(), { DAT_MAX_UPLOAD_SIZE_BYTES: '20000' }, {}, { hiddenLookup: lookup });
     admin = await createUser(t.services, 'admin');
     editor = await createUser(t.services, 'editor');
     viewer = await createUser(t.services, 'viewer');
@@ -104,6 +106,26 @@ describeEachEngine('DAT routes', (ctx) => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json<{ detail: string }>().detail).toBe('DAT with ID 999999 not found');
     expect((await req('PUT', `/api/dats/${id}`, editor, { platform: 1 })).statusCode).toBe(422);
+  });
+
+  it('hides DATs of hidden platforms and refuses hidden platforms as overrides', async () => {
+    const id = (await req('GET', '/api/dats')).json<Dat[]>()[0]?.id ?? 0;
+    hidden.platformIds = [nesPlatform];
+    try {
+      expect((await req('GET', '/api/dats', viewer)).json<Dat[]>()).toEqual([]);
+      const one = await req('GET', `/api/dats/${id}`, viewer);
+      expect(one.statusCode).toBe(404);
+      expect(one.json()).toEqual({ detail: `DAT with ID ${id} not found` });
+      expect((await req('PUT', `/api/dats/${id}`, editor, { platform_id: null })).statusCode).toBe(404);
+      expect((await req('DELETE', `/api/dats/${id}`, editor)).statusCode).toBe(404);
+      hidden.platformIds = [gbaPlatform];
+      const toHidden = await req('PUT', `/api/dats/${id}`, editor, { platform_id: gbaPlatform });
+      expect(toHidden.statusCode).toBe(404);
+      expect(toHidden.json()).toEqual({ detail: `Platform with ID ${gbaPlatform} not found` });
+    } finally {
+      hidden.platformIds = [];
+    }
+    expect((await req('GET', `/api/dats/${id}`, viewer)).json<Dat>()).toMatchObject({ id, platform_id: nesPlatform });
   });
 
   it('refuses bad uploads with a detail: not a DAT, hostile XML, too large, no file, not multipart', async () => {

@@ -9,6 +9,7 @@ import { formParts } from '../plugins/multipart.ts';
 import type { RouteAuth } from '../route-auth.ts';
 
 const tags = ['dats'];
+const userIdOf = (request: FastifyRequest): number | null => request.auth?.user.id ?? null;
 // DATs describe whole platforms: reading them needs platforms.read, changing them platforms.write (editors, admins).
 const read: RouteAuth = { scopes: ['platforms.read'] };
 const write: RouteAuth = { scopes: ['platforms.write'] };
@@ -38,12 +39,12 @@ export const datRoutes: RouteModule = (app, { services, config }) => {
   app.get('/api/dats', {
     config: { auth: read },
     schema: { tags, response: { 200: Type.Array(DatSchema), ...errorResponses } },
-  }, async () => dats.list());
+  }, async (request) => dats.list(userIdOf(request)));
 
   app.get('/api/dats/:id', {
     config: { auth: read },
     schema: { tags, params: DatIdParam, response: { 200: DatSchema, ...errorResponses } },
-  }, async (request) => dats.get(request.params.id));
+  }, async (request) => dats.get(userIdOf(request), request.params.id));
 
   app.post('/api/dats', {
     config: { auth: write },
@@ -53,20 +54,20 @@ export const datRoutes: RouteModule = (app, { services, config }) => {
       response: { 200: DatSchema, 201: DatSchema, ...uploadResponses },
     },
   }, async (request, reply) => {
-    const { dat, created } = await dats.upload(uploadParts(request, config.dats.maxUploadBytes));
+    const { dat, created } = await dats.upload(userIdOf(request), uploadParts(request, config.dats.maxUploadBytes));
     return reply.code(created ? 201 : 200).send(dat);
   });
 
   app.put('/api/dats/:id', {
     config: { auth: write },
     schema: { tags, params: DatIdParam, body: DatUpdateBody, response: { 200: DatSchema, ...errorResponses } },
-  }, async (request) => dats.update(request.params.id, request.body));
+  }, async (request) => dats.update(userIdOf(request), request.params.id, request.body));
 
   app.delete('/api/dats/:id', {
     config: { auth: write },
     schema: { tags, params: DatIdParam, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await dats.delete(request.params.id);
+    await dats.delete(userIdOf(request), request.params.id);
     return reply.code(204).send(null);
   });
 };

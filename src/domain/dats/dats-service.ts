@@ -20,8 +20,14 @@ export interface DatUploadPart {
   truncated(): boolean;
 }
 
+/** What a caller may not see (admin hide lists); the permissions resolver provides it. */
+export interface DatHiddenLookup {
+  hiddenFor(userId: number | null): Promise<{ readonly platformIds: readonly number[] }>;
+}
+
 export interface DatsServiceDeps {
   repo: DatsRepository;
+  hidden: DatHiddenLookup;
   importer: DatImporter;
   /** Where uploads are held while they are parsed. */
   tempDir: string;
@@ -67,14 +73,24 @@ function uploadName(raw: string): string {
 export class DatsService {
   constructor(private readonly deps: DatsServiceDeps) {}
 
-  async list(): Promise<DatSchema[]> {
-    return (await this.deps.repo.list()).map(toDatSchema);
+  private async hiddenPlatforms(userId: number | null): Promise<ReadonlySet<number>> {
+    return new Set((await this.deps.hidden.hiddenFor(userId)).platformIds);
   }
 
-  async get(id: number): Promise<DatSchema> {
+  /** DATs of platforms hidden from the caller are left out, as their platforms are. */
+  async list(userId: number | null): Promise<DatSchema[]> {
+    const hidden = await this.hiddenPlatforms(userId);
+    return (await this.deps.repo.list()).filter((d) => d.platform_id === null || !hidden.has(d.platform_id)).map(toDatSchema);
+  }
+
+  async get(userId: number | null, id: number): Promise<DatSchema> {
+    return toDatSchema(await this.visibleRow(userId, id));
+  }
+
+  private async visibleRow(userId: number | null, id: number): Promise<DatListRow> {
     const row = await this.deps.repo.get(id);
-    if (!row) throw notFound(notFoundDat(id));
-    return toDatSchema(row);
+    if (!row || (row.platform_id !== null && (await this.hiddenPlatforms(userId)).has(row.platform_id))) throw notFound(notFoundDat(id));
+    return row;
   }
 
   /** Imports DATS_PATH (new and changed files; DATs of removed files are deleted). */
@@ -86,9 +102,8 @@ export class DatsService {
    * Sets the platform (`platform_override` true or absent) or returns the DAT to its header mapping (false). A
    * platform that does not exist is a 404.
    */
-  async update(id: number, body: DatUpdateBody): Promise<DatSchema> {
-    const row = await this.deps.repo.get(id);
-    if (!row) throw notFound(notFoundDat(id));
+  async update(userId: number | null, id: number, body: DatUpdateBody): Promise<DatSchema> {
+    const row = await this.visibleRow(userId, id);
     const now = Date.now();
     if (body.platform_override === false) {
       const mapped = await this.deps.importer.mapPlatform({ ...row, skipper: row.skipper });
@@ -97,13 +112,14 @@ export class DatsService {
       await this.deps.repo.setPlatform(id, { platform_id: null, platform_slug: null, platform_override: 1 }, now);
     } else {
       const platform = await this.deps.repo.platform(body.platform_id);
-      if (!platform) throw notFound(`Platform with ID ${body.platform_id} not found`);
+      if (!platform || (await this.hiddenPlatforms(userId)).has(platform.id)) throw notFound(`Platform with ID ${body.platform_id} not found`);
       await this.deps.repo.setPlatform(id, { platform_id: platform.id, platform_slug: platform.slug, platform_override: 1 }, now);
     }
-    return this.get(id);
+    return this.get(userId, id);
   }
 
-  async delete(id: number): Promise<void> {
+  async delete(userId: number | null, id: number): Promise<void> {
+    await this.visibleRow(userId, id);
     if (!(await this.deps.repo.delete(id))) throw notFound(notFoundDat(id));
   }
 
@@ -112,7 +128,7 @@ export class DatsService {
    * parsed and imported. An upload with the header name of an earlier upload replaces it (keeping its id and
    * platform override); the very same bytes change nothing. Answers the DAT and whether it is new.
    */
-  async upload(parts: AsyncIterable<DatUploadPart>): Promise<{ dat: DatSchema; created: boolean }> {
+  async upload(userId: number | null, parts: AsyncIterable<DatUploadPart>): Promise<{ dat: DatSchema; created: boolean }> {
     await mkdir(this.deps.tempDir, { recursive: true });
     let temp: string | null = null;
     try {
@@ -130,11 +146,16 @@ export class DatsService {
       const header = await this.deps.importer.readHeader(temp);
       const key = sourceKey('upload', header.name || received.name);
       const existing = await this.deps.repo.bySourceKey(key);
-      if (existing && existing.file_sha1 === received.sha1) return { dat: await this.get(existing.id), created: false };
+      if (existing && existing.platform_id !== null && (await this.hiddenPlatforms(userId)).has(existing.platform_id)) {
+        throw notFound('A DAT with this name exists for a platform hidden from you');
+      }
+      if (existing && existing.file_sha1 === received.sha1) return { dat: toDatSchema(await this.visibleRow(userId, existing.id)), created: false };
       const counts = await this.deps.importer.importFile(temp, {
         sourceKey: key, source: 'upload', sourcePath: received.name, fileSize: received.size, fileMtime: null, fileSha1: received.sha1,
       });
-      return { dat: await this.get(counts.id), created: !existing };
+      const row = await this.deps.repo.get(counts.id);
+      if (!row) throw notFound(notFoundDat(counts.id));
+      return { dat: toDatSchema(row), created: !existing };
     } catch (err) {
       if (err instanceof DatParseError) throw badRequest(`Invalid DAT: ${err.message}`);
       // Two uploads of a new DAT with the same header name at once: the second insert meets the unique key.

@@ -134,6 +134,15 @@ describeEachEngine('DAT import', (ctx) => {
     rmSync(path.join(dir, 'none.zip'));
   });
 
+  it('keeps a DAT whose platform is deleted, without its platform', async () => {
+    writeFileSync(path.join(dir, 'nes2.dat'), logiqxDat({ name: 'Nintendo - Nintendo Entertainment System' }, generatedGames('nes3', 2)));
+    await importer.syncFolder();
+    const dat = (await repo.list()).find((d) => d.source_path === 'nes2.dat');
+    expect(dat?.platform_id).toBe(nesId);
+    await ctx().db.kysely.deleteFrom('platforms').where('id', '=', nesId).execute();
+    expect(await repo.get(dat?.id ?? 0)).toMatchObject({ platform_id: null, platform_slug: 'nes', game_count: 2 });
+  });
+
   it('deletes a DAT with its games and ROMs', async () => {
     const dat = (await repo.list())[0];
     if (!dat) throw new Error('no DAT');
