@@ -12,6 +12,7 @@ import { assetRoutes } from './assets.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
 import { firmwareRoutes } from './firmware.ts';
+import { datReportRoutes } from './dat-reports.ts';
 import { datRoutes } from './dats.ts';
 import { taskRoutes } from './tasks.ts';
 import { statsRoutes } from './stats.ts';
@@ -47,6 +48,7 @@ export const routeModules: RouteModule[] = [
   downloadRoutes,
   platformRoutes,
   firmwareRoutes,
+  datReportRoutes,
   datRoutes,
   taskRoutes,
   statsRoutes,

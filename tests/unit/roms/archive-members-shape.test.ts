@@ -13,7 +13,7 @@ describe('RomFileSchema archive members', () => {
       id: 1, rom_id: 2, file_name: 'set.zip', file_path: 'roms/nes', file_size_bytes: 100, last_modified: 0, file_ctime_ms: null,
       file_ino: null, crc_hash: '', md5_hash: '', sha1_hash: '', ra_hash: null, chd_sha1_hash: '', header_skipped: 0,
       headerless_crc_hash: null, headerless_md5_hash: null, headerless_sha1_hash: null, archive_members: JSON.stringify(members),
-      category: null, missing_from_fs: 0, created_at: 0, updated_at: 0,
+      category: null, missing_from_fs: 0, dat_status: null, dat_game: null, dat_id: null, created_at: 0, updated_at: 0,
     };
     const out = toRomFileSchema(row, 'roms/nes/set.zip');
     expect(out.archive_members).toEqual(members.map(({ name, size, crc_hash, md5_hash, sha1_hash }) => ({ name, size, crc_hash, md5_hash, sha1_hash })));
