@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -74,8 +74,8 @@ const parseMs = Math.round(performance.now() - t0);
 const results: Record<string, unknown> = {};
 for (const engine of values.engines.split(',') as Engine[]) {
   const opened = await openBenchDatabase(engine, values.dir, 'romshelf_bench_dats');
-  if ('skipped' in opened && opened.skipped) { results[engine] = { skipped: opened.skipped }; continue; }
-  const { db } = opened as Exclude<typeof opened, { skipped: string }>;
+  if (opened.skipped !== undefined) { results[engine] = { skipped: opened.skipped }; continue; }
+  const { db } = opened;
   try {
     const importer = new DatImporter(new DatsRepository(db.kysely), path.join(values.dir, 'dats'));
     const facts = { sourceKey: 'bench', source: 'upload' as const, sourcePath: 'bench.dat', fileSize: 0, fileMtime: null, fileSha1: '' };
@@ -89,4 +89,4 @@ for (const engine of values.engines.split(',') as Engine[]) {
     await db.destroy();
   }
 }
-console.log(JSON.stringify({ games: counts.games, roms: counts.roms, bytes: (await import('node:fs')).statSync(file).size, parsed, parseMs, engines: results }, null, 2));
+console.log(JSON.stringify({ games: counts.games, roms: counts.roms, bytes: statSync(file).size, parsed, parseMs, engines: results }, null, 2));

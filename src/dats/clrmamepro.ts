@@ -96,6 +96,7 @@ class BlockReader {
   private topKey: string | null = null;
   private headerSent = false;
   private game: DatGame | null = null;
+  private gameChars = 0;
   private blocksSeen = 0;
   private line = 1;
 
@@ -137,6 +138,9 @@ class BlockReader {
   private set(block: Block, key: string, value: string): void {
     if (block.values.has(key)) return;
     if (block.values.size >= MAX_KEYS) this.fail(`'${block.name}' holds more than ${MAX_KEYS} different keys`);
+    // Every value kept until the top-level block closes counts against one budget (nested blocks included).
+    this.gameChars += key.length + value.length + 100;
+    if (this.gameChars > this.limits.maxGameChars) this.fail(`a block holds more than ${this.limits.maxGameChars} characters`);
     block.values.set(key, value);
   }
 
@@ -152,6 +156,7 @@ class BlockReader {
     this.topKey = null;
     this.blocksSeen++;
     this.stack.push({ name, line: t.line, values: new Map(), key: null });
+    this.gameChars = 0;
     if (GAME_BLOCKS.has(name)) this.game = { name: '', description: null, cloneOf: null, romOf: null, category: null, roms: [] };
   }
 

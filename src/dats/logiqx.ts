@@ -22,6 +22,8 @@ interface GameBuilder {
   game: DatGame;
   depth: number;
   serial: string | null;
+  /** Characters held by the game's ROM entries. */
+  chars: number;
 }
 
 /** Builds events from saxes callbacks; one instance per document. */
@@ -72,6 +74,7 @@ class LogiqxBuilder {
       this.game = {
         depth: this.depth,
         serial: null,
+        chars: 0,
         game: {
           name, description: null, cloneOf: text(attrs.cloneof), romOf: text(attrs.romof), category: null, roms: [],
         },
@@ -96,6 +99,8 @@ class LogiqxBuilder {
       const romName = text(attrs.name);
       if (!romName) return;
       if (g.game.roms.length >= this.limits.maxRomsPerGame) this.fail(`game '${g.game.name}' lists more than ${this.limits.maxRomsPerGame} ROMs`);
+      g.chars += romName.length + (attrs.serial?.length ?? 0) + 150;
+      if (g.chars > this.limits.maxGameChars) this.fail(`game '${g.game.name}' holds more than ${this.limits.maxGameChars} characters of ROM entries`);
       const disk = name === 'disk';
       g.game.roms.push({
         name: romName,

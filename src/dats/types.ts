@@ -63,6 +63,8 @@ export interface DatLimits {
   maxTokenChars: number;
   maxDepth: number;
   maxRomsPerGame: number;
+  /** Characters of all ROM entries of one game together (names, hashes), so one game's memory stays bounded. */
+  maxGameChars: number;
 }
 
 export const DEFAULT_DAT_LIMITS: DatLimits = Object.freeze({
@@ -70,6 +72,7 @@ export const DEFAULT_DAT_LIMITS: DatLimits = Object.freeze({
   maxTokenChars: 1024 * 1024,
   maxDepth: 32,
   maxRomsPerGame: 50_000,
+  maxGameChars: 16 * 1024 * 1024,
 });
 
 export const emptyHeader = (): DatHeader => ({ name: '', description: null, version: null, author: null, homepage: null, skipper: null });

@@ -40,6 +40,10 @@ describe('hostile DATs', () => {
     await fails(`game ( name x ${'a ( '.repeat(40)}${')'.repeat(40)} )`, /nested deeper than 32/);
     const roms = Array.from({ length: 6 }, (_, i) => `<rom name="r${i}" size="1"/>`).join('');
     await fails(`<datafile><game name="g">${roms}</game></datafile>`, /more than 5 ROMs/, { maxRomsPerGame: 5 });
+    const longRoms = Array.from({ length: 20 }, (_, i) => `<rom name="${String(i).repeat(1000)}" size="1"/>`).join('');
+    await fails(`<datafile><game name="g">${longRoms}</game></datafile>`, /more than 10000 characters of ROM entries/, { maxGameChars: 10_000 });
+    const longText = Array.from({ length: 20 }, (_, i) => `rom ( name "${String(i).repeat(1000)}" size 1 )`).join('\n');
+    await fails(`game ( name g\n${longText}\n)`, /line \d+: a block holds more than 10000 characters/, { maxGameChars: 10_000 });
   });
 
   it('reports garbage with its line number', async () => {
