@@ -166,6 +166,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg),
   });
   const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
+  const datsRepo = new DatsRepository(db.kysely);
   const datVerification = new DatVerification(new DatVerifyRepository(db.kysely));
   const datImporter = new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => logger.warn(msg) });
   const runScan = composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios);
@@ -176,7 +177,8 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       const result = await runScan(hooks, options);
       // Verification reads only stored hashes: it follows every scan, and a failure never fails the scan.
       if (!result.cancelled) {
-        await datVerification.run().then(
+        // DATs imported before their platform existed are mapped to the platforms this scan created.
+        await datsRepo.resolveMappedPlatforms().then(() => datVerification.run()).then(
           (v) => logger.info({ platforms: v.platforms, roms: v.roms, changed: v.changed, ...v.counts }, 'DAT verification done'),
           (err: unknown) => logger.warn({ err }, 'DAT verification failed'),
         );
