@@ -47,8 +47,8 @@ class DatImportWriter {
   private readonly ids = new Map<string, number>();
   /** Clones whose parent had not been written yet. */
   private readonly orphans: { id: number; parent: string }[] = [];
-  games_ = 0;
-  roms = 0;
+  gameCount = 0;
+  romCount = 0;
 
   constructor(private readonly trx: Tx, private readonly datId: number) {}
 
@@ -94,8 +94,8 @@ class DatImportWriter {
       }
     });
     for (let i = 0; i < roms.length; i += ROM_BATCH) await this.trx.insertInto('dat_roms').values(roms.slice(i, i + ROM_BATCH)).execute();
-    this.games_ += rows.length;
-    this.roms += roms.length;
+    this.gameCount += rows.length;
+    this.romCount += roms.length;
   }
 
   /** Links clones listed before their parents: one UPDATE per parent (such clones are few). */
@@ -147,8 +147,8 @@ export class DatsRepository {
 
   /**
    * Imports a parsed DAT in one transaction: the row of `facts.sourceKey` is created, or its games and ROMs are
-   * replaced (its id and a platform override are kept). `platform` maps the header to a platform for DATs without
-   * an override. When the parse throws, nothing changes.
+   * replaced (its id and a platform override are kept). `slugFor` maps the header to a catalogue slug for DATs without
+   * an override (the library's platform of that slug is looked up in the same transaction). When the parse throws, nothing changes.
    */
   async importDat(
     facts: DatFileFacts, events: AsyncIterable<DatEvent>, now: number,
@@ -188,7 +188,8 @@ export class DatsRepository {
       const name = h?.name || facts.sourcePath.replace(/^.*\//, '').replace(/\.(zip|dat|xml)$/i, '');
       let mapped: { slug: string | null; id: number | null } | null = null;
       if (!existing || Number(existing.platform_override) !== 1) {
-        const slug = slugFor(h ?? { name, description: null, version: null, author: null, homepage: null, skipper: null });
+        // A header without a name is mapped by the file's name instead.
+        const slug = slugFor({ ...(h ?? { description: null, version: null, author: null, homepage: null, skipper: null }), name });
         mapped = { slug, id: slug ? await this.platformIdForSlug(slug, trx) : null };
       }
       await trx.updateTable('dats').set({
@@ -199,12 +200,12 @@ export class DatsRepository {
         author: opt(h?.author ?? null, W.author),
         homepage: opt(h?.homepage ?? null, W.homepage),
         skipper: opt(h?.skipper ?? null, W.skipper),
-        game_count: writer.games_,
-        rom_count: writer.roms,
+        game_count: writer.gameCount,
+        rom_count: writer.romCount,
         imported_at: now,
         ...(mapped ? { platform_slug: mapped.slug, platform_id: mapped.id } : {}),
       }).where('id', '=', id).execute();
-      return { id, games: writer.games_, roms: writer.roms };
+      return { id, games: writer.gameCount, roms: writer.romCount };
     });
   }
 

@@ -134,6 +134,14 @@ describeEachEngine('DAT import', (ctx) => {
     rmSync(path.join(dir, 'none.zip'));
   });
 
+  it('names and maps a DAT without a header by its file name', async () => {
+    writeFileSync(path.join(dir, 'Nintendo - Game Boy Advance.xml'), '<datafile><game name="x"><rom name="x.gba" size="1"/></game></datafile>');
+    await importer.syncFolder();
+    const dat = (await repo.list()).find((d) => d.source_path === 'Nintendo - Game Boy Advance.xml');
+    expect(dat).toMatchObject({ name: 'Nintendo - Game Boy Advance', platform_slug: 'gba', game_count: 1, rom_count: 1, version: null });
+    rmSync(path.join(dir, 'Nintendo - Game Boy Advance.xml'));
+  });
+
   it('keeps a DAT whose platform is deleted, without its platform', async () => {
     writeFileSync(path.join(dir, 'nes2.dat'), logiqxDat({ name: 'Nintendo - Nintendo Entertainment System' }, generatedGames('nes3', 2)));
     await importer.syncFolder();
