@@ -81,6 +81,7 @@ import { DatsService } from './domain/dats/dats-service.ts';
 import { DatVerifyRepository } from './db/repositories/dat-verify-repository.ts';
 import { DatVerification } from './domain/dats/dat-verification.ts';
 import { DatReports } from './domain/dats/dat-reports.ts';
+import { verifyAfterScan } from './compose/dat-verify.ts';
 import { FirmwareService, type HiddenLookup } from './domain/firmware/firmware-service.ts';
 import { KnownBios } from './scanner/firmware/known-bios.ts';
 import { metadataProviders, platformDirResolver, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
@@ -166,8 +167,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg),
   });
   const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
-  const datsRepo = new DatsRepository(db.kysely);
-  const datVerification = new DatVerification(new DatVerifyRepository(db.kysely));
+  const datVerification = new DatVerification(new DatVerifyRepository(db.kysely), (err) => logger.warn({ err }, 'DAT verification failed'));
   const datImporter = new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => logger.warn(msg) });
   const runScan = composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios);
   const scans = new ScanManager({
@@ -177,8 +177,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
       const result = await runScan(hooks, options);
       // Verification reads only stored hashes: it follows every scan, and a failure never fails the scan.
       if (!result.cancelled) {
-        // DATs imported before their platform existed are mapped to the platforms this scan created.
-        await datsRepo.resolveMappedPlatforms().then(() => datVerification.run()).then(
+        await verifyAfterScan(db.kysely, datVerification).then(
           (v) => logger.info({ platforms: v.platforms, roms: v.roms, changed: v.changed, ...v.counts }, 'DAT verification done'),
           (err: unknown) => logger.warn({ err }, 'DAT verification failed'),
         );

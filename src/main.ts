@@ -8,7 +8,10 @@ commands:
   scan [--type quick|complete|hashes|new_platforms] [--platform FS_SLUG]
                                           scan the library into the database
   dat import                              import the DAT files of DATS_PATH (new and changed ones; removed files' DATs
-                                          are deleted)
+                                          are deleted), then verify the library against them
+  dat verify                              verify the library against the imported DATs
+  dat report --platform SLUG [--csv|--fixdat]
+                                          a platform's verification counts and missing games (or the CSV, or a fixdat)
   user create --username U --password P --role admin|editor|viewer [--email E]
                                           create a user
 

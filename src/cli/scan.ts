@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { composeScanner } from '../compose/scanner.ts';
 import { DatsRepository } from '../db/repositories/dats-repository.ts';
 import { DatImporter } from '../domain/dats/dat-import.ts';
+import { verifyAfterScan } from '../compose/dat-verify.ts';
+import { verifySummary } from './dat.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { KnownBios } from '../scanner/firmware/known-bios.ts';
 import { loadMetadataSettings } from '../metadata/settings.ts';
@@ -68,6 +70,12 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       }, { type, platformFsSlugs: platforms, signal: controller.signal, ...(metadataSources ? { metadataSources } : {}) });
       progress.done();
       console.log(summary(result));
+      if (!result.cancelled) {
+        await verifyAfterScan(db.kysely).then(
+          (v) => { if (v.platforms > 0) console.log(verifySummary(v)); },
+          (err: unknown) => console.error(`romshelf scan: warning: DAT verification failed: ${(err as Error).message}`),
+        );
+      }
       return result.cancelled ? 130 : 0;
     } finally {
       process.off('SIGINT', onSignal);

@@ -55,19 +55,25 @@ export const datRoutes: RouteModule = (app, { services, config }) => {
     },
   }, async (request, reply) => {
     const { dat, created } = await dats.upload(userIdOf(request), uploadParts(request, config.dats.maxUploadBytes));
+    void services.datVerification.schedule();
     return reply.code(created ? 201 : 200).send(dat);
   });
 
   app.put('/api/dats/:id', {
     config: { auth: write },
     schema: { tags, params: DatIdParam, body: DatUpdateBody, response: { 200: DatSchema, ...errorResponses } },
-  }, async (request) => dats.update(userIdOf(request), request.params.id, request.body));
+  }, async (request) => {
+    const dat = await dats.update(userIdOf(request), request.params.id, request.body);
+    void services.datVerification.schedule();
+    return dat;
+  });
 
   app.delete('/api/dats/:id', {
     config: { auth: write },
     schema: { tags, params: DatIdParam, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await dats.delete(userIdOf(request), request.params.id);
+    void services.datVerification.schedule();
     return reply.code(204).send(null);
   });
 };

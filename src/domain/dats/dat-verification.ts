@@ -104,7 +104,32 @@ function judge(subject: FileForVerification, candidates: readonly CandidateRow[]
 }
 
 export class DatVerification {
-  constructor(private readonly repo: DatVerifyRepository) {}
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly repo: DatVerifyRepository, private readonly onError: (err: unknown) => void = () => undefined) {}
+
+  /**
+   * Runs the pass in the background after a DAT changed; requests while one runs fold into one more run, so a batch
+   * of uploads verifies the library twice at most. Answers when the library reflects every request made so far.
+   */
+  schedule(): Promise<void> {
+    this.again = true;
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      // No await between the last check and the reset: a request can never fall between them.
+      while (this.again) {
+        this.again = false;
+        await this.run().catch(this.onError);
+      }
+    } finally {
+      this.running = null;
+    }
+  }
 
   /** Verifies the given platforms (all with a DAT when omitted) and clears verdicts of platforms without one. */
   async run(opts: { platformIds?: readonly number[]; signal?: AbortSignal } = {}): Promise<DatVerificationResult> {
