@@ -15,6 +15,7 @@ export const LAYERS = {
   patcher: 2,
   media: 2,
   net: 2,
+  dats: 2,
   db: 3,
   scanner: 4,
   metadata: 4,

@@ -81,6 +81,13 @@ import { ScanManager, startBackgroundScans } from './jobs/scan-manager.ts';
 import { loadScanSettings } from './scanner/scan-config.ts';
 import { composeScanner } from './compose/scanner.ts';
 import { FirmwareRepository } from './db/repositories/firmware-repository.ts';
+import { DatsRepository } from './db/repositories/dats-repository.ts';
+import { DatImporter } from './domain/dats/dat-import.ts';
+import { DatsService } from './domain/dats/dats-service.ts';
+import { DatVerifyRepository } from './db/repositories/dat-verify-repository.ts';
+import { DatVerification } from './domain/dats/dat-verification.ts';
+import { DatReports } from './domain/dats/dat-reports.ts';
+import { verifyAfterScan } from './compose/dat-verify.ts';
 import { FirmwareService, type HiddenLookup } from './domain/firmware/firmware-service.ts';
 import { KnownBios } from './scanner/firmware/known-bios.ts';
 import { metadataProviders, platformDirResolver, sgdbCoverClient, type MetadataWiring } from './compose/metadata.ts';
@@ -166,14 +173,30 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg),
   });
   const hidden: HiddenLookup = options.hiddenLookup ?? permissions;
+  const datVerification = new DatVerification(new DatVerifyRepository(db.kysely), (err) => logger.warn({ err }, 'DAT verification failed'));
+  const datImporter = new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => logger.warn(msg) });
+  const runScan = composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios);
   const scans = new ScanManager({
-    run: composeScanner(db, config.libraryPath, readScanSettings, metadataWiring, knownBios),
+    // DATS_PATH is synced as each scan starts; a DAT problem is logged and never stops the scan.
+    run: async (hooks, options) => {
+      await datImporter.syncFolder().catch((err: unknown) => logger.warn({ err }, 'DAT import failed'));
+      const result = await runScan(hooks, options);
+      // Verification reads only stored hashes: it follows every scan, and a failure never fails the scan.
+      if (!result.cancelled) {
+        await verifyAfterScan(db.kysely, datVerification).then(
+          (v) => logger.info({ platforms: v.platforms, roms: v.roms, changed: v.changed, ...v.counts }, 'DAT verification done'),
+          (err: unknown) => logger.warn({ err }, 'DAT verification failed'),
+        );
+      }
+      return result;
+    },
     lock: new ScanLockRepository(db.kysely),
     onIssue: (issue) => logger.warn(issue, 'scan problem'),
   });
   // A scan adds, removes and re-tags ROMs: smart collections' cached membership follows.
   scans.on('done', () => collections.smart.scheduleRefresh());
   const mediaLimits = { ...DEFAULT_MEDIA_LIMITS, fetch: { ...DEFAULT_MEDIA_LIMITS.fetch } };
+  const romEdit = new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger);
   const metadataRepo = new MetadataRepository(db.kysely);
   const metadata = new MetadataService(metadataRepo, providers);
   const users = new UsersService(usersRepo, config.passwordHashCost, permissionsRepo, permissions);
@@ -220,7 +243,7 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     coverSearch: new CoverSearchService(sgdbCoverClient(providers)),
     collections,
     resources,
-    romEdit: new RomEditService(romEditRepo, new RomMedia(resources, mediaLimits, logger), config.libraryPath, logger),
+    romEdit,
     romProps: new RomPropsService(romEditRepo, new RomUserRepository(db), romVisibility),
     romDelete: new RomDeleteService(romEditRepo, resources, config.libraryPath, logger, romVisibility),
     notes: new NotesService(romEditRepo, new NotesRepository(db), romVisibility),
@@ -236,6 +259,15 @@ export function composeServices(config: Config, db: Db, authSecret: string, logg
     firmware: new FirmwareService({
       repo: firmwareRepo, files: libraryFiles, libraryPath: config.libraryPath, settings: () => scanSettings, knownBios,
       hidden, maxUploadBytes: config.firmwareMaxUploadBytes,
+    }),
+    dats: new DatsService({
+      repo: new DatsRepository(db.kysely), importer: datImporter, hidden, tempDir: path.join(config.dataPath, 'tmp'),
+      maxUploadBytes: config.dats.maxUploadBytes,
+    }),
+    datVerification,
+    // The DAT rename is PUT /api/roms/{id}'s rename: disk and database move together or not at all.
+    datReports: new DatReports(new DatVerifyRepository(db.kysely), async (romId, fsName) => {
+      await romEdit.edit(romId, { fields: new Map([['fs_name', fsName]]), artwork: null, removeCover: false, unmatchMetadata: false });
     }),
     config: configService,
     setup: new SetupService({

@@ -1,6 +1,10 @@
 import { AppError } from '../common/errors.ts';
 import { parseArgs } from 'node:util';
 import { composeScanner } from '../compose/scanner.ts';
+import { DatsRepository } from '../db/repositories/dats-repository.ts';
+import { DatImporter } from '../domain/dats/dat-import.ts';
+import { verifyAfterScan } from '../compose/dat-verify.ts';
+import { verifySummary } from './dat.ts';
 import { loadScanSettings } from '../scanner/scan-config.ts';
 import { KnownBios } from '../scanner/firmware/known-bios.ts';
 import { loadMetadataSettings } from '../metadata/settings.ts';
@@ -50,6 +54,13 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       const knownBios = new KnownBios(config.scan.knownBiosPath, {
         info: (msg) => progress.line(msg), warn: (msg) => progress.line(`warning: ${msg}`),
       });
+      // DATS_PATH is synced first, as the server does at each scan start; a DAT problem never stops the scan.
+      const dats = await new DatImporter(new DatsRepository(db.kysely), config.dats.path, { warn: (msg) => progress.line(`warning: ${msg}`) })
+        .syncFolder().catch((err: unknown) => {
+          progress.line(`warning: DAT import failed: ${(err as Error).message}`);
+          return null;
+        });
+      if (dats && dats.imported.length + dats.removed > 0) progress.line(`DATs: ${dats.imported.length} imported, ${dats.removed} removed`);
       const scan = composeScanner(db, config.libraryPath, settings, {
         dataPath: config.dataPath, env: config.metadata, settings: loadMetadataSettings(config.scan.configFile),
       }, knownBios);
@@ -59,6 +70,12 @@ export async function runScanCommand(argv: string[]): Promise<number> {
       }, { type, platformFsSlugs: platforms, signal: controller.signal, ...(metadataSources ? { metadataSources } : {}) });
       progress.done();
       console.log(summary(result));
+      if (!result.cancelled) {
+        await verifyAfterScan(db.kysely).then(
+          (v) => { if (v.platforms > 0) console.log(verifySummary(v)); },
+          (err: unknown) => console.error(`romshelf scan: warning: DAT verification failed: ${(err as Error).message}`),
+        );
+      }
       return result.cancelled ? 130 : 0;
     } finally {
       process.off('SIGINT', onSignal);

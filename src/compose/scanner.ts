@@ -10,6 +10,9 @@ import type { ScanSettings } from '../scanner/scan-config.ts';
 import type { ScannerStore } from '../scanner/scanner.ts';
 import type { KnownBios } from '../scanner/firmware/known-bios.ts';
 import { composeMetadataPass, type MetadataWiring } from './metadata.ts';
+import { raConsole } from '../metadata/ra/platforms.ts';
+
+const raConsoleId = (slug: string): number | null => raConsole(slug)?.id ?? null;
 
 /** The repositories a scan uses, over one database. */
 export function scannerStore(db: Db): ScannerStore {
@@ -44,6 +47,6 @@ export function composeScanner(db: Db, libraryPath: string, settings: ScanSettin
       const wiring = metadata.load ? { ...metadata, settings: await metadata.load() } : metadata;
       pass = composeMetadataPass(db, libraryPath, scan, wiring);
     }
-    return runLibraryScan({ scanner: { store, libraryPath, settings: scan, ...bios, ...hooks }, lock: store.lock, metadata: pass }, options);
+    return runLibraryScan({ scanner: { store, libraryPath, settings: scan, raConsole: raConsoleId, ...bios, ...hooks }, lock: store.lock, metadata: pass }, options);
   };
 }

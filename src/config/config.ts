@@ -25,6 +25,8 @@ export interface Config {
   romPatcherTimeoutSeconds: number;
   /** FIRMWARE_MAX_UPLOAD_SIZE_BYTES: largest firmware file accepted by `POST /api/firmware`; 0: no limit. */
   firmwareMaxUploadBytes: number;
+  /** DAT files: DATS_PATH (default DATA_PATH/dats) and DAT_MAX_UPLOAD_SIZE_BYTES. */
+  dats: DatEnvironment;
   /** Saves, states and screenshots: sizes, quota, kept versions (MAX_ASSET_UPLOAD_SIZE_BYTES and friends). */
   assets: AssetEnvironment;
   logLevel: string;
@@ -46,6 +48,13 @@ export interface Config {
   http: HttpLimits;
   /** Save-sync transports: the sync folder watcher and push-pull over SSH (ENABLE_SYNC_*, SYNC_*). */
   sync: SyncEnvironment;
+}
+
+export interface DatEnvironment {
+  /** Folder of DAT files imported at each scan start and by `romshelf dat import`. */
+  path: string;
+  /** Largest DAT accepted by `POST /api/dats` (default 256 MiB; 0: no limit). */
+  maxUploadBytes: number;
 }
 
 /** Limits of saves, states and screenshots (0 disables a limit). */
@@ -77,6 +86,10 @@ export function loadConfig(env: Env = process.env): Config {
     romPatcherMaxConcurrency: int(env, 'ROM_PATCHER_MAX_CONCURRENCY', 2, 1, 64),
     romPatcherTimeoutSeconds: int(env, 'ROM_PATCHER_TIMEOUT', 900, 1, 7 * 24 * 3600),
     firmwareMaxUploadBytes: int(env, 'FIRMWARE_MAX_UPLOAD_SIZE_BYTES', 512 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+    dats: {
+      path: path.resolve(str(env, 'DATS_PATH', path.join(dataPath, 'dats'))),
+      maxUploadBytes: int(env, 'DAT_MAX_UPLOAD_SIZE_BYTES', 256 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+    },
     assets: {
       maxUploadBytes: int(env, 'MAX_ASSET_UPLOAD_SIZE_BYTES', 512 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
       quotaBytes: int(env, 'USER_STORAGE_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),

@@ -32,19 +32,29 @@ export interface FixdatGame {
 
 const DOCTYPE = '<!DOCTYPE datafile PUBLIC "-//Logiqx//DTD ROM Management Datafile//EN" "http://www.logiqx.com/Dats/datafile.dtd">';
 
-export function* fixdatChunks(header: FixdatHeader, games: Iterable<FixdatGame>): Generator<string> {
+/** The XML declaration, doctype and header. */
+export function fixdatHead(header: FixdatHeader): string {
   const day = header.date.toISOString().slice(0, 10);
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n${DOCTYPE}\n<datafile>\n\t<header>\n`;
-  yield `\t\t<name>${xmlText(`fixdat_${header.datName}`)}</name>\n`;
-  yield `\t\t<description>${xmlText(`Missing from ${header.platformName}: ${header.datName}${header.datVersion ? ` (${header.datVersion})` : ''}`)}</description>\n`;
-  yield `\t\t<version>${day}</version>\n\t\t<date>${day}</date>\n\t\t<author>romshelf</author>\n\t</header>\n`;
-  for (const game of games) {
-    const clone = game.cloneOf ? ` cloneof="${xmlAttr(game.cloneOf)}"` : '';
-    let out = `\t<game name="${xmlAttr(game.name)}"${clone}>\n\t\t<description>${xmlText(game.description || game.name)}</description>\n`;
-    for (const rom of game.roms) out += `\t\t<rom${romAttrs(rom)}/>\n`;
-    yield `${out}\t</game>\n`;
-  }
-  yield '</datafile>\n';
+  const version = header.datVersion ? ` (${header.datVersion})` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${DOCTYPE}\n<datafile>\n\t<header>\n`
+    + `\t\t<name>${xmlText(`fixdat_${header.datName}`)}</name>\n`
+    + `\t\t<description>${xmlText(`Missing from ${header.platformName}: ${header.datName}${version}`)}</description>\n`
+    + `\t\t<version>${day}</version>\n\t\t<date>${day}</date>\n\t\t<author>romshelf</author>\n\t</header>\n`;
+}
+
+export function fixdatGame(game: FixdatGame): string {
+  const clone = game.cloneOf ? ` cloneof="${xmlAttr(game.cloneOf)}"` : '';
+  let out = `\t<game name="${xmlAttr(game.name)}"${clone}>\n\t\t<description>${xmlText(game.description || game.name)}</description>\n`;
+  for (const rom of game.roms) out += `\t\t<rom${romAttrs(rom)}/>\n`;
+  return `${out}\t</game>\n`;
+}
+
+export const FIXDAT_TAIL = '</datafile>\n';
+
+export function* fixdatChunks(header: FixdatHeader, games: Iterable<FixdatGame>): Generator<string> {
+  yield fixdatHead(header);
+  for (const game of games) yield fixdatGame(game);
+  yield FIXDAT_TAIL;
 }
 
 function romAttrs(rom: FixdatRom): string {

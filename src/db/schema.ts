@@ -209,6 +209,11 @@ export interface RomFilesTable {
   sha1_hash: string | null;
   ra_hash: string | null;
   chd_sha1_hash: string | null;
+  /** Bytes of copier/emulator header skipped for the headerless hashes; 0: none found; null: never checked. */
+  header_skipped: number | null;
+  headerless_crc_hash: string | null;
+  headerless_md5_hash: string | null;
+  headerless_sha1_hash: string | null;
   archive_members: string | null;
   category: RomFileCategory | null;
   missing_from_fs: Bool;
@@ -403,6 +408,67 @@ export interface FirmwareTable {
   updated_at: EpochMs;
 }
 
+/** An imported DAT file (migration 0900). */
+export interface DatsTable {
+  id: Generated<number>;
+  /** SHA-1 of `folder:<relative path>` or `upload:<header name>`: one row per file or uploaded DAT. */
+  source_key: string;
+  source: 'folder' | 'upload';
+  /** Path relative to DATS_PATH, or the uploaded file's name. */
+  source_path: string;
+  format: string;
+  name: string;
+  description: string | null;
+  version: string | null;
+  author: string | null;
+  homepage: string | null;
+  /** clrmamepro header skipper (`No-Intro_NES.xml`): the DAT's hashes are of the headerless file. */
+  skipper: string | null;
+  file_size: number;
+  file_mtime: EpochMs | null;
+  file_sha1: string;
+  /** Catalogue slug from the header name, or the overriding platform's slug. */
+  platform_slug: string | null;
+  platform_id: number | null;
+  /** 1: an admin set the platform; imports keep it. */
+  platform_override: Bool;
+  game_count: number;
+  rom_count: number;
+  imported_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface DatGamesTable {
+  id: Generated<number>;
+  dat_id: number;
+  /** Position in the DAT, from 0. */
+  seq: number;
+  name: string;
+  description: string | null;
+  /** `cloneof`: the parent's name, and its row once resolved. */
+  parent_name: string | null;
+  parent_id: number | null;
+  rom_of: string | null;
+  category: string | null;
+  region: string | null;
+  languages: string | null;
+}
+
+export interface DatRomsTable {
+  id: Generated<number>;
+  dat_id: number;
+  game_id: number;
+  name: string;
+  size: number | null;
+  crc: string | null;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  status: string;
+  serial: string | null;
+  is_disk: Bool;
+}
+
 export interface PermissionGroupsTable {
   id: Generated<number>;
   name: string;
@@ -584,6 +650,9 @@ export interface Database {
   hidden_entities: HiddenEntitiesTable;
   permissions_version: PermissionsVersionTable;
   firmware: FirmwareTable;
+  dats: DatsTable;
+  dat_games: DatGamesTable;
+  dat_roms: DatRomsTable;
   devices: DevicesTable;
   device_codes: DeviceCodesTable;
   users: UsersTable;

@@ -57,6 +57,10 @@ export function fileWrites(files: DiskFile[], hashes: FileHashResult[] | null, k
       md5_hash: h ? h.md5 : (k?.md5_hash ?? ''),
       sha1_hash: h ? h.sha1 : (k?.sha1_hash ?? ''),
       chd_sha1_hash: h ? h.chdSha1 : (k?.chd_sha1_hash ?? ''),
+      header_skipped: h ? h.headerSkipped : (k?.header_skipped ?? null),
+      headerless_crc_hash: h ? (h.headerless?.crc ?? null) : (k?.headerless_crc_hash ?? null),
+      headerless_md5_hash: h ? (h.headerless?.md5 ?? null) : (k?.headerless_md5_hash ?? null),
+      headerless_sha1_hash: h ? (h.headerless?.sha1 ?? null) : (k?.headerless_sha1_hash ?? null),
       archive_members: h ? (h.archiveMembers ? JSON.stringify(h.archiveMembers) : null) : (k?.archive_members ?? null),
       category: fileCategory(f.relDir),
       missing_from_fs: 0,
@@ -92,6 +96,8 @@ export interface NewRomInput {
   fsName: string;
   files: DiskFile[];
   rom: Hashes;
+  /** RetroAchievements hash of the ROM, null when none was made. */
+  raHash: string | null;
   now: number;
 }
 
@@ -123,6 +129,7 @@ export function newRomRow(input: NewRomInput, f: FilenameFields): NewRomRow {
     crc_hash: input.rom.crc,
     md5_hash: input.rom.md5,
     sha1_hash: input.rom.sha1,
+    ra_hash: input.raHash,
     missing_from_fs: 0,
     player_count: '1',
     primary_region: f.primary_region,
@@ -133,7 +140,8 @@ export function newRomRow(input: NewRomInput, f: FilenameFields): NewRomRow {
 
 /** Columns of an existing ROM that differ from what its name, location and files say now. */
 export function romDiff(known: KnownRom, desired: {
-  platformId: number; fsPath: string; fsName: string; size: number; rom: Hashes | null; fields: FilenameFields;
+  platformId: number; fsPath: string; fsName: string; size: number; rom: Hashes | null; raHash?: string | null;
+  fields: FilenameFields;
 }): RomUpdate {
   const f = desired.fields;
   const want: RomUpdate = {
@@ -149,7 +157,11 @@ export function romDiff(known: KnownRom, desired: {
     version: f.version,
     missing_from_fs: 0,
   };
-  if (desired.rom) Object.assign(want, { crc_hash: desired.rom.crc, md5_hash: desired.rom.md5, sha1_hash: desired.rom.sha1 });
+  if (desired.rom) {
+    Object.assign(want, {
+      crc_hash: desired.rom.crc, md5_hash: desired.rom.md5, sha1_hash: desired.rom.sha1, ra_hash: desired.raHash ?? null,
+    });
+  }
   const diff: RomUpdate = {};
   for (const [key, value] of Object.entries(want) as [keyof KnownRom & keyof RomUpdate, unknown][]) {
     if (known[key] !== value) (diff as Record<string, unknown>)[key] = value;
@@ -179,6 +191,8 @@ export function fileWritesUnchanged(writes: FileWrite[], known: KnownFile[]): bo
     return !!k && k.file_size_bytes === w.file_size_bytes && k.last_modified === w.last_modified
       && k.file_ctime_ms === w.file_ctime_ms && k.file_ino === w.file_ino
       && k.crc_hash === w.crc_hash && k.md5_hash === w.md5_hash && k.sha1_hash === w.sha1_hash
-      && k.chd_sha1_hash === w.chd_sha1_hash && k.archive_members === w.archive_members && k.category === w.category;
+      && k.chd_sha1_hash === w.chd_sha1_hash && k.archive_members === w.archive_members && k.category === w.category
+      && k.header_skipped === w.header_skipped && k.headerless_crc_hash === w.headerless_crc_hash
+      && k.headerless_md5_hash === w.headerless_md5_hash && k.headerless_sha1_hash === w.headerless_sha1_hash;
   });
 }

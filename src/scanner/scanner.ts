@@ -38,6 +38,8 @@ export interface ScannerDeps {
   settings: ScanSettings;
   /** Known-BIOS lists shared with uploads; when absent the scan reads `settings.knownBiosPath` itself. */
   knownBios?: KnownBios;
+  /** RetroAchievements console id of a platform slug: its ROMs then get an `ra_hash`. Absent: no RA hashes. */
+  raConsole?: (slug: string) => number | null;
   /** A shared pool; when absent the scan starts its own and closes it at the end. */
   pool?: HashPool;
   onIssue?: (issue: ScanIssue) => void;
@@ -309,12 +311,17 @@ class ScanRun {
 
   private async hashFiles(pass: PlatformPass, entry: RomEntry, disk: DiskFile[], hash: boolean): Promise<HashResult> {
     if (!hash || disk.length === 0) {
-      return { id: 0, files: disk.map(() => ({ ...EMPTY_HASHES, chdSha1: '', archiveMembers: null })), rom: EMPTY_HASHES };
+      return {
+        id: 0, rom: EMPTY_HASHES, raHash: null,
+        files: disk.map(() => ({ ...EMPTY_HASHES, chdSha1: '', archiveMembers: null, headerSkipped: null, headerless: null, ra: null })),
+      };
     }
     const result = await this.pool.hash({
       files: disk.map((f) => ({ abs: f.abs, feedsRom: !entry.isDir || f.relDir === `${pass.dir.romsRelPath}/${entry.fsName}` })),
       folder: entry.isDir,
       archiveRom: !entry.isDir && isArchiveRomName(entry.fsName),
+      platform: pass.slug,
+      raConsole: this.deps.raConsole?.(pass.slug) ?? null,
     });
     result.files.forEach((r, i) => {
       const f = disk[i];
@@ -337,7 +344,7 @@ class ScanRun {
       const hashed = reuse ? null : await this.hashFiles(pass, entry, disk, hash);
       const set = romDiff(known, {
         platformId: pass.id, fsPath: pass.dir.romsRelPath, fsName: entry.fsName, size: totalSize(disk),
-        rom: hashed ? hashed.rom : null, fields,
+        rom: hashed ? hashed.rom : null, raHash: hashed?.raHash ?? null, fields,
       });
       const change: RomChange = { id: known.id, set };
       if (hashed) {
@@ -362,7 +369,7 @@ class ScanRun {
       const oldFiles = await this.scanRepo.filesOfRom(match.id);
       const set = romDiff(match, {
         platformId: pass.id, fsPath: pass.dir.romsRelPath, fsName: entry.fsName, size: totalSize(disk),
-        rom: hashed.rom, fields,
+        rom: hashed.rom, raHash: hashed.raHash, fields,
       });
       set.updated_at = now;
       this.stats.reassociated_roms++;
@@ -371,7 +378,7 @@ class ScanRun {
       return;
     }
     const insert: RomInsert = {
-      row: newRomRow({ platformId: pass.id, fsPath: pass.dir.romsRelPath, fsName: entry.fsName, files: disk, rom: hashed.rom, now }, fields),
+      row: newRomRow({ platformId: pass.id, fsPath: pass.dir.romsRelPath, fsName: entry.fsName, files: disk, rom: hashed.rom, raHash: hashed.raHash, now }, fields),
       files: fileWrites(disk, hashed.files, [], now).map(({ id: _id, ...f }) => f),
       facets: fields.facets,
     };

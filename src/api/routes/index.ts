@@ -12,6 +12,8 @@ import { assetRoutes } from './assets.ts';
 import { userRoutes } from './users.ts';
 import { platformRoutes } from './platforms.ts';
 import { firmwareRoutes } from './firmware.ts';
+import { datReportRoutes } from './dat-reports.ts';
+import { datRoutes } from './dats.ts';
 import { taskRoutes } from './tasks.ts';
 import { statsRoutes } from './stats.ts';
 import { userAdminRoutes } from './users-admin.ts';
@@ -46,6 +48,8 @@ export const routeModules: RouteModule[] = [
   downloadRoutes,
   platformRoutes,
   firmwareRoutes,
+  datReportRoutes,
+  datRoutes,
   taskRoutes,
   statsRoutes,
   userAdminRoutes,

@@ -25,6 +25,8 @@ import { migration as m13 } from './0800-devices.ts';
 import { migration as m14 } from './0810-saves-states.ts';
 import { migration as m15 } from './0820-play-sessions.ts';
 import { migration as m16 } from './0830-sync-sessions.ts';
+import { migration as m17 } from './0900-dats.ts';
+import { migration as m18 } from './0910-file-hashes.ts';
 import { migration as m19 } from './0920-dat-status.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
@@ -50,5 +52,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0810-saves-states', m14],
   ['0820-play-sessions', m15],
   ['0830-sync-sessions', m16],
+  ['0900-dats', m17],
+  ['0910-file-hashes', m18],
   ['0920-dat-status', m19],
 ];

@@ -20,6 +20,7 @@ export interface KnownRom {
   crc_hash: string | null;
   md5_hash: string | null;
   sha1_hash: string | null;
+  ra_hash: string | null;
 }
 
 export interface KnownFile {
@@ -35,6 +36,10 @@ export interface KnownFile {
   md5_hash: string | null;
   sha1_hash: string | null;
   chd_sha1_hash: string | null;
+  header_skipped: number | null;
+  headerless_crc_hash: string | null;
+  headerless_md5_hash: string | null;
+  headerless_sha1_hash: string | null;
   archive_members: string | null;
   category: RomFileCategory | null;
 }
@@ -49,7 +54,7 @@ export interface KnownPlatform {
 const ROM_COLUMNS = [
   'id', 'platform_id', 'fs_name', 'fs_name_no_tags', 'name', 'name_sort_key_custom', 'missing_from_fs',
   'fs_size_bytes', 'fs_path', 'regions', 'languages', 'tags', 'revision', 'version', 'crc_hash', 'md5_hash',
-  'sha1_hash',
+  'sha1_hash', 'ra_hash',
 ] as const;
 
 /** Reads of the scanner: per-platform snapshots, loaded once per platform pass. */
@@ -83,7 +88,8 @@ export class ScanRepository {
         'rom_files.id', 'rom_files.rom_id', 'rom_files.file_name', 'rom_files.file_path',
         'rom_files.file_size_bytes', 'rom_files.last_modified', 'rom_files.file_ctime_ms', 'rom_files.file_ino',
         'rom_files.crc_hash', 'rom_files.md5_hash',
-        'rom_files.sha1_hash', 'rom_files.chd_sha1_hash', 'rom_files.archive_members', 'rom_files.category',
+        'rom_files.sha1_hash', 'rom_files.chd_sha1_hash', 'rom_files.header_skipped', 'rom_files.headerless_crc_hash',
+        'rom_files.headerless_md5_hash', 'rom_files.headerless_sha1_hash', 'rom_files.archive_members', 'rom_files.category',
       ])
       .where('roms.platform_id', '=', platformId)
       .orderBy('rom_files.id')
@@ -110,7 +116,8 @@ export class ScanRepository {
     return this.db.selectFrom('rom_files')
       .select(['id', 'rom_id', 'file_name', 'file_path', 'file_size_bytes', 'last_modified', 'file_ctime_ms', 'file_ino',
         'crc_hash', 'md5_hash',
-        'sha1_hash', 'chd_sha1_hash', 'archive_members', 'category'])
+        'sha1_hash', 'chd_sha1_hash', 'header_skipped', 'headerless_crc_hash', 'headerless_md5_hash', 'headerless_sha1_hash',
+        'archive_members', 'category'])
       .where('rom_id', '=', romId).orderBy('id').execute();
   }
 }

@@ -92,6 +92,16 @@ export function isTopLevel(file: Pick<RomFileRow, 'file_path' | 'file_name'>, ro
   return romFullPath === (nested ? file.file_path : `${file.file_path}/${file.file_name}`);
 }
 
+/** RomM's archive member keys: the scanner's extra per-member hashes (headerless ones) stay out of the API. */
+const ARCHIVE_MEMBER_KEYS = ['name', 'size', 'crc_hash', 'md5_hash', 'sha1_hash'] as const;
+
+function romMArchiveMember(m: Record<string, unknown>): Record<string, unknown> {
+  if (typeof m !== 'object' || m === null) return m;
+  const out: Record<string, unknown> = {};
+  for (const k of ARCHIVE_MEMBER_KEYS) if (k in m) out[k] = m[k];
+  return out;
+}
+
 export function toRomFileSchema(file: RomFileRow, romFullPath: string): RomFileSchema {
   const top = isTopLevel(file, romFullPath);
   const members = parseJson(file.archive_members);
@@ -111,7 +121,7 @@ export function toRomFileSchema(file: RomFileRow, romFullPath: string): RomFileS
     sha1_hash: file.sha1_hash,
     ra_hash: file.ra_hash,
     chd_sha1_hash: file.chd_sha1_hash,
-    archive_members: Array.isArray(members) ? (members as Record<string, unknown>[]) : null,
+    archive_members: Array.isArray(members) ? (members as Record<string, unknown>[]).map(romMArchiveMember) : null,
     category: file.category ?? (top ? 'game' : null),
     track_meta: null,
   };

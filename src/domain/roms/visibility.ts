@@ -39,6 +39,13 @@ export class RomVisibility {
     return platformId === null || !hidden.platformIds.includes(platformId);
   }
 
+  /** The platform id, or RomM's 404 when the platform is hidden from the caller. */
+  async visiblePlatform(userId: number | null, platformId: number): Promise<number> {
+    const hidden = await this.source.hiddenFor(userId);
+    if (hidden.platformIds.includes(platformId)) throw notFound(`Platform with ID ${platformId} not found`);
+    return platformId;
+  }
+
   /** The same for a RomFile id: the file's ROM decides. */
   async assertFile(fileId: number, userId: number | null, onHidden: () => AppError): Promise<void> {
     const hidden = await this.source.hiddenFor(userId);

@@ -7,6 +7,10 @@ import type { ReadableKindId } from '../../archive/kinds.ts';
 import { buildExclusions } from '../../library/exclusions.ts';
 import type { ArchiveMember, Hashes } from './types.ts';
 import { MultiHasher, type Sink } from './multi-hasher.ts';
+import { ExtraHasher, type ExtraHashOptions } from './extra-hashes.ts';
+
+/** Gets the size of the stream about to be read (null when unknown) and returns where its bytes go. */
+export type SinkOpener = (size: number | null) => Sink;
 
 /**
  * Archive readers for hashing (spec §10.5), one per kind that archive/kinds.ts marks readable: zip (yauzl), tar
@@ -85,25 +89,26 @@ async function listTar(abs: string, gz: boolean): Promise<TarMember[]> {
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Decompressed bytes of the archive's largest member into `sink`; false when the archive cannot be read. */
-export async function hashLargestMember(abs: string, kind: ReadableKindId, sink: Sink): Promise<boolean> {
+/** Decompressed bytes of the archive's largest member into `open`'s sink; false when the archive cannot be read. */
+export async function hashLargestMember(abs: string, kind: ReadableKindId, open: SinkOpener): Promise<boolean> {
   try {
     if (kind === 'zip') {
       return await withZip(abs, async (zip, members) => {
         const largest = members.reduce<ZipMember | null>((best, m) => (!best || m.size > best.size ? m : best), null);
         if (!largest) return false;
-        await drain(await zipStream(zip, largest.entry), sink);
+        const stream = await zipStream(zip, largest.entry);
+        await drain(stream, open(largest.size));
         return true;
       });
     }
-    if (kind === 'gz') return await hashGzip(abs, sink);
+    if (kind === 'gz') return await hashGzip(abs, open(null));
     const gz = kind === 'tgz';
     const members = await listTar(abs, gz);
     const largest = members.reduce<TarMember | null>((best, m) => (!best || m.size > best.size ? m : best), null);
     if (!largest) return false;
     let done = false;
     await tarPass(abs, gz, async (m, s) => {
-      if (!done && m.name === largest.name) { await drain(s, sink); done = true; }
+      if (!done && m.name === largest.name) { await drain(s, open(m.size)); done = true; }
     });
     return done;
   } catch {
@@ -123,23 +128,37 @@ export async function hashGzip(abs: string, sink: Sink): Promise<boolean> {
 export interface ArchiveMembersHash {
   hashes: Hashes;
   list: ArchiveMember[];
+  /** RetroAchievements hash of the largest member (what RomM hands RAHasher for an archive); null when none. */
+  ra: string | null;
 }
 
 /**
  * Member-by-member hashes in name order plus the composite hash of their concatenated decompressed bytes.
  * Null when the archive cannot be read in full (the caller then hashes the raw file).
  */
-export async function hashArchiveMembers(abs: string, kind: ReadableKindId): Promise<ArchiveMembersHash | null> {
+export async function hashArchiveMembers(abs: string, kind: ReadableKindId,
+  extras: Omit<ExtraHashOptions, 'size'> = { platform: null, ra: null }): Promise<ArchiveMembersHash | null> {
   if (kind === 'gz') return null;
   const composite = new MultiHasher();
   const list: ArchiveMember[] = [];
+  let ra: { size: number; hash: string | null } | null = null;
   const hashMember = async (name: string, size: number, stream: AsyncIterable<unknown>) => {
     const own = new MultiHasher();
-    await drain(stream, (c) => { own.update(c); composite.update(c); });
+    const extra = new ExtraHasher({ ...extras, size });
+    await drain(stream, (c) => { own.update(c); composite.update(c); extra.update(c); });
     const h = own.digest();
-    list.push({
+    const x = extra.finish(h.md5);
+    const member: ArchiveMember = {
       name, size, crc_hash: h.crc || '00000000', md5_hash: h.md5 || EMPTY_MD5, sha1_hash: h.sha1 || EMPTY_SHA1,
-    });
+    };
+    if (x.headerless) {
+      Object.assign(member, {
+        header_skipped: x.headerSkipped, headerless_crc_hash: x.headerless.crc, headerless_md5_hash: x.headerless.md5,
+        headerless_sha1_hash: x.headerless.sha1,
+      });
+    }
+    list.push(member);
+    if (!ra || size > ra.size) ra = { size, hash: x.ra };
   };
   try {
     if (kind === 'zip') {
@@ -168,7 +187,8 @@ export async function hashArchiveMembers(abs: string, kind: ReadableKindId): Pro
   } catch {
     return null;
   }
-  return { hashes: composite.digest(), list };
+  const largest = ra as { size: number; hash: string | null } | null;
+  return { hashes: composite.digest(), list, ra: largest?.hash ?? null };
 }
 
 const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
