@@ -19,7 +19,6 @@ export const LAYERS = {
   db: 3,
   scanner: 4,
   metadata: 4,
-  dats: 5,
   auth: 5,
   domain: 6,
   jobs: 7,

@@ -83,7 +83,7 @@ export interface RomListSpec {
   filter: RomFilter;
   order: RomOrder;
   groupByMetaId: boolean;
-  /** 1G1R: one ROM per DAT parent, the preferred release (dats/one-g-one-r.ts). */
+  /** 1G1R: one ROM per DAT parent, the preferred release (domain/dats/one-g-one-r.ts). */
   groupByDatParent?: boolean;
 }
 

@@ -4,7 +4,7 @@ import { describeEachEngine } from '../helpers/engines.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { createPlatform, createRom } from '../helpers/rom-fixtures.ts';
 import { parseTags } from '../../src/library/tags.ts';
-import { preferredRelease, releaseOrder, releaseQuality } from '../../src/dats/one-g-one-r.ts';
+import { preferredRelease, releaseOrder, releaseQuality } from '../../src/domain/dats/one-g-one-r.ts';
 import type { DatStatus } from '../../src/contract/dat-status.ts';
 import type { Database } from '../../src/db/schema.ts';
 

@@ -3,7 +3,7 @@ import type { Migration } from '../migrator.ts';
 /**
  * What the DAT verification decided, per file and per ROM. Null status: not checked yet (no DAT for the platform).
  * `dat_parent` is the 1G1R group (the DAT parent's name, or the game's own), `dat_quality` and `dat_order` the
- * region-independent parts of the preference (dats/one-g-one-r.ts); the region order is applied per query.
+ * region-independent parts of the preference (domain/dats/one-g-one-r.ts); the region order is applied per query.
  */
 export const migration: Migration = {
   async up(db) {

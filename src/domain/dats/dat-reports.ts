@@ -1,7 +1,7 @@
 import { badRequest, notFound } from '../../common/errors.ts';
 import type { DatStatus } from '../../contract/dat-status.ts';
 import type { DatVerifyRepository } from '../../db/repositories/dat-verify-repository.ts';
-import { FIXDAT_TAIL, fixdatGame, fixdatHead } from '../../dats/fixdat.ts';
+import { FIXDAT_TAIL, fixdatGame, fixdatHead } from './fixdat.ts';
 import { reportCsvChunks, type ReportRow } from '../../dats/report-csv.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { DatStatus } from '../../contract/dat-status.ts';
 import type { CandidateKeys, CandidateRow, DatVerifyRepository, FileVerdictUpdate, RomVerdictUpdate, VerifyFileRow } from '../../db/repositories/dat-verify-repository.ts';
-import { releaseOrder, releaseQuality } from '../../dats/one-g-one-r.ts';
+import { releaseOrder, releaseQuality } from './one-g-one-r.ts';
 import { gameCompleteness, romStatus, verifyFile, type DatRomEntry, type FileForVerification, type Verdict } from '../../dats/verify-status.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { fixdatChunks } from '../../../src/dats/fixdat.ts';
+import { fixdatChunks } from '../../../src/domain/dats/fixdat.ts';
 import { csvField, reportCsvChunks } from '../../../src/dats/report-csv.ts';
 
 describe('fixdat', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preferredRelease, regionRank, releaseOrder, releaseQuality, type Release } from '../../../src/dats/one-g-one-r.ts';
+import { preferredRelease, regionRank, releaseOrder, releaseQuality, type Release } from '../../../src/domain/dats/one-g-one-r.ts';
 
 const US_FIRST = ['us', 'wor', 'eu', 'jp'];
 const EU_FIRST = ['eu', 'us', 'jp'];

@@ -1,5 +1,5 @@
-import { parseTags, REGION_PROVIDER_CODES } from '../library/tags.ts';
-import type { DatStatus } from './verify-status.ts';
+import { parseTags, REGION_PROVIDER_CODES } from '../../library/tags.ts';
+import type { DatStatus } from '../../dats/verify-status.ts';
 
 /**
  * 1G1R ("one game, one ROM"): among a DAT parent's clones, the release a player wants. Region order is the user's

@@ -1,4 +1,4 @@
-import { xmlAttr, xmlText } from '../metadata/xml-escape.ts';
+import { xmlAttr, xmlText } from '../../metadata/xml-escape.ts';
 
 /**
  * A fixdat: a Logiqx XML DAT of what a library misses, in the layout clrmamepro, RomVault and igir read, so those
