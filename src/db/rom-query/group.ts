@@ -71,7 +71,7 @@ function bestRegionRank(priority: readonly string[]) {
 }
 
 /**
- * `group_by_dat_parent` (1G1R): one row per DAT parent and platform, the preferred release as dats/one-g-one-r.ts
+ * `group_by_dat_parent` (1G1R): one row per DAT parent and platform, the preferred release as domain/dats/one-g-one-r.ts
  * orders them: quality, the caller's region order, then release order. ROMs no DAT placed are groups of one.
  */
 export function datParentCondition(filter: Cond, ctx: RomQueryContext): Cond {
