@@ -181,7 +181,8 @@ async function main(): Promise<void> {
     const scan = await runCli(['scan', '--type', 'quick'], env, { timeoutMs: 300_000 });
     if (scan.code !== 0) throw new Error(scan.stderr);
 
-    server = await spawnServer(env);
+    // The server runs as `npm start` runs it (package.json), young generation included.
+    server = await spawnServer(env, 120_000, ['--max-semi-space-size=4']);
     const pid = server.child.pid ?? 0;
     const adminAuth = basic('admin', 'bench-admin-pw');
     const roms = await call<{ items: { id: number }[] }>(server, 'setup', adminAuth, 'GET', `/api/roms?limit=${romCount}`);

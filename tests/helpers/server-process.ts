@@ -31,9 +31,9 @@ export interface ServerProcess {
  * `bin/romshelf serve` in its own process on a free port, resolved once `/api/heartbeat` answers (polled; up to
  * `readyMs`, generous for a busy machine).
  */
-export async function spawnServer(env: Record<string, string>, readyMs = 120_000): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, readyMs = 120_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [ROMSHELF_BIN, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, ROMSHELF_BIN, 'serve'], {
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', SCAN_ON_START: 'false', SCAN_INTERVAL_SECONDS: '0',
       LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '4', LIBRETRO_API_ENABLED: 'false', ...env,
