@@ -27,6 +27,8 @@ export const RomFileSchema = Type.Object({
   archive_members: Nullable(Type.Array(RomArchiveMember)),
   category: NStr,
   track_meta: Nullable(Type.Object({}, { additionalProperties: true })),
+  // romshelf extensions, after RomM's keys: the file's DAT verdict (docs/dats.md).
+  dat_status: NStr, dat_game: NStr,
 }, { title: 'RomFileSchema' });
 
 export const SiblingRomSchema = Type.Object({
@@ -65,7 +67,10 @@ const romFields = {
 /** Every ROM field; not a route response of its own, the base the list and detail shapes extend. */
 export const RomSchema = Type.Object(romFields, { title: 'RomSchema' });
 
-export const SimpleRomSchema = Type.Object({ ...romFields, screenshot_path: NStr }, { title: 'SimpleRomSchema' });
+/** romshelf extensions, appended after RomM's keys: the ROM's DAT verdict (docs/dats.md). */
+const datFields = { dat_status: NStr, dat_game: NStr, dat_complete: Nullable(Bool) };
+
+export const SimpleRomSchema = Type.Object({ ...romFields, screenshot_path: NStr, ...datFields }, { title: 'SimpleRomSchema' });
 
 export const UserNoteSchema = Type.Object({
   id: Int, title: Str, content: Str, is_public: Bool, tags: Nullable(StrList), created_at: Str, updated_at: Str,
@@ -82,6 +87,7 @@ export const DetailedRomSchema = Type.Object({
   user_screenshots: AssetList, all_user_screenshots: AssetList,
   user_collections: Type.Array(UserCollectionSchema),
   all_user_notes: Type.Array(UserNoteSchema),
+  ...datFields,
 }, { title: 'DetailedRomSchema' });
 
 export const RomFiltersDict = Type.Object({

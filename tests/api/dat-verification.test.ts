@@ -100,6 +100,31 @@ describeEachEngine('DAT verification: statuses, reports, fixdat, CSV, rename and
     expect(await names(`platform_ids=${nes}&group_by_dat_parent=true`)).toEqual(['Broken Game (USA).nes', 'Homebrew.nes', 'Super Game (USA).nes', 'Zipped Game (Japan).zip']);
   });
 
+  it('exposes the verdict on the list, the simple and the detailed ROM and on each file, after RomM\'s keys', async () => {
+    type Item = { id: number; fs_name: string; dat_status: string | null; dat_game: string | null; dat_complete: boolean | null };
+    const list = (await get(`/api/roms?platform_ids=${nes}&limit=100`, viewer)).json<{ items: Item[] }>().items;
+    const byName = (n: string) => list.find((i) => i.fs_name === n)!;
+    expect(byName('sg-eu.nes')).toMatchObject({ dat_status: 'renamed', dat_game: 'Super Game (Europe)', dat_complete: null });
+    expect(byName('Broken Game (USA).nes')).toMatchObject({ dat_status: 'bad_dump', dat_game: 'Broken Game (USA)' });
+    expect(byName('Homebrew.nes')).toMatchObject({ dat_status: 'unknown', dat_game: null, dat_complete: null });
+    expect(Object.keys(byName('Homebrew.nes')).slice(-4)).toEqual(['screenshot_path', 'dat_status', 'dat_game', 'dat_complete']);
+
+    const zipped = byName('Zipped Game (Japan).zip');
+    const simple = (await get(`/api/roms/${zipped.id}/simple`, viewer)).json<Item>();
+    expect(simple).toMatchObject({ dat_status: 'verified', dat_game: 'Zipped Game (Japan)', dat_complete: null });
+
+    const disc = (await get(`/api/roms?platform_ids=${psx}`, viewer)).json<{ items: Item[] }>().items[0]!;
+    const detail = await get(`/api/roms/${disc.id}`, viewer);
+    expect(detail.statusCode).toBe(200);
+    const d = detail.json<Item & { files: { file_name: string; dat_status: string | null; dat_game: string | null }[] }>();
+    expect(Object.keys(d).slice(-4)).toEqual(['all_user_notes', 'dat_status', 'dat_game', 'dat_complete']);
+    expect(d).toMatchObject({ dat_status: 'verified', dat_game: 'Disc Game (USA)', dat_complete: false });
+    expect(d.files.map((f) => [f.file_name, f.dat_status, f.dat_game])).toEqual([
+      ['Disc Game (USA) (Track 1).bin', 'verified', 'Disc Game (USA)'],
+      ['Disc Game (USA).cue', 'verified', 'Disc Game (USA)'],
+    ]);
+  });
+
   it('reports counts and missing games per platform; a multi-track disc with a track missing is incomplete', async () => {
     const res = await get(`/api/dats/report?platform_id=${nes}`, viewer);
     expect(res.statusCode, res.body).toBe(200);

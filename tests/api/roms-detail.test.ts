@@ -2,12 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../helpers/engines.ts';
 import { createTestApp, createUser, type TestApp, type TestUser } from '../helpers/app.ts';
 import { seedRomLibrary, HEX32, type SeededLibrary } from '../helpers/rom-fixtures.ts';
-import { ROM_FILE_KEYS, SIMPLE_ROM_KEYS } from './roms-list.test.ts';
+import { DAT_ROM_KEYS, ROM_FILE_KEYS, ROMM_SIMPLE_ROM_KEYS, SIMPLE_ROM_KEYS } from './roms-list.test.ts';
 
 const DETAILED_KEYS = [
-  ...SIMPLE_ROM_KEYS.filter((k) => k !== 'screenshot_path'),
+  ...ROMM_SIMPLE_ROM_KEYS.filter((k) => k !== 'screenshot_path'),
   'user_saves', 'user_states', 'all_user_saves', 'all_user_states', 'user_screenshots', 'all_user_screenshots',
-  'user_collections', 'all_user_notes',
+  'user_collections', 'all_user_notes', ...DAT_ROM_KEYS,
 ];
 
 describeEachEngine('ROM read endpoints besides the list', (ctx) => {

@@ -4,7 +4,7 @@ import { createTestApp, createUser, type TestApp, type TestUser } from '../helpe
 import { seedRomLibrary, HEX32, HEX40, type SeededLibrary } from '../helpers/rom-fixtures.ts';
 
 /** Every field of RomM's SimpleRomSchema (spec §5.1), in RomM's order. */
-export const SIMPLE_ROM_KEYS = [
+export const ROMM_SIMPLE_ROM_KEYS = [
   'id', 'igdb_id', 'sgdb_id', 'moby_id', 'ss_id', 'ra_id', 'launchbox_id', 'hasheous_id', 'tgdb_id', 'flashpoint_id',
   'hltb_id', 'gamelist_id', 'libretro_id', 'platform_id', 'platform_slug', 'platform_fs_slug', 'platform_custom_name',
   'platform_display_name', 'fs_name', 'fs_name_no_tags', 'fs_name_no_ext', 'fs_extension', 'fs_path', 'fs_size_bytes',
@@ -16,8 +16,11 @@ export const SIMPLE_ROM_KEYS = [
   'has_nested_single_file', 'has_multiple_files', 'full_path', 'created_at', 'updated_at', 'missing_from_fs', 'has_notes',
   'rom_user', 'merged_screenshots', 'merged_ra_metadata', 'files', 'sibling_roms', 'screenshot_path',
 ];
+/** romshelf's DAT extension fields, after every RomM key. */
+export const DAT_ROM_KEYS = ['dat_status', 'dat_game', 'dat_complete'];
+export const SIMPLE_ROM_KEYS = [...ROMM_SIMPLE_ROM_KEYS, ...DAT_ROM_KEYS];
 export const ROM_USER_KEYS = ['id', 'user_id', 'rom_id', 'created_at', 'updated_at', 'last_played', 'is_main_sibling', 'backlogged', 'now_playing', 'hidden', 'rating', 'difficulty', 'completion', 'status'];
-export const ROM_FILE_KEYS = ['id', 'rom_id', 'file_name', 'file_path', 'file_size_bytes', 'full_path', 'is_top_level', 'created_at', 'updated_at', 'last_modified', 'crc_hash', 'md5_hash', 'sha1_hash', 'ra_hash', 'chd_sha1_hash', 'archive_members', 'category', 'track_meta'];
+export const ROM_FILE_KEYS = ['id', 'rom_id', 'file_name', 'file_path', 'file_size_bytes', 'full_path', 'is_top_level', 'created_at', 'updated_at', 'last_modified', 'crc_hash', 'md5_hash', 'sha1_hash', 'ra_hash', 'chd_sha1_hash', 'archive_members', 'category', 'track_meta', 'dat_status', 'dat_game'];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 
 describeEachEngine('GET /api/roms: envelope, items, pagination, sorting, sidecars', (ctx) => {

@@ -1,7 +1,7 @@
 import type { NoteWithAuthor } from '../../db/repositories/notes-repository.ts';
 import type { RomRow } from '../../db/repositories/roms-read-repository.ts';
 import { parseJson } from './mapper-parts.ts';
-import { toRomSchema, type RomExtras } from './mapper.ts';
+import { datFields, toRomSchema, type RomExtras } from './mapper.ts';
 import { isoFromMs } from '../../common/time.ts';
 import type { DetailedRomSchema, UserCollectionSchema, UserNoteSchema } from '../../contract/rom.ts';
 
@@ -53,5 +53,6 @@ export function toDetailedRomSchema(
     all_user_screenshots: [...assets.allScreenshots],
     user_collections: collections,
     all_user_notes: notes.map(toUserNoteSchema),
+    ...datFields(rom),
   };
 }

@@ -124,5 +124,7 @@ export function toRomFileSchema(file: RomFileRow, romFullPath: string): RomFileS
     archive_members: Array.isArray(members) ? (members as Record<string, unknown>[]).map(romMArchiveMember) : null,
     category: file.category ?? (top ? 'game' : null),
     track_meta: null,
+    dat_status: file.dat_status ?? null,
+    dat_game: file.dat_game ?? null,
   };
 }

@@ -132,6 +132,15 @@ export function toRomSchema(rom: RomRow, extras: RomExtras, exposedFiles: RomFil
   };
 }
 
+/** The DAT verdict, appended after RomM's keys of the list and detail shapes. */
+export function datFields(rom: RomRow): { dat_status: string | null; dat_game: string | null; dat_complete: boolean | null } {
+  return {
+    dat_status: rom.dat_status ?? null,
+    dat_game: rom.dat_game ?? null,
+    dat_complete: rom.dat_complete === null || rom.dat_complete === undefined ? null : Number(rom.dat_complete) !== 0,
+  };
+}
+
 /** Continue-playing rail image (spec §3.12); saves do not exist yet, so title screen then first screenshot. */
 export function screenshotPath(rom: RomRow): string | null {
   const ss = parseObject(rom.ss_metadata);

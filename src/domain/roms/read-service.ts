@@ -16,7 +16,7 @@ export interface UserAssetsSource {
 
 const NO_USER_ASSETS: UserAssetsSource = { forRom: async () => EMPTY_ASSETS };
 import { toRomFileSchema } from './mapper-parts.ts';
-import { extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
+import { datFields, extrasByRom, screenshotPath, toRomSchema } from './mapper.ts';
 import type { DetailedRomSchema, RomFileSchema, RomListPage, SimpleRomSchema } from '../../contract/rom.ts';
 import { filterFromInput, type FilterInput } from './filter.ts';
 import type { SmartSources } from '../collections/smart-sources.ts';
@@ -133,7 +133,11 @@ export class RomsReadService {
       const rom = byId.get(id);
       const ex = extras.get(id);
       if (!rom || !ex) continue;
-      out.push({ ...toRomSchema(rom, ex, opts.withFiles ? ex.files : [], now), screenshot_path: opts.screenshots ? screenshotPath(rom) : null });
+      out.push({
+        ...toRomSchema(rom, ex, opts.withFiles ? ex.files : [], now),
+        screenshot_path: opts.screenshots ? screenshotPath(rom) : null,
+        ...datFields(rom),
+      });
     }
     return out;
   }

@@ -9350,6 +9350,9 @@ export interface paths {
                                 alternative_names: string[];
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_complete: boolean | null;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 files: {
                                     archive_members: {
                                         [key: string]: unknown;
@@ -9358,6 +9361,8 @@ export interface paths {
                                     chd_sha1_hash: string | null;
                                     crc_hash: string | null;
                                     created_at: string;
+                                    dat_game: string | null;
+                                    dat_status: string | null;
                                     file_name: string;
                                     file_path: string;
                                     file_size_bytes: number;
@@ -9625,6 +9630,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -9633,6 +9641,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
@@ -9958,6 +9968,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -9966,6 +9979,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
@@ -10386,6 +10401,8 @@ export interface paths {
                             chd_sha1_hash: string | null;
                             crc_hash: string | null;
                             created_at: string;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             file_name: string;
                             file_path: string;
                             file_size_bytes: number;
@@ -11512,6 +11529,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -11520,6 +11540,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
@@ -11785,6 +11807,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -11793,6 +11818,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
@@ -12076,6 +12103,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -12084,6 +12114,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
@@ -12790,6 +12822,9 @@ export interface paths {
                             alternative_names: string[];
                             crc_hash: string | null;
                             created_at: string;
+                            dat_complete: boolean | null;
+                            dat_game: string | null;
+                            dat_status: string | null;
                             files: {
                                 archive_members: {
                                     [key: string]: unknown;
@@ -12798,6 +12833,8 @@ export interface paths {
                                 chd_sha1_hash: string | null;
                                 crc_hash: string | null;
                                 created_at: string;
+                                dat_game: string | null;
+                                dat_status: string | null;
                                 file_name: string;
                                 file_path: string;
                                 file_size_bytes: number;
