@@ -104,3 +104,27 @@ describe('filters to /api/roms parameters', () => {
     });
   });
 });
+
+describe('DAT status filter and 1G1R', () => {
+  const dat: GalleryView = { ...DEFAULT_VIEW, filters: { dat_statuses: { values: ['bad_dump', 'unknown'], logic: 'none' } }, oneGame: true };
+
+  it('round-trips through the URL and leaves the flag out when off', () => {
+    const query = viewToQuery(dat);
+    expect(new URLSearchParams(query).get('1g1r')).toBe('true');
+    expect(viewFromQuery(query)).toEqual(dat);
+    expect(viewFromQuery('1g1r=false').oneGame).toBeUndefined();
+    expect(viewToQuery({ ...DEFAULT_VIEW, oneGame: false })).toBe('');
+  });
+
+  it('sends dat_statuses with its logic and group_by_dat_parent', () => {
+    expect(viewToApiParams(dat, { kind: 'platform', id: 2 })).toEqual({
+      order_by: 'name', order_dir: 'asc', platform_ids: [2],
+      dat_statuses: ['bad_dump', 'unknown'], dat_statuses_logic: 'none', group_by_dat_parent: true,
+    });
+    expect(viewToApiParams(DEFAULT_VIEW, { kind: 'all' })).not.toHaveProperty('group_by_dat_parent');
+  });
+
+  it('counts both as active filters', () => {
+    expect(activeFilterCount(dat)).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@
 
 export const MULTI_FILTERS = [
   'platforms', 'genres', 'franchises', 'collections', 'companies', 'age_ratings', 'regions', 'languages',
-  'tags', 'player_counts', 'statuses',
+  'tags', 'player_counts', 'statuses', 'dat_statuses',
 ] as const;
 export type MultiFilter = (typeof MULTI_FILTERS)[number];
 
@@ -28,6 +28,8 @@ export interface GalleryView {
   bools: Partial<Record<BoolFilter, boolean>>;
   /** Index of the first visible ROM, so a reload returns to the same place. */
   at: number;
+  /** One ROM per DAT parent game (1G1R); absent = every ROM. */
+  oneGame?: boolean;
 }
 
 /** Which ROMs the gallery shows before filters: everything, a platform or a collection. */
@@ -73,6 +75,7 @@ export function viewFromQuery(query: string | URLSearchParams): GalleryView {
     const value = parseBool(q.get(name));
     if (value !== undefined) view.bools[name] = value;
   }
+  if (parseBool(q.get('1g1r')) === true) view.oneGame = true;
   return view;
 }
 
@@ -93,6 +96,7 @@ export function viewToQuery(view: GalleryView): string {
     const b = view.bools[name];
     if (b !== undefined) q.set(name, String(b));
   }
+  if (view.oneGame) q.set('1g1r', 'true');
   if (view.at > 0) q.set('at', String(view.at));
   const text = q.toString();
   return text ? `?${text}` : '';
@@ -124,6 +128,7 @@ export function viewToApiParams(view: GalleryView, scope: Scope): ApiParams {
     const b = view.bools[name];
     if (b !== undefined) p[name] = b;
   }
+  if (view.oneGame) p.group_by_dat_parent = true;
   return p;
 }
 
@@ -150,5 +155,6 @@ export function viewToFilterCriteria(view: GalleryView, scope: Scope): Record<st
 
 /** Number of active filters (for the filter button's badge). */
 export function activeFilterCount(view: GalleryView): number {
-  return Object.values(view.filters).filter((f) => f && f.values.length > 0).length + Object.keys(view.bools).length;
+  return Object.values(view.filters).filter((f) => f && f.values.length > 0).length + Object.keys(view.bools).length
+    + (view.oneGame ? 1 : 0);
 }
