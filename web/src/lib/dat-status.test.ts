@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datBadge, isDatStatus, renameSummary } from './dat-status';
+import { datBadge, datPlatforms, isDatStatus, renameSummary } from './dat-status';
 
 describe('DAT badge', () => {
   it('labels each verdict and carries the game name', () => {
@@ -29,5 +29,17 @@ describe('rename summary', () => {
     expect(renameSummary({ dry_run: true, renames: [], failed: [] })).toMatch(/^Nothing to rename/);
     expect(renameSummary({ dry_run: true, renames: [entry, entry], failed: [] })).toBe('2 ROMs would be renamed.');
     expect(renameSummary({ dry_run: false, renames: [entry], failed: [{ ...entry, detail: 'taken' }] })).toBe('1 ROM renamed, 1 failed.');
+  });
+});
+
+describe('report platforms', () => {
+  it('lists each mapped platform once, by name, and skips unmapped DATs', () => {
+    expect(datPlatforms([
+      { platform_id: 4, platform_name: 'Nintendo Entertainment System', platform_slug: 'nes' },
+      { platform_id: null, platform_name: null, platform_slug: null },
+      { platform_id: 9, platform_name: null, platform_slug: 'gba' },
+      { platform_id: 4, platform_name: 'Nintendo Entertainment System', platform_slug: 'nes' },
+      { platform_id: 2, platform_name: 'Atari 2600', platform_slug: 'atari2600' },
+    ])).toEqual([{ id: 2, name: 'Atari 2600' }, { id: 9, name: 'gba' }, { id: 4, name: 'Nintendo Entertainment System' }]);
   });
 });

@@ -45,3 +45,10 @@ export function renameSummary(plan: RenamePlan): string {
   const failed = plan.failed.length;
   return `${n} ROM${n === 1 ? '' : 's'} renamed${failed ? `, ${failed} failed` : ''}.`;
 }
+
+/** The platforms DATs are mapped to, each once, by name: the report's platform choice. */
+export function datPlatforms(dats: ReadonlyArray<{ platform_id: number | null; platform_name: string | null; platform_slug: string | null }>): Array<{ id: number; name: string }> {
+  const out = new Map<number, string>();
+  for (const d of dats) if (d.platform_id !== null && !out.has(d.platform_id)) out.set(d.platform_id, d.platform_name || d.platform_slug || `#${d.platform_id}`);
+  return [...out].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+}

@@ -23,6 +23,10 @@ export type Stats = Body<'/api/stats', 'get'>;
 export type ClientToken = Body<'/api/client-tokens', 'get'>[number];
 export type CreatedClientToken = Body<'/api/client-tokens', 'post', 201>;
 export type TaskStatus = Body<'/api/tasks/scan_library/status', 'get'>;
+export type DatFile = Body<'/api/dats', 'get'>[number];
+export type DatReport = Body<'/api/dats/report', 'get'>;
+export type DatRenameResult = Body<'/api/dats/rename', 'post'>;
+export type DatVerifyResult = Body<'/api/dats/verify', 'post'>;
 
 export type RegularCollection = Body<'/api/collections/{id}', 'get'>;
 export type SmartCollection = Body<'/api/collections/smart/{id}', 'get'>;
