@@ -75,11 +75,21 @@ function rssSampler(pid: number) {
 const timings: Record<string, number[]> = { register: [], negotiate: [], upload: [], download: [] };
 let requests = 0;
 
+let throttled = 0;
+
 async function call<T>(server: ServerProcess, kind: string, auth: string, method: string, url: string, body?: Uint8Array | string, type?: string): Promise<T> {
   const t0 = performance.now();
-  const res = await fetch(`${server.baseUrl}${url}`, {
+  const send = () => fetch(`${server.baseUrl}${url}`, {
     method, headers: { authorization: auth, ...(type ? { "content-type": type } : {}) }, ...(body !== undefined ? { body: typeof body === "string" ? body : new Uint8Array(body) } : {}),
   });
+  let res = await send();
+  // The server sheds concurrent first sign-ins (password hashing) with a 503; an app waits and tries again.
+  for (let attempt = 1; res.status === 503 && attempt <= 20; attempt++) {
+    throttled++;
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+    res = await send();
+  }
   const data = kind === 'download' ? Buffer.from(await res.arrayBuffer()) : await res.text();
   timings[kind]?.push(performance.now() - t0);
   requests++;
@@ -251,7 +261,7 @@ async function main(): Promise<void> {
       sync: {
         users: devices, saves_per_device: savesPerDevice, roms: romIds.length,
         saves_uploaded: devices * savesPerDevice, bytes_uploaded: uploadedBytes,
-        seconds: round1(seconds), requests: syncRequests, requests_per_s: round1(syncRequests / seconds),
+        seconds: round1(seconds), requests: syncRequests, requests_per_s: round1(syncRequests / seconds), throttled_retries: throttled,
         mb_per_s_each_way: round1(uploadedBytes / seconds / 1e6),
         per_call: perCall,
         rss_idle_mb: round1(idle.rss / 1024), rss_peak_mb: round1(syncPeak / 1024),
