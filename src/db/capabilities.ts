@@ -80,12 +80,6 @@ export function isDeadlock(caps: EngineCapabilities, err: unknown): boolean {
   return caps.deadlockCodes.has(errorCode(err) ?? '');
 }
 
-/** A deadlock or serialization failure on any engine (the drivers' codes never collide). */
-export function isAnyDeadlock(err: unknown): boolean {
-  const code = errorCode(err);
-  return code !== undefined && Object.values(BY_ENGINE).some((caps) => caps.deadlockCodes.has(code));
-}
-
 /**
  * A unique-key violation on any engine. Services see errors without knowing the engine; the codes of the three
  * drivers never collide, so testing all of them is exact.

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import { isAnyDeadlock, isUniqueViolation, type EngineCapabilities } from '../capabilities.ts';
+import { isDeadlock, isUniqueViolation, type EngineCapabilities } from '../capabilities.ts';
 import type { Db } from '../engine.ts';
 import type { ActivityEntriesTable, Database, PlaySessionsTable } from '../schema.ts';
-import { insertReturningId } from './collections-sql.ts';
+import { insertReturningId, withDeadlockRetry } from './collections-sql.ts';
 
 export type PlaySessionRow = Selectable<PlaySessionsTable>;
 export type NewPlaySession = Omit<PlaySessionRow, 'id'>;
@@ -114,27 +114,21 @@ export class PlaySessionsRepository {
   async putActivity(row: ActivityRow, now: number): Promise<void> {
     // The purge is housekeeping: losing a deadlock to a concurrent beat (InnoDB gap locks) only delays it.
     await this.db.deleteFrom('activity_entries').where('expires_at', '<=', now).execute()
-      .catch((err: unknown) => { if (!isAnyDeadlock(err)) throw err; });
+      .catch((err: unknown) => { if (!isDeadlock(this.caps, err)) throw err; });
     const update = () => this.db.updateTable('activity_entries')
       .set({ rom_id: row.rom_id, device_type: row.device_type, started_at: row.started_at, expires_at: row.expires_at })
       .where('user_id', '=', row.user_id).where('device_id', '=', row.device_id).executeTakeFirst();
-    for (let attempt = 1; ; attempt++) {
+    // A deadlock victim's statement was rolled back whole: running the upsert again is safe.
+    await withDeadlockRetry(this.caps, async () => {
+      if (Number((await update()).numUpdatedRows) > 0) return;
       try {
-        if (Number((await update()).numUpdatedRows) > 0) return;
-        try {
-          await this.db.insertInto('activity_entries').values(row).execute();
-        } catch (err) {
-          // The same (user, device) was inserted meanwhile: this beat is the newer one.
-          if (!isUniqueViolation(err)) throw err;
-          await update();
-        }
-        return;
+        await this.db.insertInto('activity_entries').values(row).execute();
       } catch (err) {
-        // A deadlock victim's statement was rolled back whole: running it again is safe.
-        if (attempt >= 5 || !isAnyDeadlock(err)) throw err;
-        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+        // The same (user, device) was inserted meanwhile: this beat is the newer one.
+        if (!isUniqueViolation(err)) throw err;
+        await update();
       }
-    }
+    });
   }
 
   /** Removes the live (user, device) entry; answers the ROM it was for, or null when none was live. */
