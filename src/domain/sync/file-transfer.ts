@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { KeyedLock } from '../../common/keyed-lock.ts';
@@ -17,6 +16,7 @@ import { compareSaveState } from './comparison.ts';
 import type { SyncEvents } from './sync-events.ts';
 import { deviceFolder, isSafeDeviceId, isSafeFileName, isSafePlatformSlug, parseIncomingPath, type IncomingFile } from './sync-paths.ts';
 import { pairableSaves, TransportSession, type TransportRepo } from './transport-session.ts';
+import { cappedMd5 } from './capped-md5.ts';
 
 export interface FileTransferOptions {
   /** `DATA_PATH/sync`. */
@@ -245,21 +245,9 @@ export class FileTransferSync {
       if (!st.isFile()) throw new AppError(400, 'Not a regular file');
       const max = this.options.maxBytes;
       if (max > 0 && st.size > max) throw new AppError(413, `Save file exceeds the maximum allowed size of ${max} bytes`);
-      const md5 = createHash('md5');
-      let size = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          if (max > 0 && size > max) {
-            done(new AppError(413, `Save file exceeds the maximum allowed size of ${max} bytes`));
-            return;
-          }
-          md5.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(fh.createReadStream({ start: 0, autoClose: false }), counter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-      return { real, temp, hash: await contentHash(temp, md5.digest('hex')), size, mtimeMs: st.mtimeMs };
+      const counter = cappedMd5(max);
+      await pipeline(fh.createReadStream({ start: 0, autoClose: false }), counter.stream, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      return { real, temp, hash: await contentHash(temp, counter.md5()), size: counter.size(), mtimeMs: st.mtimeMs };
     } catch (err) {
       await unlink(temp).catch(() => undefined);
       throw err;

@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AppError } from '../../common/errors.ts';
 import { hostKeyAlgorithms, verifyHostKey, type KnownHost } from './known-hosts.ts';
+import { cappedMd5 } from './capped-md5.ts';
 
 export interface SshTarget {
   host: string;
@@ -116,21 +116,9 @@ export class SshTransport {
 
   /** Copies a remote file to `local`, refusing more than `maxBytes` (0: no limit); its size and MD5. */
   async download(remote: string, local: string, maxBytes: number): Promise<{ size: number; md5: string }> {
-    const md5 = createHash('md5');
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (maxBytes > 0 && size > maxBytes) {
-          done(new AppError(413, `Save file exceeds the maximum allowed size of ${maxBytes} bytes`));
-          return;
-        }
-        md5.update(chunk);
-        done(null, chunk);
-      },
-    });
-    await this.transfer(pipeline(this.sftp.createReadStream(remote), counter, createWriteStream(local, { flags: 'wx', mode: 0o600 })), `downloading ${remote}`);
-    return { size, md5: md5.digest('hex') };
+    const counter = cappedMd5(maxBytes);
+    await this.transfer(pipeline(this.sftp.createReadStream(remote), counter.stream, createWriteStream(local, { flags: 'wx', mode: 0o600 })), `downloading ${remote}`);
+    return { size: counter.size(), md5: counter.md5() };
   }
 
   /** Writes `local` to `remote` through a temporary file beside it, renamed over the target once complete. */
