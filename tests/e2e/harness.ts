@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -10,6 +9,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { composeServices, type ComposeOptions, type Services } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openConfiguredDatabase } from '../../src/startup.ts';
+import { freePort } from '../helpers/server-process.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = process.env.ROMSHELF_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,18 +33,6 @@ export function ensureWebBuilt(): void {
     cwd: ROOT, stdio: 'pipe', encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`web UI build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningServer {
