@@ -8,7 +8,14 @@ const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 export interface KeyPair { private: string; public: string }
 
 /** An OpenSSH key pair (ssh2's generator), e.g. `ed25519`. */
-export const keyPair = (): KeyPair => utils.generateKeyPairSync('ed25519');
+/** ssh2 now and then generates an ed25519 pair its own parser rejects ("Malformed OpenSSH public key"): draw again. */
+export function keyPair(): KeyPair {
+  for (let i = 0; ; i++) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.public) instanceof Error) && !(utils.parseKey(pair.private) instanceof Error)) return pair;
+    if (i >= 20) throw new Error('no parseable ed25519 key pair in 20 tries');
+  }
+}
 
 export interface TestSftpServer {
   port: number;
